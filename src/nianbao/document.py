@@ -1,0 +1,86 @@
+"""The ingest output: a document as an ordered list of blocks (paragraphs and table rows).
+
+Every ingest module (one per format) turns bytes into a :class:`Document`. Nothing downstream
+reads files. A paragraph is a block of kind ``"para"`` with one cell; a table row is a block of
+kind ``"row"`` with one cell per source cell, in reading order.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a piece of text came from in the source file.
+
+    text: ``line``; HTML/DOCX: ``table``/``row``/``col``; PDF: ``page`` and ``bbox``
+    (x0, top, x1, bottom in PDF points, origin top-left).
+    """
+
+    line: Optional[int] = None
+    table: Optional[int] = None
+    row: Optional[int] = None
+    col: Optional[int] = None
+    page: Optional[int] = None
+    bbox: Optional[tuple] = None
+    char: Optional[int] = None  # char offset inside the line/cell, for values cut from fused text
+
+    def to_dict(self) -> dict:
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items() if v is not None}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Location":
+        d = dict(d or {})
+        if d.get("bbox") is not None:
+            d["bbox"] = tuple(d["bbox"])
+        return cls(**d)
+
+    def describe(self) -> str:
+        """Short human (Chinese) rendering: 第3行 / 表1 第2行第3列 / 第4页."""
+        parts = []
+        if self.page is not None:
+            parts.append(f"第{self.page}页")
+        if self.table is not None:
+            parts.append(f"表{self.table}")
+        if self.row is not None:
+            parts.append(f"第{self.row}行")
+        if self.col is not None:
+            parts.append(f"第{self.col}列")
+        if self.line is not None and self.row is None:
+            parts.append(f"第{self.line}行")
+        if self.char is not None:
+            parts.append(f"第{self.char + 1}字")
+        return " ".join(parts)
+
+
+@dataclass
+class Cell:
+    """One piece of source text: a table cell, or a paragraph's text.
+
+    ``ghost`` marks an empty field whose existence as a real table cell is not certain (an empty
+    field between two tabs in text exported from a PDF): it is never read as a blank cell.
+    """
+
+    text: str
+    loc: Location = field(default_factory=Location)
+    ghost: bool = False
+
+
+@dataclass
+class Block:
+    kind: str  # "para" | "row"
+    cells: list
+    table: Optional[int] = None  # index of the source table, for rows
+
+    @property
+    def text(self) -> str:
+        return "".join(c.text for c in self.cells)
+
+
+@dataclass
+class Document:
+    format: str  # "text" | "html" | "docx" | "pdf"
+    blocks: list
+    title: Optional[str] = None  # a title the container gives (HTML <title>, PDF metadata)
+    diagnostics: list = field(default_factory=list)  # ingest-level Diagnostic objects

@@ -1,0 +1,45 @@
+"""Bytes → :class:`nianbao.document.Document`, one module per format. Only ingest reads input."""
+from __future__ import annotations
+
+from ..document import Document
+from ..errors import InputError
+
+MAX_BYTES = 200 * 1024 * 1024
+
+
+def sniff_format(data: bytes, filename: str | None = None) -> str:
+    """Decide the format from the content (the file name only breaks ties)."""
+    head = data[:2048].lstrip()
+    if data[:5] == b"%PDF-":
+        return "pdf"
+    if data[:4] == b"PK\x03\x04":
+        if b"word/" in data[:65536] or (filename or "").lower().endswith(".docx"):
+            return "docx"
+        raise InputError("unsupported-zip", "压缩包不是 Word 文档（.docx）", "zip container is not a .docx document")
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise InputError("legacy-doc", "旧版 Word（.doc）格式暂不支持，请另存为 .docx", "legacy .doc is not supported; save as .docx")
+    low = head[:1024].lower()
+    if low.startswith((b"<!doctype html", b"<html", b"<?xml", b"<meta", b"<head", b"<body")) or b"<table" in data[:200000].lower() \
+            or (filename or "").lower().endswith((".html", ".htm", ".shtml")):
+        return "html"
+    return "text"
+
+
+def bytes_to_document(data: bytes, filename: str | None = None) -> Document:
+    if not data or not data.strip():
+        raise InputError("empty", "文件为空", "file is empty")
+    if len(data) > MAX_BYTES:
+        raise InputError("too-big", f"文件过大（{len(data) // 1048576} MB，上限 {MAX_BYTES // 1048576} MB）",
+                         f"file too large ({len(data)} bytes)")
+    fmt = sniff_format(data, filename)
+    if fmt == "pdf":
+        from .pdf import pdf_to_document
+        return pdf_to_document(data)
+    if fmt == "docx":
+        from .docx import docx_to_document
+        return docx_to_document(data)
+    if fmt == "html":
+        from .html import html_to_document
+        return html_to_document(data)
+    from .text import text_to_document, decode_text
+    return text_to_document(decode_text(data))

@@ -1,0 +1,86 @@
+"""Plain text (Word/PDF conversions, web copies) → Document.
+
+Text conversions of tables come in a few shapes, all handled here:
+
+* one cell per line, each line starting with a tab, rows separated by an empty line;
+* one row per line, cells separated by tabs (PDF exports; an empty field between two tabs is a
+  *ghost*: it may or may not be a real cell);
+* a cell continued on the next line without a tab (labels wrapped inside a cell);
+* everything on one line (web copies): a single paragraph, split later by the table parser.
+"""
+from __future__ import annotations
+
+from charset_normalizer import from_bytes
+
+from ..document import Block, Cell, Document, Location
+from ..errors import InputError
+
+
+def decode_text(data: bytes) -> str:
+    """Decode bytes: BOMs, then UTF-8, then GB18030, then charset detection."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    for enc in ("utf-8", "gb18030"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if enc == "utf-8" or _looks_chinese(text):
+            return text
+    best = from_bytes(data).best()
+    if best is None:
+        raise InputError("bad-encoding", "无法识别文件编码", "cannot detect the text encoding")
+    return str(best)
+
+
+def _looks_chinese(text: str) -> bool:
+    cjk = sum(1 for ch in text[:4000] if "\u4e00" <= ch <= "\u9fff")
+    return cjk >= 0.2 * max(1, len(text[:4000].strip()))
+
+
+def text_to_document(text: str) -> Document:
+    if "\x00" in text[:4096]:
+        raise InputError("binary", "文件不是文本（含二进制内容）", "file is binary, not text")
+    return Document(format="text", blocks=lines_to_blocks(text.splitlines()))
+
+
+def lines_to_blocks(lines: list) -> list:
+    """Group lines into paragraphs and table rows (see the module doc)."""
+    blocks: list = []
+    row: list = []  # cells of the row being built (one-cell-per-line shape)
+    last_was_cell = False
+
+    def flush():
+        nonlocal row
+        if row:
+            blocks.append(Block("row", row))
+            row = []
+
+    for n, line in enumerate(lines, start=1):
+        if "\t" in line:
+            body = line[1:] if line.startswith("\t") else line
+            if "\t" in body:  # several cells on one line: a row of its own
+                flush()
+                fields = body.split("\t")
+                cells = [Cell(f, Location(line=n), ghost=not f.strip()) for f in fields]
+                # a field of whitespace only between tabs is still uncertain
+                blocks.append(Block("row", cells))
+                last_was_cell = False
+            else:
+                row.append(Cell(body, Location(line=n)))
+                last_was_cell = True
+            continue
+        if not line.strip():
+            flush()
+            last_was_cell = False
+            continue
+        if last_was_cell and row:
+            prev = row[-1]
+            row[-1] = Cell(prev.text + line.strip(), prev.loc)
+            continue
+        flush()
+        blocks.append(Block("para", [Cell(line, Location(line=n))]))
+    flush()
+    return blocks
