@@ -31,7 +31,7 @@ CODES = {
              "Cells whose text ran together can be split in several ways that the template's arithmetic cannot settle."),
     "P207": ("ambiguous-unit", "warning", "单元格“{label}”未写明金额单位，按“{unit}”计",
              "A money cell and its column header state no unit; the template's unit was assumed."),
-    "P208": ("fused-cells-split", "info", "表格“{table}”的数字连在一起，已按列数和勾稽关系唯一拆分：{rows}",
+    "P208": ("fused-cells-split", "info", "表格“{table}”有 {n} 行数字连在一起，已按列数和勾稽关系唯一拆分（{rows}）",
              "Cells that ran together were split; the split was the only one consistent with the row's column count and the template's arithmetic."),
     "P209": ("values-without-row", "warning", "表格“{table}”中有数值无法对应到任何行：“{label}” {values}",
              "Numbers in a table region follow a label that is not a row of the template."),

@@ -368,7 +368,8 @@ def reads_to_cells(table_key: str, reads: dict):
     certain_split = [r.label for r in split_rows if len(r.candidates) == 1]
     if certain_split:
         loc = split_rows[0].group.values[0].cell.loc
-        diags.append(diag("P208", loc, table=_TABLE_NAMES[table_key], rows="、".join(certain_split)))
+        rows = "、".join(certain_split[:3]) + ("等" if len(certain_split) > 3 else "")
+        diags.append(diag("P208", loc, table=_TABLE_NAMES[table_key], n=len(certain_split), rows=rows))
     return cells, diags
 
 
