@@ -6,6 +6,7 @@ import pytest
 import nianbao
 from conftest import answer_files
 
+from nianbao.evaluate import norm_agency
 from nianbao.spec import all_keys
 
 ANSWERS = answer_files()
@@ -22,20 +23,11 @@ SETTLED_OUTSIDE_DOCUMENT = {
 }
 
 
-def _norm_agency(name):
-    import re
-    name = re.sub(r"\s+", "", name or "")
-    for suffix in ("人民政府办公室", "人民政府办公厅", "人民政府", "政府办公室", "政府"):
-        if name.endswith(suffix) and len(name) > len(suffix):
-            return name[: -len(suffix)]
-    return name
-
-
 @pytest.mark.parametrize("answer,doc", ANSWERS, ids=[d.name for _, d in ANSWERS])
 def test_document_matches_answer(answer, doc):
     truth = json.loads(answer.read_text(encoding="utf-8"))
     report = nianbao.parse(doc)
-    assert _norm_agency(report.agency) == _norm_agency(truth["agency"])
+    assert norm_agency(report.agency) == norm_agency(truth["agency"])
     assert report.year == truth["year"]
     assert report.template == truth["template"]
     for t in truth.get("missing_tables", []):

@@ -39,6 +39,11 @@ def parse_cmd(files, as_json, full):
             failed = True
             click.echo(f"nianbao: {f}: 解析出错（internal error）：{type(e).__name__}: {e}", err=True)
             continue
+        if any(d.severity == "error" for d in report.diagnostics):
+            failed = True  # e.g. a scanned PDF: recorded, but nothing could be read
+            for d in report.diagnostics:
+                if d.severity == "error":
+                    click.echo(f"nianbao: {f}: {d.code} {d.message}", err=True)
         if as_json:
             d = report.to_dict(full)
             d["file"] = f

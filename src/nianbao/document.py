@@ -6,12 +6,11 @@ kind ``"row"`` with one cell per source cell, in reading order.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Optional
+from dataclasses import dataclass, field
+from typing import NamedTuple, Optional
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):
     """Where a piece of text came from in the source file.
 
     text: ``line``; HTML/DOCX: ``table``/``row``/``col``; PDF: ``page`` and ``bbox``
@@ -27,7 +26,7 @@ class Location:
     char: Optional[int] = None  # char offset inside the line/cell, for values cut from fused text
 
     def to_dict(self) -> dict:
-        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items() if v is not None}
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self._asdict().items() if v is not None}
 
     @classmethod
     def from_dict(cls, d: dict) -> "Location":
@@ -54,7 +53,7 @@ class Location:
         return " ".join(parts)
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """One piece of source text: a table cell, or a paragraph's text.
 

@@ -18,7 +18,8 @@ def find_title(texts, fallback: Optional[str] = None):
 
     Returns (title, agency, year) — any may be None.
     """
-    for text in list(texts) + ([fallback] if fallback else []):
+    texts = list(texts) + ([fallback] if fallback else [])
+    for i, text in enumerate(texts):
         t = to_halfwidth(text or "").strip()
         if len(t) > 160:
             t = t[:160]
@@ -26,7 +27,12 @@ def find_title(texts, fallback: Optional[str] = None):
         if not m:
             continue
         agency = _clean_agency(m.group("pre")) or _clean_agency(m.group("mid"))
-        return m.group(0).strip(), agency or None, int(m.group("year"))
+        title = m.group(0).strip()
+        if not agency and i > 0:  # title broken over two lines: the body's name on the line before
+            prev = _clean_agency(to_halfwidth(texts[i - 1] or ""))
+            if 2 <= len(prev) <= 40 and not re.search(r"[。，,；;：:]", prev):
+                agency, title = prev, prev + title
+        return title, agency or None, int(m.group("year"))
     return None, None, None
 
 

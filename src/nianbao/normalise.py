@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 # Full-width ASCII variants → ASCII; ideographic space → space; dashes unified.
@@ -39,6 +40,7 @@ def is_blank(raw: str) -> bool:
     return to_halfwidth(raw).strip() in BLANK_MARKS
 
 
+@lru_cache(maxsize=4096)
 def parse_number(raw: str, *, money: bool = False, unit: int = 1, signed: bool = False):
     """Parse one cell's text into (value, unit_seen).
 

@@ -12,6 +12,7 @@ from typing import Union
 from . import spec
 from .diagnostics import diag
 from .document import Document
+from .errors import InputError
 from .ingest import bytes_to_document
 from .meta import detect_template, find_title
 from .model import Part, Report
@@ -72,6 +73,9 @@ def document_to_report(doc: Document, *, filename: str | None = None, sha256: st
         report.diagnostics.extend(diags)
         if ok:
             report.tables.append(table.key)
+    if not headings and not report.tables and report.title is None:
+        raise InputError("not-a-report", "不是政府信息公开工作年度报告（未找到报告标题、六个部分和统计表）",
+                         "not an information-disclosure annual report (no title, parts or tables found)")
     return report
 
 

@@ -8,7 +8,8 @@ arithmetic A1–A4 narrows the candidates) → ``reads_to_cells``.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from dataclasses import dataclass, field
 from typing import Optional
 
 from . import spec
@@ -149,8 +150,9 @@ def single_row_read(table: spec.Table, groups: list) -> Optional[Read]:
 
 # ---------------------------------------------------------------- candidates
 
-def _chunk_splits(chunk: str, base: int, max_pieces: int):
-    """All ways to cut a digit chunk (no spaces) into 1..max_pieces pieces: list of [(text, offset)].
+@lru_cache(maxsize=4096)
+def _chunk_splits(chunk: str, base: int, lo: int, hi: int) -> tuple:
+    """All ways to cut a digit chunk (no spaces) into lo..hi pieces: lists of (text, offset).
 
     Cuts fall between two digits; fractional digits and a unit suffix stay with the last piece;
     a piece may not start with 0 unless it is 0 (or 0.x).
@@ -159,69 +161,73 @@ def _chunk_splits(chunk: str, base: int, max_pieces: int):
     limit = dot if dot >= 0 else len(chunk)
     while limit > 0 and not chunk[limit - 1].isdigit():
         limit -= 1
-    digits_end = limit  # cuts allowed at positions 1..digits_end-1 (before the decimal point)
     out: list = []
 
     def rec(start: int, acc: list):
-        if len(out) > MAX_CANDIDATES:
+        if len(out) > MAX_CANDIDATES or len(acc) + (limit - start) + 1 < lo:
+            return  # too few digits left to make lo pieces
+        pieces = len(acc) + 1
+        if lo <= pieces <= hi and _valid_piece(chunk[start:]):
+            out.append(acc + [(chunk[start:], base + start)])
+        if pieces >= hi or limit - start < 2:
             return
-        if len(acc) + 1 <= max_pieces:
-            piece = chunk[start:]
-            if _valid_piece(piece):
-                out.append(acc + [(piece, base + start)])
-        if len(acc) + 2 > max_pieces:
+        if chunk[start] == "0":  # a leading 0 is a cell of its own
+            rec(start + 1, acc + [("0", base + start)])
             return
-        for cut in range(start + 1, digits_end):
-            piece = chunk[start:cut]
-            if not _valid_piece(piece):
-                if piece.startswith("0"):
-                    break  # any longer piece starting with 0 is invalid too
-                continue
-            rec(cut, acc + [(piece, base + start)])
+        for cut in range(start + 1, limit):
+            rec(cut, acc + [(chunk[start:cut], base + start)])
 
     rec(0, [])
-    return out
+    return tuple(out)
 
 
 def _valid_piece(p: str) -> bool:
     return bool(p) and p[0].isdigit() and not (len(p) > 1 and p[0] == "0" and p[1].isdigit())
 
 
-def _token_splits(tok: Token, max_pieces: int):
-    """Piece lists for one value token: a plain cell is one piece; a fused run may be several."""
-    if not tok.fused:
-        return [[(tok.text, None)]]
-    text = tok.text
+def _token_splits(tok: Token, lo: int, hi: int):
+    """Piece lists (lo..hi pieces) for one fused value token; spaces are certain cell boundaries."""
     chunks = []
     i = 0
-    for part in text.split(" "):
+    for part in tok.text.split(" "):
         if part:
             chunks.append((part, i))
         i += len(part) + 1
-    if len(chunks) > max_pieces:
+    if len(chunks) > hi:
         return []
-    # combine chunk splits
     results = [[]]
     for n, (chunk, off) in enumerate(chunks):
-        room = max_pieces - (len(chunks) - n - 1)
+        rest = len(chunks) - n - 1  # chunks after this one need at least one piece each
         nxt = []
         for acc in results:
-            for s in _chunk_splits(chunk, off, room - len(acc)):
-                nxt.append(acc + s)
+            c_lo = max(1, lo - len(acc) - _max_pieces(chunks[n + 1:]))
+            c_hi = hi - len(acc) - rest
+            if c_hi < c_lo:
+                continue
+            for sp in _chunk_splits(chunk, off, c_lo, c_hi):
+                nxt.append(acc + sp)
                 if len(nxt) > MAX_CANDIDATES:
                     return nxt
         results = nxt
-    return results
+    return [r for r in results if lo <= len(r) <= hi]
+
+
+def _max_pieces(chunks) -> int:
+    return sum(len(c) for c, _ in chunks)
 
 
 def _piece(tok: Token, text: str, off: Optional[int], col: spec.Column, unit: int):
     value, suffix = parse_number(text, money=col.money, unit=unit, signed=col.signed)
     loc = tok.cell.loc
-    if off is not None and tok.fused:
-        loc = replace(loc, char=(loc.char or 0) + tok.offset + off)
-    elif tok.offset:
-        loc = replace(loc, char=(loc.char or 0) + tok.offset)
+    char = tok.offset + (off or 0)
+    if char:
+        loc = _at_char(loc, char)
     return Piece(text, value, loc), suffix
+
+
+@lru_cache(maxsize=8192)
+def _at_char(loc, char: int):
+    return loc._replace(char=(loc.char or 0) + char)
 
 
 def read_to_candidates(read: Read, unit: int) -> None:
@@ -249,9 +255,14 @@ def read_to_candidates(read: Read, unit: int) -> None:
         return
     # some token holds several cells: enumerate the splits
     per_token = []
+    most = [sum(ch.isdigit() for ch in t.text) if t.fused else 1 for t in toks]
     for i, tok in enumerate(toks):
-        others_min = len(toks) - 1
-        per_token.append(_token_splits(tok, n - others_min) if tok.fused else [[(tok.text, None)]])
+        if not tok.fused:
+            per_token.append([[(tok.text, None)]])
+            continue
+        lo = max(1, n - (sum(most) - most[i]))  # the others give at most their digit counts
+        hi = n - (len(toks) - 1)  # and at least one piece each
+        per_token.append(_token_splits(tok, lo, hi))
     cands = []
     for combo in itertools.product(*per_token):
         flat = [(tok, text, off) for tok, pieces in zip(toks, combo) for text, off in pieces]

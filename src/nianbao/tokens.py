@@ -9,6 +9,7 @@ the label.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Optional
 
@@ -20,7 +21,7 @@ _NUMRUN = re.compile(r"(?<![\d.])[-+]?\d[\d ,.]*(?:亿元|万元|元|项|件|个
 _CELL_NUMBER = re.compile(r"[-+]?\s*[\d][\d\s,，.]*\s*(?:亿元|万元|元|项|件|个|条|次|宗|份)?")
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     kind: str  # "label" | "num" | "blank"
     text: str  # as written (half-width for num)
@@ -109,14 +110,17 @@ def _row_tokens(block, i: int, part: int, out: list) -> None:
     for cell in block.cells:
         if cell.ghost:
             continue
-        kind = cell_kind(cell.text)
-        if kind is not None:
-            out.append(Token(kind, to_halfwidth(cell.text).strip(), cell, i, part, True))
-            continue
-        for k, text, off in split_mixed(cell.text):
-            if k == "label" and not text.strip():
-                continue
-            out.append(Token(k, text, cell, i, part, True, fused=k == "num", offset=off))
+        for k, text, off, fused in cell_pieces(cell.text):
+            out.append(Token(k, text, cell, i, part, True, fused, off))
+
+
+@lru_cache(maxsize=16384)
+def cell_pieces(text: str) -> tuple:
+    """A table cell's tokens as (kind, text, offset, fused): one value, or labels and digit runs."""
+    kind = cell_kind(text)
+    if kind is not None:
+        return ((kind, to_halfwidth(text).strip(), 0, False),)
+    return tuple((k, t, off, k == "num") for k, t, off in split_mixed(text) if k != "label" or t.strip())
 
 
 def part_of_headings(headings: list) -> dict:

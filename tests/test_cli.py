@@ -1,0 +1,45 @@
+"""The CLI as a user runs it (a real subprocess of the installed console script)."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import CORPUS
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "nianbao", *args], capture_output=True, text=True)
+
+
+def test_parse_json_lines_one_per_file(shared):
+    files = [CORPUS / "seeds" / "000_287ae363a5fda47a.txt", CORPUS / "real" / "pingtan-2021.txt"]
+    p = run("parse", "--json", *map(str, files))
+    assert p.returncode == 0, p.stderr
+    lines = [json.loads(x) for x in p.stdout.splitlines()]
+    assert [x["file"] for x in lines] == [str(f) for f in files]
+    for rec in lines:
+        assert {"file", "agency", "year", "template", "cells", "diagnostics"} <= rec.keys()
+    assert lines[0]["cells"]["active.procurement.amount_yuan"] == 1522100
+    assert lines[1]["cells"]["applications.new_requests.total"] == 70
+
+
+def test_parse_human_output_is_chinese(shared):
+    p = run("parse", str(CORPUS / "seeds" / "004_a224db91dbdf5e26.txt"))
+    assert p.returncode == 0
+    assert "机关：兑镇镇" in p.stdout and "模板：2021版" in p.stdout
+    assert "P201" in p.stdout and "未找到表格" in p.stdout
+
+
+def test_unreadable_input_exit_2_others_still_parse(shared, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.4\n garbage garbage")
+    good = CORPUS / "seeds" / "001_6762482f42d905fe.txt"
+    p = run("parse", "--json", str(empty), str(bad), str(tmp_path / "missing.txt"), str(good))
+    assert p.returncode == 2
+    assert "文件为空" in p.stderr and "file is empty" in p.stderr
+    assert "PDF" in p.stderr
+    recs = [json.loads(x) for x in p.stdout.splitlines()]
+    assert [r["file"] for r in recs] == [str(good)]
