@@ -5,3 +5,8 @@ from .parse import parse
 
 __all__ = ["parse", "Report", "CellValue", "Diagnostic", "Part", "InputError"]
 __version__ = "0.1.0"
+
+from .rules import check  # noqa: E402
+from .rules.registry import Finding  # noqa: E402
+
+__all__ += ["check", "Finding"]

@@ -53,3 +53,82 @@ def parse_cmd(files, as_json, full):
                 click.echo("\n" + "=" * 60)
             click.echo(report_to_text(report))
     sys.exit(2 if failed else 0)
+
+
+_SEV = {"error": "错误", "warning": "警告", "info": "提示"}
+_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def _codes(value):
+    return [c.strip() for v in value for c in v.split(",") if c.strip()] or None
+
+
+@main.command("check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON Lines，每行一条问题。")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="写出核查工作簿（.xlsx）。")
+@click.option("--select", multiple=True, help="只运行这些代码前缀的规则，如 A,S1。")
+@click.option("--ignore", multiple=True, help="忽略这些代码前缀的规则，如 C101,P2。")
+def check_cmd(paths, as_json, xlsx_path, select, ignore):
+    """核查年报（文件、目录或 zip 压缩包）：解析并按规则逐项检查。
+
+    退出码：0 无错误级问题；1 有错误级问题；2 有文件无法读取。
+    """
+    from .audit import audit_inputs
+    from .inputs import iter_inputs
+
+    audits = audit_inputs(iter_inputs(paths), select=_codes(select), ignore=_codes(ignore))
+    for a in audits:
+        if a.error is not None:
+            click.echo(f"nianbao: {a.name}: 无法读取：{a.error.zh}（{a.error.en}）", err=True)
+    if as_json:
+        for a in audits:
+            for f in a.findings:
+                d = f.to_dict()
+                d["file"] = a.name
+                sys.stdout.write(json.dumps(d, ensure_ascii=False) + "\n")
+    else:
+        for a in audits:
+            if a.report is None:
+                continue
+            r = a.report
+            click.echo(f"\n{a.name}：{r.agency or '未识别机关'} {r.year or '?'}年度（{r.template or '?'}版）"
+                       f" 错误{a.count('error')} 警告{a.count('warning')} 提示{a.count('info')}")
+            for f in sorted(a.findings, key=lambda f: (_ORDER[f.severity], f.code)):
+                where = f"［{f.loc.describe()}］" if f.loc is not None and f.loc.describe() else ""
+                click.echo(f"  {f.code} {_SEV[f.severity]}{where} {f.message}")
+        ok = [a for a in audits if a.report is not None]
+        click.echo(f"\n共 {len(audits)} 份：读取 {len(ok)} 份，无法读取 {len(audits) - len(ok)} 份，"
+                   f"有错误 {sum(1 for a in ok if a.count('error'))} 份。")
+    if xlsx_path:
+        from .xlsx import audits_to_workbook
+        audits_to_workbook(audits, xlsx_path)
+        click.echo(f"核查工作簿已写出：{xlsx_path}", err=True)
+    if any(a.error is not None for a in audits):
+        sys.exit(2)
+    sys.exit(1 if any(a.count("error") for a in audits) else 0)
+
+
+@main.command("rules")
+def rules_cmd():
+    """列出全部规则（代码、名称、级别、说明）。"""
+    from .rules import FAMILIES, rules_list
+    family = None
+    for r in rules_list():
+        if r.family != family:
+            family = r.family
+            click.echo(f"\n[{family}] {FAMILIES[family]}")
+        first = r.doc.splitlines()[0] if r.doc else ""
+        click.echo(f"  {r.code}  {r.name:<44} {_SEV[r.severity]}  {first}")
+
+
+@main.command("rule")
+@click.argument("code")
+def rule_cmd(code):
+    """打印一条规则的文档。"""
+    from .rules import RULES
+    r = RULES.get(code.upper())
+    if r is None:
+        click.echo(f"nianbao: 没有规则 {code}（unknown rule）", err=True)
+        sys.exit(2)
+    click.echo(f"{r.code} {r.name}（{_SEV[r.severity]}）\n消息模板：{r.message}\n\n{r.doc}")

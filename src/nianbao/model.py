@@ -94,6 +94,7 @@ class Report:
     cells: dict = field(default_factory=dict)  # key -> CellValue
     tables: list = field(default_factory=list)  # table ids found: "active", ...
     diagnostics: list = field(default_factory=list)  # list[Diagnostic]
+    labels: dict = field(default_factory=dict)  # table id -> its label text as written (headers, row labels)
 
     def value(self, key: str) -> Any:
         c = self.cells.get(key)
@@ -117,6 +118,7 @@ class Report:
         if full:
             d["parts"] = [p.to_dict() for p in self.parts]
             d["cell_details"] = {k: c.to_dict() for k, c in self.cells.items()}
+            d["labels"] = dict(self.labels)
         return d
 
     def to_json(self, full: bool = True) -> str:
@@ -132,7 +134,7 @@ class Report:
         return cls(file=d.get("file"), format=d["format"], sha256=d["sha256"], agency=d.get("agency"),
                    year=d.get("year"), template=d.get("template"), title=d.get("title"),
                    parts=[Part.from_dict(p) for p in d.get("parts", [])], cells=cells,
-                   tables=list(d.get("tables", [])),
+                   tables=list(d.get("tables", [])), labels=dict(d.get("labels", {})),
                    diagnostics=[Diagnostic.from_dict(x) for x in d.get("diagnostics", [])])
 
     @classmethod

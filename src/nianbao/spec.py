@@ -189,3 +189,18 @@ def label_of(key: str, template: str = "2021") -> str:
         r = t.row(rkey)
     c = next(c for c in r.columns if c.key == ckey)
     return f"{r.label}/{c.label}"
+
+
+def column_of(key: str, template: str = "2021") -> Column:
+    """The Column spec of a cell key (either template, whichever has it)."""
+    tkey, rkey, ckey = key.split(".")
+    for tpl in (template, "2021", "2019"):
+        if tpl not in TABLES:
+            continue
+        t = table(tpl, tkey)
+        for r in t.rows:
+            if r.key == rkey:
+                for c in r.columns:
+                    if c.key == ckey:
+                        return c
+    raise KeyError(key)

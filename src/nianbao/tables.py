@@ -15,7 +15,7 @@ from typing import Optional
 from . import spec
 from .diagnostics import diag
 from .model import CellValue
-from .normalise import ValueError_, normalise_label, parse_number
+from .normalise import ValueError_, is_blank, normalise_label, parse_number
 from .tokens import Token
 
 MAX_CANDIDATES = 20000
@@ -367,8 +367,9 @@ def reads_to_cells(table_key: str, reads: dict):
         for i, key in enumerate(r.keys):
             vals = {c[i].value for c in r.candidates}
             first = r.candidates[0][i]
-            if len(vals) == 1 and len({c[i].raw for c in r.candidates}) >= 1:
-                cells[key] = CellValue(first.value, first.raw, first.loc, True)
+            if len(vals) == 1:
+                readable = first.value is not None or is_blank(first.raw)
+                cells[key] = CellValue(first.value, first.raw, first.loc, readable)
             else:
                 cells[key] = CellValue(None, r.raw, first.loc, False)
                 unsure.append(key)

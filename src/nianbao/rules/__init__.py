@@ -1,0 +1,27 @@
+"""Audit a parsed report with named rules: a linter for 年报.
+
+``check(report, previous=None, select=None, ignore=None) -> list[Finding]``
+"""
+from __future__ import annotations
+
+from . import arithmetic, cells, crossyear, parser, structure, text  # noqa: F401  (register rules)
+from .registry import FAMILIES, RULES, Finding, Rule, selected
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def check(report, previous=None, *, select=None, ignore=None) -> list:
+    """All findings of the selected rules on ``report`` (``previous``: the same body's report of the
+    year before, for the cross-year rules)."""
+    out = []
+    for code, r in RULES.items():
+        if selected(code, select, ignore):
+            out.extend(r.run(report, previous))
+    return out
+
+
+def rules_list() -> list:
+    return [RULES[c] for c in sorted(RULES)]
+
+
+__all__ = ["check", "RULES", "Rule", "Finding", "FAMILIES", "rules_list", "selected"]

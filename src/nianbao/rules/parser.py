@@ -1,0 +1,23 @@
+"""Parser diagnostics surface as findings (family P), so one report lists everything."""
+from __future__ import annotations
+
+from ..diagnostics import CODES
+from .registry import hit, rule
+
+
+def _register(code: str, name: str, severity: str, doc: str):
+    def func(report, previous):
+        for d in report.diagnostics:
+            if d.code == code:
+                yield hit(d.keys, d.loc, severity=d.severity, text=d.message,
+                          expected=None, actual=d.candidates or None)
+    func.__doc__ = (f"{doc}\n\nWhy: the parser could not read this part of the document with certainty; "
+                    "a value it is not sure of is never emitted as if it were.\n\n"
+                    f"Example: see the parser's own tests for {code}.\n\n"
+                    "Basis: 《政府信息公开工作年度报告》格式（国办公开办函〔2019〕60号、〔2021〕30号）.")
+    func.__name__ = f"parser_{code}"
+    rule(code, name, severity, "{text}")(func)
+
+
+for _code, (_name, _sev, _msg, _doc) in CODES.items():
+    _register(_code, _name, _sev, _doc)
