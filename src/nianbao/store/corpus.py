@@ -1,0 +1,247 @@
+"""``Corpus``: a store of parsed and audited reports (SQLite file or PostgreSQL)."""
+from __future__ import annotations
+
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from ..evaluate import norm_agency
+from ..inputs import iter_inputs
+from ..model import Report
+from ..rules import check
+from .db import Database
+from .migrations import migrate
+from .work import parse_and_check
+
+
+@dataclass
+class IngestSummary:
+    parsed: int = 0
+    failed: int = 0
+    skipped: int = 0  # already stored (same bytes)
+    with_errors: int = 0  # parsed, with error-level findings
+    cross_year_pairs: int = 0
+    failures: list = field(default_factory=list)  # (name, reason)
+
+    @property
+    def total(self) -> int:
+        return self.parsed + self.failed + self.skipped
+
+
+def _j(v):
+    return None if v is None else json.dumps(v, ensure_ascii=False)
+
+
+class Corpus:
+    """A corpus of reports in a database. ``Corpus()`` opens ``./nianbao.db`` (or ``$NIANBAO_DB``)."""
+
+    def __init__(self, url: str | None = None):
+        self.db = Database(url)
+        self.schema_version = migrate(self.db)
+
+    def close(self):
+        self.db.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # ---------------------------------------------------------------- ingest
+
+    def known(self, sha256: str) -> bool:
+        return self.db.one("SELECT 1 FROM documents WHERE sha256 = ?", (sha256,)) is not None
+
+    def ingest(self, paths, *, workers: int | None = None, engine: str = "local", scheduler: str | None = None,
+               progress=None, cross_year: bool = True) -> IngestSummary:
+        """Parse, audit and store every report under ``paths`` (files, directories, zip archives).
+
+        Each document is written in one transaction; documents already stored (same bytes) are
+        skipped, so re-running after an interruption continues where it stopped.
+        """
+        import hashlib
+        summary = IngestSummary()
+        todo = []
+        for name, blob in iter_inputs(paths):
+            if not isinstance(blob, Exception) and self.known(hashlib.sha256(blob).hexdigest()):
+                summary.skipped += 1
+                if progress:
+                    progress(1)
+                continue
+            todo.append((name, blob))
+        for result in self._run(todo, workers, engine, scheduler):
+            self.store_result(result, summary)
+            if progress:
+                progress(1)
+        if cross_year:
+            summary.cross_year_pairs = self.run_cross_year()
+        return summary
+
+    def _run(self, todo, workers, engine, scheduler):
+        if engine == "dask":
+            from .distributed import run_on_dask
+            yield from run_on_dask(todo, scheduler)
+            return
+        workers = workers or os.cpu_count() or 1
+        if workers == 1 or len(todo) <= 1:
+            for name, blob in todo:
+                yield parse_and_check(name, blob)
+            return
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            names = [n for n, _ in todo]
+            blobs = [b for _, b in todo]
+            yield from pool.map(parse_and_check, names, blobs, chunksize=8)
+
+    def store_result(self, res: dict, summary: IngestSummary | None = None) -> None:
+        """Write one worker result: a document row, and its report, cells, parts, findings."""
+        summary = summary if summary is not None else IngestSummary()
+        now = datetime.now(timezone.utc).isoformat()
+        db = self.db
+        with db.transaction():
+            if res["sha256"] is not None and db.one("SELECT 1 FROM documents WHERE sha256 = ?", (res["sha256"],)):
+                summary.skipped += 1
+                return
+            row = db.one("SELECT MAX(version) FROM documents WHERE name = ?", (res["name"],))
+            version = (row[0] or 0) + 1 if row else 1
+            error = res.get("error")
+            sha = res["sha256"] or f"unreadable:{res['name']}:{now}"
+            doc_id = db.one(
+                "INSERT INTO documents (sha256, name, format, size, version, ingested_at, status, error_code, "
+                "error_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (sha, res["name"], res.get("format"), res["size"], version, now,
+                 "failed" if error else "parsed", error[0] if error else None,
+                 f"{error[1]}（{error[2]}）" if error else None))[0]
+            if error:
+                summary.failed += 1
+                summary.failures.append((res["name"], error[1]))
+                return
+            rec = res["record"]
+            findings = res["findings"]
+            counts = {s: sum(1 for f in findings if f["severity"] == s) for s in ("error", "warning", "info")}
+            report_id = db.one(
+                "INSERT INTO reports (document_id, agency, agency_norm, year, template, title, errors, warnings, "
+                "infos, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (doc_id, rec["agency"], norm_agency(rec["agency"]) or None, rec["year"], rec["template"],
+                 rec["title"], counts["error"], counts["warning"], counts["info"], _j(rec)))[0]
+            db.executemany(
+                "INSERT INTO cells (report_id, key, tbl, row_key, col_key, value, raw, certain, loc) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(report_id, k, *k.split("."), c["value"], c["raw"], int(c["certain"]), _j(c.get("loc")))
+                 for k, c in rec["cell_details"].items()])
+            db.executemany("INSERT INTO parts (report_id, number, title, text) VALUES (?, ?, ?, ?)",
+                           [(report_id, p["number"], p["title"], p["text"]) for p in rec["parts"]])
+            self._insert_findings(report_id, findings, cross_year=False)
+            summary.parsed += 1
+            summary.with_errors += bool(counts["error"])
+
+    def _insert_findings(self, report_id, findings, cross_year: bool):
+        self.db.executemany(
+            "INSERT INTO findings (report_id, code, name, severity, message, keys, loc, expected, actual, cross_year) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(report_id, f["code"], f["name"], f["severity"], f["message"], _j(f["keys"]), _j(f["loc"]),
+              _j(f["expected"]), _j(f["actual"]), int(cross_year)) for f in findings])
+
+    # ---------------------------------------------------------------- cross-year
+
+    def run_cross_year(self) -> int:
+        """Run the cross-year rules (Y…) for every body with consecutive years in the store."""
+        rows = self.db.query("SELECT id, agency_norm, year FROM current_reports "
+                             "WHERE agency_norm IS NOT NULL AND year IS NOT NULL")
+        by = {(a, y): i for i, a, y in rows}
+        pairs = 0
+        for (agency, year), rid in by.items():
+            prev_id = by.get((agency, year - 1))
+            if prev_id is None:
+                continue
+            report, previous = self.report(rid), self.report(prev_id)
+            found = [f.to_dict() for f in check(report, previous, select=["Y"])]
+            with self.db.transaction():
+                self.db.execute("DELETE FROM findings WHERE report_id = ? AND cross_year = 1", (rid,))
+                self._insert_findings(rid, found, cross_year=True)
+                self._recount(rid)
+            pairs += 1
+        return pairs
+
+    def _recount(self, rid):
+        for sev, col in (("error", "errors"), ("warning", "warnings"), ("info", "infos")):
+            n = self.db.one("SELECT COUNT(*) FROM findings WHERE report_id = ? AND severity = ?", (rid, sev))[0]
+            self.db.execute(f"UPDATE reports SET {col} = ? WHERE id = ?", (n, rid))
+
+    # ---------------------------------------------------------------- read
+
+    def report(self, report_id: int) -> Report:
+        return Report.from_dict(json.loads(self.db.one("SELECT record FROM reports WHERE id = ?", (report_id,))[0]))
+
+    def reports(self, *, year=None, agency=None, template=None) -> list:
+        """Current reports (latest version of each document name) as dict rows, filtered."""
+        sql = ("SELECT id, document_name, agency, year, template, errors, warnings, infos, version "
+               "FROM current_reports WHERE 1=1")
+        params: list = []
+        sql, params = _filters(sql, params, year, agency, template)
+        rows = self.db.query(sql + " ORDER BY agency_norm, year, id", params)
+        cols = ["id", "file", "agency", "year", "template", "errors", "warnings", "infos", "version"]
+        return [dict(zip(cols, r)) for r in rows]
+
+    def documents(self) -> list:
+        rows = self.db.query("SELECT id, name, sha256, format, size, version, status, error_code, error_message "
+                             "FROM documents ORDER BY id")
+        cols = ["id", "name", "sha256", "format", "size", "version", "status", "error_code", "error_message"]
+        return [dict(zip(cols, r)) for r in rows]
+
+    def findings(self, *, code=None) -> list:
+        sql = ("SELECT r.document_name, r.agency, r.year, f.code, f.name, f.severity, f.message, f.keys, "
+               "f.expected, f.actual FROM findings f JOIN current_reports r ON r.id = f.report_id")
+        params = []
+        if code:
+            sql += " WHERE f.code LIKE ?"
+            params.append(code.upper() + "%")
+        cols = ["file", "agency", "year", "code", "name", "severity", "message", "keys", "expected", "actual"]
+        return [dict(zip(cols, r)) for r in self.db.query(sql + " ORDER BY f.id", params)]
+
+    def long_rows(self, *, year=None, agency=None, template=None) -> list:
+        """Tidy long rows: agency, year, template, table, row, column, value (one per cell)."""
+        sql = ("SELECT r.agency, r.year, r.template, c.tbl, c.row_key, c.col_key, c.value, c.raw, c.certain, "
+               "r.document_name FROM cells c JOIN current_reports r ON r.id = c.report_id WHERE 1=1")
+        sql, params = _filters(sql, [], year, agency, template, prefix="r.")
+        cols = ["agency", "year", "template", "table", "row", "column", "value", "raw", "certain", "file"]
+        out = []
+        for r in self.db.query(sql + " ORDER BY r.agency_norm, r.year, r.id, c.key", params):
+            d = dict(zip(cols, r))
+            v = d["value"]
+            if isinstance(v, float) and v.is_integer():
+                d["value"] = int(v)
+            d["certain"] = bool(d["certain"])
+            out.append(d)
+        return out
+
+    def stats(self) -> dict:
+        q = self.db.query
+        return {
+            "documents": q("SELECT status, COUNT(*) FROM documents GROUP BY status ORDER BY status"),
+            "reports_by_year_template": q("SELECT year, template, COUNT(*) FROM current_reports "
+                                          "GROUP BY year, template ORDER BY year, template"),
+            "findings_by_rule": q("SELECT f.code, f.name, f.severity, COUNT(*) FROM findings f "
+                                  "JOIN current_reports r ON r.id = f.report_id "
+                                  "GROUP BY f.code, f.name, f.severity ORDER BY COUNT(*) DESC, f.code"),
+            "applications_by_outcome_year": q(
+                "SELECT r.year, c.row_key, SUM(c.value) FROM cells c JOIN current_reports r ON r.id = c.report_id "
+                "WHERE c.tbl = 'applications' AND c.col_key = 'total' AND c.certain = 1 "
+                "GROUP BY r.year, c.row_key ORDER BY r.year, c.row_key"),
+        }
+
+
+def _filters(sql, params, year, agency, template, prefix=""):
+    if year:
+        years = [int(y) for y in (year if isinstance(year, (list, tuple)) else [year])]
+        sql += f" AND {prefix}year IN ({', '.join('?' for _ in years)})"
+        params += years
+    if agency:
+        sql += f" AND ({prefix}agency LIKE ? OR {prefix}agency_norm = ?)"
+        params += [f"%{agency}%", norm_agency(agency)]
+    if template:
+        sql += f" AND {prefix}template = ?"
+        params.append(str(template))
+    return sql, params

@@ -1,0 +1,76 @@
+"""The one place that talks to a database: SQLite (embedded, default) or PostgreSQL (shared)."""
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from contextlib import contextmanager
+
+DEFAULT_URL = "sqlite:///nianbao.db"
+
+
+def resolve_url(url: str | None) -> str:
+    return url or os.environ.get("NIANBAO_DB") or DEFAULT_URL
+
+
+class Database:
+    """A thin connection wrapper: ``?`` placeholders everywhere, one transaction at a time."""
+
+    def __init__(self, url: str | None = None):
+        self.url = resolve_url(url)
+        if self.url.startswith(("postgresql://", "postgres://")):
+            import psycopg
+            self.dialect = "postgresql"
+            self.conn = psycopg.connect(self.url, autocommit=True)
+        else:
+            path = re.sub(r"^sqlite:///?", "", self.url) if self.url.startswith("sqlite:") else self.url
+            self.dialect = "sqlite"
+            self.path = path
+            self.conn = sqlite3.connect(path, isolation_level=None, timeout=60, check_same_thread=False)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self.dialect == "postgresql" else sql
+
+    def execute(self, sql: str, params=()):
+        return self.conn.execute(self._sql(sql), params)
+
+    def executemany(self, sql: str, rows) -> None:
+        if self.dialect == "postgresql":
+            with self.conn.cursor() as cur:
+                cur.executemany(self._sql(sql), rows)
+        else:
+            self.conn.executemany(sql, rows)
+
+    def query(self, sql: str, params=()) -> list:
+        cur = self.execute(sql, params)
+        return cur.fetchall()
+
+    def one(self, sql: str, params=()):
+        rows = self.query(sql, params)
+        return rows[0] if rows else None
+
+    @contextmanager
+    def transaction(self):
+        """All or nothing: an exception (or a killed process) leaves no partial write."""
+        if self.dialect == "postgresql":
+            with self.conn.transaction():
+                yield self
+        else:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def size_bytes(self) -> int:
+        if self.dialect == "postgresql":
+            return int(self.one("SELECT pg_database_size(current_database())")[0])
+        return sum(os.path.getsize(p) for p in (self.path, self.path + "-wal") if os.path.exists(p))

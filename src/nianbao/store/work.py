@@ -1,0 +1,31 @@
+"""The unit of work that runs on a worker (a local process or a Dask worker): bytes → result dict.
+
+It must stay picklable and import-light; it never touches the database.
+"""
+from __future__ import annotations
+
+import hashlib
+
+
+def parse_and_check(name: str, data) -> dict:
+    """Parse and audit one document. Returns a plain dict (safe to send between processes)."""
+    from ..errors import InputError
+    from ..parse import parse
+    from ..rules import check
+
+    if isinstance(data, InputError):
+        return {"name": name, "sha256": None, "size": 0, "error": [data.code, data.zh, data.en]}
+    sha = hashlib.sha256(data).hexdigest()
+    out = {"name": name, "sha256": sha, "size": len(data)}
+    try:
+        report = parse(data, filename=name)
+    except InputError as e:
+        out["error"] = [e.code, e.zh, e.en]
+        return out
+    except Exception as e:  # a parser defect is recorded with its reason; the batch goes on
+        out["error"] = ["internal-error", f"解析出错：{type(e).__name__}: {e}", f"internal error: {e}"]
+        return out
+    out["format"] = report.format
+    out["record"] = report.to_dict(full=True)
+    out["findings"] = [f.to_dict() for f in check(report)]
+    return out
