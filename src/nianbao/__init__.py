@@ -10,3 +10,7 @@ from .rules import check  # noqa: E402
 from .rules.registry import Finding  # noqa: E402
 
 __all__ += ["check", "Finding"]
+
+from .store import Corpus  # noqa: E402
+
+__all__ += ["Corpus"]

@@ -132,3 +132,76 @@ def rule_cmd(code):
         click.echo(f"nianbao: 没有规则 {code}（unknown rule）", err=True)
         sys.exit(2)
     click.echo(f"{r.code} {r.name}（{_SEV[r.severity]}）\n消息模板：{r.message}\n\n{r.doc}")
+
+
+_DB_HELP = "数据库：默认为当前目录下的 SQLite 文件 nianbao.db（或环境变量 NIANBAO_DB）；也可用 postgresql://…"
+
+
+@main.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--db", "db_url", help=_DB_HELP)
+@click.option("--workers", type=int, help="本机并行进程数（默认：全部 CPU 核）。")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local：本机多进程；dask：在 Dask 分布式集群上解析。")
+@click.option("--scheduler", help="Dask 调度器地址，如 tcp://127.0.0.1:8786（--engine dask 时必填）。")
+def ingest_cmd(paths, db_url, workers, engine, scheduler):
+    """批量解析、核查并入库（文件、目录或 zip 压缩包）。同一文件重复入库只保留一份；中断后重跑会从断点继续。"""
+    from .inputs import iter_inputs
+    from .store import Corpus
+
+    if engine == "dask" and not scheduler:
+        raise click.UsageError("--engine dask 需要 --scheduler 地址")
+    total = sum(1 for _ in iter_inputs(paths))
+    with Corpus(db_url) as corpus:
+        with click.progressbar(length=total, label="入库", file=sys.stderr) as bar:
+            s = corpus.ingest(paths, workers=workers, engine=engine, scheduler=scheduler, progress=bar.update)
+        for name, reason in s.failures:
+            click.echo(f"nianbao: {name}: 无法读取：{reason}", err=True)
+        click.echo(f"共 {s.total} 份：新解析 {s.parsed} 份，无法读取 {s.failed} 份，已入库跳过 {s.skipped} 份，"
+                   f"有错误级问题 {s.with_errors} 份；跨年度核查 {s.cross_year_pairs} 对。数据库：{corpus.db.url}")
+    sys.exit(2 if s.failed else 0)
+
+
+@main.command("export")
+@click.option("--db", "db_url", help=_DB_HELP)
+@click.option("--out", "out", required=True, type=click.Path(), help="输出目录（xlsx 可为文件名）。")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "parquet", "json"]), default="csv", show_default=True)
+@click.option("--shape", type=click.Choice(["long", "wide", "both"]), default="both", show_default=True,
+              help="long：每个单元格一行；wide：每张表一个文件，每份报告一行。")
+@click.option("--year", multiple=True, type=int, help="只导出这些年度。")
+@click.option("--agency", help="只导出名称包含此文字的机关。")
+@click.option("--template", type=click.Choice(["2019", "2021"]), help="只导出此模板。")
+def export_cmd(db_url, out, fmt, shape, year, agency, template):
+    """导出整理好的数据集（长表、宽表；CSV / XLSX / Parquet / JSON）。"""
+    from .store import Corpus
+    with Corpus(db_url) as corpus:
+        paths = corpus.export(out, fmt=fmt, shape=shape, year=list(year) or None, agency=agency, template=template)
+    for p in paths:
+        click.echo(str(p))
+
+
+@main.command("stats")
+@click.option("--db", "db_url", help=_DB_HELP)
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
+def stats_cmd(db_url, as_json):
+    """语料概况：各年度/模板报告数、各规则问题数、各年度申请办理结果。"""
+    from .store import Corpus
+    with Corpus(db_url) as corpus:
+        st = corpus.stats()
+    if as_json:
+        click.echo(json.dumps({k: [list(r) for r in v] for k, v in st.items()}, ensure_ascii=False, indent=1))
+        return
+    click.echo("文档：" + "，".join(f"{'已解析' if s == 'parsed' else '无法读取'} {n}" for s, n in st["documents"]))
+    click.echo("\n各年度、模板报告数：")
+    for y, t, n in st["reports_by_year_template"]:
+        click.echo(f"  {y or '未知'}年度  {t or '?'}版  {n}")
+    click.echo("\n各规则问题数：")
+    for code, name, sev, n in st["findings_by_rule"]:
+        click.echo(f"  {code} {name:<44} {_SEV.get(sev, sev)} {n}")
+    click.echo("\n各年度申请办理情况（总计列）：")
+    from . import spec
+    labels = {r.key: r.label for r in spec.APPLICATIONS_2021.rows + (spec.APPLICATIONS_2019.row("other"),)}
+    order = {k: i for i, k in enumerate(labels)}
+    for y, row, v in sorted(st["applications_by_outcome_year"], key=lambda r: (r[0] or 0, order.get(r[1], 99))):
+        v = int(v) if v is not None and float(v).is_integer() else v
+        click.echo(f"  {y or '未知'}  {labels.get(row, row)}  {v}")

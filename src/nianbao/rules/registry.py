@@ -67,7 +67,8 @@ class Rule:
             return
         for h in self.func(report, previous):
             sev = h.pop("severity", None) or self.severity
-            yield Finding(self.code, self.name, sev, self.message.format(**h.pop("fields")),
+            fields = {"expected": h.get("expected"), "actual": h.get("actual"), **h.pop("fields")}
+            yield Finding(self.code, self.name, sev, self.message.format(**fields),
                           keys=h.get("keys", []), loc=h.get("loc"), expected=h.get("expected"),
                           actual=h.get("actual"), file=report.file, agency=report.agency, year=report.year)
 

@@ -217,6 +217,11 @@ class Corpus:
             out.append(d)
         return out
 
+    def export(self, out, *, fmt: str = "csv", shape: str = "both", year=None, agency=None, template=None):
+        """Write tidy datasets (long and/or wide) to ``out``; returns the paths written."""
+        from .export import export
+        return export(self, out, fmt=fmt, shape=shape, year=year, agency=agency, template=template)
+
     def stats(self) -> dict:
         q = self.db.query
         return {

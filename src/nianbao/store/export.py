@@ -1,0 +1,89 @@
+"""Tidy datasets out of a corpus: long (one row per cell) and wide (one table per template table),
+as CSV, XLSX, Parquet or JSON."""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from .. import spec
+
+FORMATS = ("csv", "xlsx", "parquet", "json")
+LONG_COLUMNS = ["agency", "year", "template", "table", "row", "column", "value", "raw", "certain", "file"]
+_WIDE_TABLES = ("active", "applications", "review_litigation")
+
+
+def long_to_wide(rows: list) -> dict:
+    """{table: (columns, rows)}: one row per report (file), one column per ``row.column`` cell."""
+    out = {}
+    for t in _WIDE_TABLES:
+        cols: list = []
+        seen = set()
+        for tpl in ("2021", "2019"):
+            for r in spec.table(tpl, t).rows:
+                for c in r.columns:
+                    k = f"{r.key}.{c.key}"
+                    if k not in seen:
+                        seen.add(k)
+                        cols.append(k)
+        by_report: dict = {}
+        for row in rows:
+            if row["table"] != t:
+                continue
+            rec = by_report.setdefault(row["file"], {"agency": row["agency"], "year": row["year"],
+                                                     "template": row["template"], "file": row["file"]})
+            rec[f"{row['row']}.{row['column']}"] = row["value"]
+        used = [c for c in cols if any(c in r for r in by_report.values())]
+        header = ["agency", "year", "template", "file"] + used
+        out[t] = (header, [[r.get(h) for h in header] for r in by_report.values()])
+    return out
+
+
+def write_tables(tables: dict, out: Path, fmt: str) -> list:
+    """Write {name: (columns, rows)} to ``out`` (a directory; an .xlsx file holds all sheets)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt}")
+    out = Path(out)
+    written = []
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+        path = out if out.suffix == ".xlsx" else out / "nianbao.xlsx"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        wb = Workbook(write_only=True)
+        for name, (cols, rows) in tables.items():
+            ws = wb.create_sheet(name[:31])
+            ws.append(cols)
+            for r in rows:
+                ws.append(r)
+        wb.save(path)
+        return [path]
+    out.mkdir(parents=True, exist_ok=True)
+    for name, (cols, rows) in tables.items():
+        path = out / f"{name}.{fmt}"
+        if fmt == "csv":
+            with path.open("w", newline="", encoding="utf-8-sig") as f:
+                w = csv.writer(f)
+                w.writerow(cols)
+                w.writerows(rows)
+        elif fmt == "json":
+            with path.open("w", encoding="utf-8") as f:
+                json.dump([dict(zip(cols, r)) for r in rows], f, ensure_ascii=False, indent=1)
+        else:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+            data = {c: [r[i] for r in rows] for i, c in enumerate(cols)}
+            if "value" in data:  # money may be fractional: one numeric type for the column
+                data["value"] = [None if v is None else float(v) for v in data["value"]]
+            pq.write_table(pa.table(data), path)
+        written.append(path)
+    return written
+
+
+def export(corpus, out, *, fmt: str = "csv", shape: str = "both", year=None, agency=None, template=None) -> list:
+    rows = corpus.long_rows(year=year, agency=agency, template=template)
+    tables = {}
+    if shape in ("long", "both"):
+        tables["cells_long"] = (LONG_COLUMNS, [[r[c] for c in LONG_COLUMNS] for r in rows])
+    if shape in ("wide", "both"):
+        tables.update(long_to_wide(rows))
+    return write_tables(tables, out, fmt)
