@@ -64,12 +64,12 @@ def lines_to_blocks(lines: list) -> list:
             if "\t" in body:  # several cells on one line: a row of its own
                 flush()
                 fields = body.split("\t")
-                cells = [Cell(f, Location(line=n), ghost=not f.strip()) for f in fields]
+                cells = [Cell(f, Location(n), ghost=not f.strip()) for f in fields]
                 # a field of whitespace only between tabs is still uncertain
                 blocks.append(Block("row", cells))
                 last_was_cell = False
             else:
-                row.append(Cell(body, Location(line=n)))
+                row.append(Cell(body, Location(n)))
                 last_was_cell = True
             continue
         if not line.strip():
@@ -81,6 +81,6 @@ def lines_to_blocks(lines: list) -> list:
             row[-1] = Cell(prev.text + line.strip(), prev.loc)
             continue
         flush()
-        blocks.append(Block("para", [Cell(line, Location(line=n))]))
+        blocks.append(Block("para", [Cell(line, Location(n))]))
     flush()
     return blocks
