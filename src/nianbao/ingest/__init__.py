@@ -26,7 +26,7 @@ def sniff_format(data: bytes, filename: str | None = None) -> str:
 
 
 def bytes_to_document(data: bytes, filename: str | None = None) -> Document:
-    if not data or not data.strip():
+    if not data or (not data[:4096].strip() and not data.strip()):
         raise InputError("empty", "文件为空", "file is empty")
     if len(data) > MAX_BYTES:
         raise InputError("too-big", f"文件过大（{len(data) // 1048576} MB，上限 {MAX_BYTES // 1048576} MB）",

@@ -242,11 +242,51 @@ def _open(data: bytes):
         raise _corrupt(e) from e
 
 
+_OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+_PKG_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_DC_TITLE = "{http://purl.org/dc/elements/1.1/}title"
+_XML = None
+
+
+def _fast_open(data: bytes):
+    """``(body, title)`` read straight from the zip with lxml (python-docx's object model is not
+    needed to read text and tables, and building it costs more than the reading itself).
+    Returns None when the package is anything but a plain, well-formed .docx."""
+    import zipfile
+
+    from lxml import etree
+    global _XML
+    if _XML is None:
+        _XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            rels = etree.fromstring(z.read("_rels/.rels"), _XML)
+            target = next((r.get("Target") for r in rels.iter(_PKG_RELS) if r.get("Type") == _OFFICE_DOC), None)
+            if not target:
+                return None
+            root = etree.fromstring(z.read(target.lstrip("/")), _XML)
+            title = None
+            if "docProps/core.xml" in z.namelist():
+                t = etree.fromstring(z.read("docProps/core.xml"), _XML).find(_DC_TITLE)
+                title = (t.text or "").strip() or None if t is not None else None
+    except Exception:
+        return None
+    if root.tag != _W + "document":
+        return None
+    body = root.find(_W + "body")
+    return (body, title) if body is not None else None
+
+
 def docx_to_document(data: bytes) -> Document:
     """Read a .docx report into a :class:`Document` (format ``"docx"``)."""
-    body, package = _open(data)
-    if body is None:
-        raise _corrupt()
+    fast = _fast_open(data)
+    if fast is not None:
+        body, title = fast
+    else:  # unusual packages (.docm, .dotx, odd part names): let python-docx find the main part
+        body, package = _open(data)
+        if body is None:
+            raise _corrupt()
+        title = _core_title(package)
     reader = _Reader(body)
     reader.body(body)
-    return Document(format="docx", blocks=reader.blocks, title=_core_title(package), diagnostics=[])
+    return Document(format="docx", blocks=reader.blocks, title=title, diagnostics=[])
