@@ -43,3 +43,11 @@ def test_unreadable_input_exit_2_others_still_parse(shared, tmp_path):
     assert "PDF" in p.stderr
     recs = [json.loads(x) for x in p.stdout.splitlines()]
     assert [r["file"] for r in recs] == [str(good)]
+
+
+def test_debug_view_shows_blocks_and_headings(shared):
+    p = run("parse", "--debug", str(CORPUS / "seeds" / "003_e091965162a3741c.txt"))
+    assert p.returncode == 0
+    assert "══ 第二部分标题：二、主动公开政府信息情况" in p.stdout
+    assert "[行 第170行]" in p.stdout or "[行 " in p.stdout
+    assert "结果维持" in p.stdout

@@ -21,10 +21,14 @@ def main():
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="每个文件输出一行 JSON（JSON Lines）。")
 @click.option("--full/--brief", default=True, help="JSON 中包含各部分文本和单元格来源（默认包含）。")
-def parse_cmd(files, as_json, full):
+@click.option("--debug", is_flag=True, help="显示解析器看到的内容：每个段落和表格行及其位置、各部分标题。")
+def parse_cmd(files, as_json, full, debug):
     """解析年报文件，输出三张统计表和诊断信息。"""
     failed = False
     for i, f in enumerate(files):
+        if debug:
+            failed |= _debug(f)
+            continue
         try:
             report = parse(f)
         except InputError as e:
@@ -53,6 +57,20 @@ def parse_cmd(files, as_json, full):
                 click.echo("\n" + "=" * 60)
             click.echo(report_to_text(report))
     sys.exit(2 if failed else 0)
+
+
+def _debug(f) -> bool:
+    from .ingest import bytes_to_document
+    from .render import document_to_debug
+    from .sections import blocks_to_headings
+    try:
+        with open(f, "rb") as fh:
+            doc = bytes_to_document(fh.read(), f)
+    except (InputError, OSError) as e:
+        click.echo(f"nianbao: {f}: 无法读取：{getattr(e, 'zh', e)}", err=True)
+        return True
+    click.echo(document_to_debug(doc, blocks_to_headings(doc.blocks)))
+    return False
 
 
 _SEV = {"error": "错误", "warning": "警告", "info": "提示"}
