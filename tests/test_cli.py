@@ -49,5 +49,6 @@ def test_debug_view_shows_blocks_and_headings(shared):
     p = run("parse", "--debug", str(CORPUS / "seeds" / "003_e091965162a3741c.txt"))
     assert p.returncode == 0
     assert "══ 第二部分标题：二、主动公开政府信息情况" in p.stdout
-    assert "[行 第170行]" in p.stdout or "[行 " in p.stdout
+    assert "[行 第17行] 规章 | 0 | 0 | 0" in p.stdout
+    assert "[行 第106行] 一、本年新收政府信息公开申请数量 | · | · | · | · | · | · | 0" in p.stdout
     assert "结果维持" in p.stdout
