@@ -168,3 +168,31 @@ def test_bad_input_errors(data, code):
         nianbao.parse(data, filename="bad")
     assert e.value.code == code
     assert e.value.zh and e.value.en
+
+
+def _shuyang_with(cell_text: str) -> bytes:
+    """The real shuyang page with the first empty cell of the （一）予以公开 row filled in."""
+    from lxml import html as lh
+    from conftest import CORPUS
+    root = lh.fromstring((CORPUS / "real" / "shuyang-fgj-2023.html").read_bytes())
+    row = next(tr for tr in root.iter("tr") if "予以公开" in tr.text_content() and len(tr.findall("td")) > 5)
+    td = next(td for td in row.findall("td") if not td.text_content().strip())
+    for child in list(td):
+        td.remove(child)
+    td.text = cell_text
+    return lh.tostring(root, encoding="utf-8", doctype="<!doctype html>")
+
+
+@pytest.mark.parametrize("text,code", [("若干", "C102"), ("2.0", "C104")])
+def test_unreadable_value_cell_is_flagged_not_dropped(shared, text, code):
+    r = nianbao.parse(_shuyang_with(text), filename="x.html")
+    c = r.cells["applications.granted.commercial"]
+    assert c.value is None and not c.certain and c.raw == text
+    assert any(d.code == "P205" and "applications.granted.commercial" in d.keys for d in r.diagnostics)
+    assert [f.keys for f in nianbao.check(r, select=[code])] == [["applications.granted.commercial"]]
+    # the rest of the row is still read
+    assert r.cells["applications.granted.total"].value == 26
+
+
+def test_title_year_in_chinese_numerals():
+    assert find_title(["某某镇人民政府二〇二〇年政府信息公开工作年度报告"])[1:] == ("某某镇人民政府", 2020)

@@ -10,6 +10,8 @@ _TITLE = re.compile(
     r"(?P<pre>[^。；;\n]{0,60}?)(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<mid>[^。；;\n]{0,40}?)"
     r"(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:报告|年报)"
 )
+_CN_YEAR = re.compile(r"([〇零○一二三四五六七八九]{4})年")
+_CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
 _PREFIX = re.compile(r"^.*[:：]|^\s*(?:关于|印发)")
 
 
@@ -20,7 +22,7 @@ def find_title(texts, fallback: Optional[str] = None):
     """
     texts = list(texts) + ([fallback] if fallback else [])
     for i, text in enumerate(texts):
-        t = to_halfwidth(text or "").strip()
+        t = _CN_YEAR.sub(lambda m: m.group(1).translate(_CN_DIGITS) + "年", to_halfwidth(text or "").strip())
         if len(t) > 160:
             t = t[:160]
         m = _TITLE.search(t)

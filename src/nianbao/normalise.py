@@ -78,7 +78,7 @@ def parse_number(raw: str, *, money: bool = False, unit: int = 1, signed: bool =
         return _num(d), suffix
     if suffix in _UNIT_FACTOR:
         raise ValueError_(f"计数单元格写有金额单位“{raw.strip()}”")
-    if d != d.to_integral_value():
+    if "." in t:  # 2.0 is a decimal written in a count, not the count 2
         raise ValueError_(f"计数单元格出现小数“{raw.strip()}”")
     return int(d), suffix
 

@@ -39,7 +39,7 @@ def document_to_report(doc: Document, *, filename: str | None = None, sha256: st
     if not doc.blocks:
         return report
     headings = blocks_to_headings(doc.blocks)
-    tokens = blocks_to_tokens(doc.blocks, headings)
+    tokens = blocks_to_tokens(doc.blocks, headings, grid_rows=doc.format in ("html", "docx"))
     found = {h.part for h in headings}
 
     # metadata

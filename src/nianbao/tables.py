@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from functools import lru_cache
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from . import spec
 from .diagnostics import diag
@@ -37,8 +37,7 @@ class Group:
         return t.cell.loc
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):
     raw: str
     value: object
     loc: object
@@ -240,7 +239,7 @@ def read_to_candidates(read: Read, unit: int) -> None:
         pieces = []
         for tok, col in zip(toks, read.columns):
             try:
-                p, _ = _piece(tok, tok.text if tok.kind == "num" else tok.text, None, col, unit)
+                p, _ = _piece(tok, tok.text, None, col, unit)
             except ValueError_ as e:
                 read.problems.append(diag("P205", tok.cell.loc, [read.keys[len(pieces)]],
                                           label=read.label, reason=str(e)))

@@ -23,7 +23,7 @@ _CELL_NUMBER = re.compile(r"[-+]?\s*[\d][\d\s,，.]*\s*(?:亿元|万元|元|项|
 
 @dataclass(slots=True)
 class Token:
-    kind: str  # "label" | "num" | "blank"
+    kind: str  # "label" | "num" | "blank" | "text" (a value cell that is not a number)
     text: str  # as written (half-width for num)
     cell: Cell
     block: int
@@ -74,7 +74,7 @@ def split_mixed(text: str):
     return pieces
 
 
-def blocks_to_tokens(blocks: list, headings: list) -> list:
+def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False) -> list:
     """Tokenise every block; paragraphs are cut at part headings (the heading itself dropped)."""
     by_block: dict = {}
     for h in headings:
@@ -83,7 +83,7 @@ def blocks_to_tokens(blocks: list, headings: list) -> list:
     part = 0
     for i, b in enumerate(blocks):
         if b.kind == "row":
-            _row_tokens(b, i, part, tokens)
+            _row_tokens(b, i, part, tokens, grid_rows)
             continue
         cell = b.cells[0]
         spans = [(0, len(cell.text), None)]
@@ -106,12 +106,20 @@ def blocks_to_tokens(blocks: list, headings: list) -> list:
     return tokens
 
 
-def _row_tokens(block, i: int, part: int, out: list) -> None:
+def _row_tokens(block, i: int, part: int, out: list, grid_rows: bool) -> None:
+    """Tokens of one table row. In a real grid row (HTML, DOCX) every cell after a number is a
+    value cell: text there (“若干”, “见附件”) is an unreadable value, not a label."""
+    seen_num = False
     for cell in block.cells:
         if cell.ghost:
             continue
-        for k, text, off, fused in cell_pieces(cell.text):
+        pieces = cell_pieces(cell.text)
+        if grid_rows and seen_num and len(pieces) == 1 and pieces[0][0] == "label":
+            out.append(Token("text", pieces[0][1].strip(), cell, i, part, True))
+            continue
+        for k, text, off, fused in pieces:
             out.append(Token(k, text, cell, i, part, True, fused, off))
+            seen_num = seen_num or k == "num"
 
 
 @lru_cache(maxsize=16384)

@@ -14,7 +14,10 @@ def check(report, previous=None, *, select=None, ignore=None) -> list:
     """All findings of the selected rules on ``report`` (``previous``: the same body's report of the
     year before, for the cross-year rules)."""
     out = []
+    unreadable = any(d.code == "P001" for d in report.diagnostics)  # a scan: nothing else to audit
     for code, r in RULES.items():
+        if unreadable and not code.startswith("P"):
+            continue
         if selected(code, select, ignore):
             out.extend(r.run(report, previous))
     return out

@@ -70,7 +70,8 @@ def outcomes_sum(report, previous):
     """
     if "applications" not in report.tables:
         return
-    rows = [r for r in spec.OUTCOME_ROWS if any(k.startswith(f"applications.{r}.") for k in report.cells)]
+    present = {k.split(".")[1] for k in report.cells if k.startswith("applications.")}
+    rows = [r for r in spec.OUTCOME_ROWS if r in present]
     for c in _COLS:
         keys = [f"applications.{r}.{c}" for r in rows]
         total_key = f"applications.total.{c}"

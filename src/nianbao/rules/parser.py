@@ -11,9 +11,11 @@ def _register(code: str, name: str, severity: str, doc: str):
             if d.code == code:
                 yield hit(d.keys, d.loc, severity=d.severity, text=d.message,
                           expected=None, actual=d.candidates or None)
-    func.__doc__ = (f"{doc}\n\nWhy: the parser could not read this part of the document with certainty; "
-                    "a value it is not sure of is never emitted as if it were.\n\n"
-                    f"Example: see the parser's own tests for {code}.\n\n"
+    summary, _, example = doc.partition(" Example: ")
+    func.__doc__ = (f"{summary}\n\nWhat: {summary}\n"
+                    "Why: the parser could not read this part of the document with certainty; a value it is "
+                    "not sure of is never emitted as if it were, so the reviewer knows what to check by hand.\n"
+                    f"Example: {example or summary}\n"
                     "Basis: 《政府信息公开工作年度报告》格式（国办公开办函〔2019〕60号、〔2021〕30号）.")
     func.__name__ = f"parser_{code}"
     rule(code, name, severity, "{text}")(func)

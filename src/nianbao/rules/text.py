@@ -7,6 +7,7 @@ one of the figures below is compared with the table cell(s). Sub-counts (clauses
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..normalise import to_halfwidth
 from .registry import hit, rule
@@ -16,12 +17,24 @@ _SKIP = re.compile(r"^(其中|通过|含)")
 
 
 def _clauses(report):
-    for p in report.parts:
-        if p.number in (1, 5, 6):
-            text = re.sub(r"\s+", "", to_halfwidth(p.text))
-            for c in _CLAUSE.split(text):
-                if c:
-                    yield p, c
+    """(part, clause) for the narrative clauses that hold a digit (cached per text)."""
+    parts = [p for p in report.parts if p.number in (1, 5, 6)]
+    for i, clause in _digit_clauses(tuple(p.text for p in parts)):
+        yield parts[i], clause
+
+
+@lru_cache(maxsize=256)
+def _digit_clauses(texts: tuple) -> tuple:
+    out = []
+    for i, text in enumerate(texts):
+        for c in _CLAUSE.split(_SPACE.sub("", to_halfwidth(text))):
+            if c and _DIGIT.search(c):
+                out.append((i, c))
+    return tuple(out)
+
+
+_SPACE = re.compile(r"\s+")
+_DIGIT = re.compile(r"\d")
 
 
 def _cell(report, key):
@@ -33,13 +46,18 @@ def _cell(report, key):
 
 def _statements(report, patterns, exclude=None, allow_sub=False):
     for p, clause in _clauses(report):
-        if (not allow_sub and _SKIP.match(clause)) or (exclude and re.search(exclude, clause)):
+        if (not allow_sub and _SKIP.match(clause)) or (exclude and _rx(exclude).search(clause)):
             continue
         for rx in patterns:
-            m = re.search(rx, clause)
+            m = _rx(rx).search(clause)
             if m:
                 yield p, clause, int(m.group("n"))
                 break
+
+
+@lru_cache(maxsize=64)
+def _rx(pattern: str):
+    return re.compile(pattern)
 
 
 def _compare(report, patterns, keys, what, exclude=None, also=(), allow_sub=False):
@@ -126,7 +144,8 @@ def text_review(report, previous):
     Basis: table 四.
     """
     yield from _compare(report, [r"行政复议(?:案件)?[^\d诉]{0,6}?(?P<n>\d+)(?:件|起|宗)"],
-                        ["review_litigation.review.total"], "行政复议", exclude=r"诉讼")
+                        ["review_litigation.review.total"], "行政复议",
+                        exclude=r"诉讼[^\d]*复议")  # 诉讼…复议N件: a combined count; 复议N件、诉讼M件 is fine
 
 
 @rule("T106", "text-litigation-count-differs", "warning", _MSG)
@@ -141,4 +160,4 @@ def text_litigation(report, previous):
     """
     yield from _compare(report, [r"行政诉讼(?:案件)?[^\d复]{0,6}?(?P<n>\d+)(?:件|起|宗)"],
                         ["review_litigation.suit_direct.total", "review_litigation.suit_after_review.total"],
-                        "行政诉讼", exclude=r"复议")
+                        "行政诉讼", exclude=r"复议[^\d]*诉讼")  # 复议、诉讼共N件: a combined count
