@@ -10,6 +10,8 @@ Text conversions of tables come in a few shapes, all handled here:
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from charset_normalizer import from_bytes
 
 from ..document import Block, Cell, Document, Location
@@ -46,6 +48,11 @@ def text_to_document(text: str) -> Document:
     return Document(format="text", blocks=lines_to_blocks(text.splitlines()))
 
 
+@lru_cache(maxsize=100000)
+def _line(n: int) -> Location:
+    return Location(n)
+
+
 def lines_to_blocks(lines: list) -> list:
     """Group lines into paragraphs and table rows (see the module doc)."""
     blocks: list = []
@@ -64,12 +71,12 @@ def lines_to_blocks(lines: list) -> list:
             if "\t" in body:  # several cells on one line: a row of its own
                 flush()
                 fields = body.split("\t")
-                cells = [Cell(f, Location(n), ghost=not f.strip()) for f in fields]
+                cells = [Cell(f, _line(n), ghost=not f.strip()) for f in fields]
                 # a field of whitespace only between tabs is still uncertain
                 blocks.append(Block("row", cells))
                 last_was_cell = False
             else:
-                row.append(Cell(body, Location(n)))
+                row.append(Cell(body, _line(n)))
                 last_was_cell = True
             continue
         if not line.strip():
@@ -81,6 +88,6 @@ def lines_to_blocks(lines: list) -> list:
             row[-1] = Cell(prev.text + line.strip(), prev.loc)
             continue
         flush()
-        blocks.append(Block("para", [Cell(line, Location(n))]))
+        blocks.append(Block("para", [Cell(line, _line(n))]))
     flush()
     return blocks
