@@ -13,25 +13,15 @@ from docx.oxml import parse_xml
 from nianbao.document import Location
 from nianbao.errors import InputError
 from nianbao.ingest.docx import docx_to_document
+from nianbao import spec
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 HUAIAN = FIXTURES / "huaian-2024-docx.docx"
 
-APPLICATION_ROWS = [
-    "new_requests", "carried_over", "granted", "partially_granted",
-    "withheld_state_secret", "withheld_law_prohibited", "withheld_security_stability",
-    "withheld_third_party", "withheld_internal_affairs", "withheld_process_info",
-    "withheld_enforcement_file", "withheld_admin_query",
-    "unavailable_not_held", "unavailable_needs_creation", "unavailable_unclear",
-    "not_processed_complaint", "not_processed_duplicate", "not_processed_publication",
-    "not_processed_excessive", "not_processed_confirmation",
-    "other_no_correction", "other_no_fee", "other_other", "total", "carried_forward",
-]
-APPLICATION_COLS = ["natural_person", "commercial", "research", "social_welfare", "legal_service",
-                    "other_org", "total"]
-REVIEW_KEYS = [f"{g}.{c}" for g in ("review", "suit_direct", "suit_after_review")
-               for c in ("upheld", "corrected", "other", "pending", "total")]
+APPLICATION_ROWS = [r.key for r in spec.APPLICATIONS_2021.rows if r.key != "other"]  # body order
+APPLICATION_COLS = list(spec.APPLICANT_COLUMNS)
+REVIEW_KEYS = [f"{g}.{c}" for g in spec.REVIEW_GROUPS for c in spec.REVIEW_COLUMNS]
 
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 

@@ -10,26 +10,16 @@ import pytest
 from nianbao.document import Location
 from nianbao.errors import InputError
 from nianbao.ingest.html import decode_html, html_to_document
+from nianbao import spec
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 REAL = SHARED / "corpus" / "real"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHUYANG = REAL / "shuyang-fgj-2023.html"
 
-APPLICATION_ROWS = [
-    "new_requests", "carried_over", "granted", "partially_granted",
-    "withheld_state_secret", "withheld_law_prohibited", "withheld_security_stability",
-    "withheld_third_party", "withheld_internal_affairs", "withheld_process_info",
-    "withheld_enforcement_file", "withheld_admin_query",
-    "unavailable_not_held", "unavailable_needs_creation", "unavailable_unclear",
-    "not_processed_complaint", "not_processed_duplicate", "not_processed_publication",
-    "not_processed_excessive", "not_processed_confirmation",
-    "other_no_correction", "other_no_fee", "other_other", "total", "carried_forward",
-]
-APPLICATION_COLS = ["natural_person", "commercial", "research", "social_welfare", "legal_service",
-                    "other_org", "total"]
-REVIEW_KEYS = [f"{g}.{c}" for g in ("review", "suit_direct", "suit_after_review")
-               for c in ("upheld", "corrected", "other", "pending", "total")]
+APPLICATION_ROWS = [r.key for r in spec.APPLICATIONS_2021.rows if r.key != "other"]  # body order
+APPLICATION_COLS = list(spec.APPLICANT_COLUMNS)
+REVIEW_KEYS = [f"{g}.{c}" for g in spec.REVIEW_GROUPS for c in spec.REVIEW_COLUMNS]
 
 
 def _need(path: Path) -> bytes:
