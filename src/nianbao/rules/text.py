@@ -161,3 +161,19 @@ def text_litigation(report, previous):
     yield from _compare(report, [r"行政诉讼(?:案件)?[^\d复]{0,6}?(?P<n>\d+)(?:件|起|宗)"],
                         ["review_litigation.suit_direct.total", "review_litigation.suit_after_review.total"],
                         "行政诉讼", exclude=r"复议[^\d]*诉讼")  # 复议、诉讼共N件: a combined count
+
+
+@rule("T107", "text-normative-documents-differs", "warning", _MSG)
+def text_normative_documents(report, previous):
+    """The narrative's number of 规范性文件 issued differs from table 二.
+
+    What: a clause such as 全年制发行政规范性文件9件 is compared with table 二 行政规范性文件
+    本年制发件数 (2021) or 规范性文件 本年新制作数量 (2019).
+    Why: the documents a body issued are the core of 主动公开; text and table must agree.
+    Example: 全年制发行政规范性文件9件 while table 二 says 8.
+    Basis: 《条例》第二十条第（一）项; table 二.
+    """
+    col = "made" if report.template == "2019" else "issued"
+    yield from _compare(report, [r"(?:制发|印发|出台|制定)了?(?:行政)?规范性文件[^\d]{0,2}?(?P<n>\d+)件"],
+                        [f"active.normative_documents.{col}"], "制发规范性文件", allow_sub=True,
+                        exclude=r"废止|现行有效|清理")
