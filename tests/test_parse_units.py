@@ -196,3 +196,27 @@ def test_unreadable_value_cell_is_flagged_not_dropped(shared, text, code):
 
 def test_title_year_in_chinese_numerals():
     assert find_title(["某某镇人民政府二〇二〇年政府信息公开工作年度报告"])[1:] == ("某某镇人民政府", 2020)
+
+
+def test_huge_input_is_refused(monkeypatch):
+    import nianbao.ingest as ingest
+    monkeypatch.setattr(ingest, "MAX_BYTES", 1000)
+    with pytest.raises(nianbao.InputError) as e:
+        nianbao.parse(b"x" * 1001, filename="big.txt")
+    assert e.value.code == "too-big"
+
+
+def test_wrong_encoding_garbage_is_not_a_report():
+    import random
+    rng = random.Random(7)
+    data = bytes(rng.randrange(0x80, 0x100) for _ in range(3000))
+    with pytest.raises(nianbao.InputError) as e:
+        nianbao.parse(data, filename="garbage.txt")
+    assert e.value.code in ("bad-encoding", "not-a-report", "binary")
+
+
+def test_gbk_text_file_is_decoded():
+    from conftest import CORPUS
+    text = (CORPUS / "seeds" / "000_287ae363a5fda47a.txt").read_text(encoding="utf-8")
+    r = nianbao.parse(text.encode("gb18030"), filename="gbk.txt")
+    assert r.agency == "抚远镇人民政府" and r.values()["active.procurement.amount_yuan"] == 1522100
