@@ -8,6 +8,7 @@ arithmetic A1–A4 narrows the candidates) → ``reads_to_cells``.
 from __future__ import annotations
 
 import itertools
+import re
 from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import NamedTuple, Optional
@@ -112,26 +113,46 @@ def tokens_to_groups(tokens: list) -> list:
 
 
 def groups_to_reads(table: spec.Table, groups: list, template: str):
-    """Match groups to the table's rows in order. Returns (reads by row key, unplaced groups)."""
+    """Match groups to the table's rows in order. Returns (reads by row key, unplaced groups).
+
+    A label wrapped around its row's numbers (text layouts of PDFs print the numbers on the
+    middle line: “（二）部分公开（区分处理的，只计这一情” / numbers / “形，不计其他情形）”) is
+    matched together with the continuation that starts the next label run.
+    """
     rows = list(table.rows)
     reads: dict = {}
     unplaced = []
     nxt = 0
-    for g in groups:
-        text = g.label_text
+    for i, g in enumerate(groups):
         has_num = any(v.kind == "num" for v in g.values)
         last = len(rows) if has_num else min(nxt + 1, len(rows))
-        for j in range(nxt, last):
-            if rows[j].regex.search(text):
-                r = rows[j]
-                reads[r.key] = Read([f"{table.key}.{r.key}.{c.key}" for c in r.columns], list(r.columns),
-                                    r.label.lstrip("一二三四五六七八九（）()、.0123456789"), g)
-                nxt = j + 1
-                break
-        else:
+        texts = [g.label_text]
+        if has_num and i + 1 < len(groups):
+            cont = _CONTINUATION.match(groups[i + 1].label_text).group(0)
+            if cont:
+                texts.append(texts[0] + cont)
+        j = _match_row(rows, nxt, last, texts)
+        if j is None:
             if has_num and reads:
                 unplaced.append(g)
+            continue
+        r = rows[j]
+        reads[r.key] = Read([f"{table.key}.{r.key}.{c.key}" for c in r.columns], list(r.columns),
+                            r.label.lstrip("一二三四五六七八九（）()、.0123456789"), g)
+        nxt = j + 1
     return reads, unplaced
+
+
+# the start of a label run up to the next row numbering: “(三)”, “2.”, “四、”
+_CONTINUATION = re.compile(r"[^(\d一二三四五六七八九]*(?:\))?")
+
+
+def _match_row(rows, start: int, stop: int, texts: list):
+    for text in texts:
+        for j in range(start, stop):
+            if rows[j].regex.search(text):
+                return j
+    return None
 
 
 def single_row_read(table: spec.Table, groups: list) -> Optional[Read]:
@@ -274,7 +295,7 @@ def read_to_candidates(read: Read, unit: int) -> None:
             continue
         if len(cands) > MAX_CANDIDATES:
             break
-    read.split = True
+    read.split = sum(len(t.text.split()) for t in toks) < n  # digits had to be cut, not just spaces
     read.candidates = cands
     if not cands:
         read.problems.append(diag("P203", read.group.loc, read.keys, row=read.label, expected=n,

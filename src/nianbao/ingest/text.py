@@ -10,6 +10,7 @@ Text conversions of tables come in a few shapes, all handled here:
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from charset_normalizer import from_bytes
@@ -48,6 +49,12 @@ def text_to_document(text: str) -> Document:
     return Document(format="text", blocks=lines_to_blocks(text.splitlines()))
 
 
+# page numbers of a PDF conversion (“- 3 -”, “— 3 —”, “第 3 页 共 6 页”, “3/6”) are not text; a
+# bare number is kept (it may be a cell)
+_PAGE_FURNITURE = re.compile(r"^[\s\f]*(?:[-–—－]+\s*\d{1,4}\s*[-–—－]+|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?"
+                             r"|\d{1,4}\s*[/／]\s*\d{1,4})[\s\f]*$")
+
+
 @lru_cache(maxsize=100000)
 def _line(n: int) -> Location:
     return Location(n)
@@ -79,7 +86,7 @@ def lines_to_blocks(lines: list) -> list:
                 row.append(Cell(body, _line(n)))
                 last_was_cell = True
             continue
-        if not line.strip():
+        if not line.strip() or _PAGE_FURNITURE.match(line):
             flush()
             last_was_cell = False
             continue
