@@ -220,3 +220,16 @@ def test_gbk_text_file_is_decoded():
     text = (CORPUS / "seeds" / "000_287ae363a5fda47a.txt").read_text(encoding="utf-8")
     r = nianbao.parse(text.encode("gb18030"), filename="gbk.txt")
     assert r.agency == "抚远镇人民政府" and r.values()["active.procurement.amount_yuan"] == 1522100
+
+
+def test_site_footer_is_not_part_six(shared):
+    """A web page's footer after the article does not join part 六 (S105 still sees “无”)."""
+    from html import escape
+    from conftest import CORPUS
+    text = (CORPUS / "seeds" / "004_a224db91dbdf5e26.txt").read_text(encoding="utf-8")
+    body = "".join(f"<p>{escape(line)}</p>" for line in text.splitlines() if line.strip() and "\t" not in line)
+    page = (f"<html><body><div class='article'>{body}</div><div>【打印本页】 【关闭窗口】</div>"
+            "<div>主办单位：渭南市临渭区人民政府 网站标识码：3607270001</div></body></html>")
+    r = nianbao.parse(page.encode(), filename="x.html")
+    assert r.part(6).text == "无"
+    assert [f.code for f in nianbao.check(r, select=["S105"])] == ["S105"]

@@ -59,27 +59,37 @@ class Read:
     unit_stated: bool = True  # a money column's unit was written in its header
 
 
-def significant_tokens(tokens: list) -> list:
-    """Drop blank tokens that are layout, not cells: blanks of a row block that come before the
-    block's first label (rowspan placeholders, empty header corners) and blanks of a block that
-    holds labels but no number (header rows)."""
-    has_label = set()
+def significant_tokens(tokens: list, rows=()) -> list:
+    """Drop blank tokens that are layout, not cells.
+
+    A blank is a cell when its row block holds a number, or when the block's label is one of
+    ``rows`` (an all-blank data row: “行政强制 | 无”) and the blank follows it. Blanks before a
+    block's first label (rowspan placeholders, empty header corners) and blanks of header rows
+    (labels that are no template row) are layout.
+    """
+    labels: dict = {}
     has_num = set()
     for t in tokens:
         if t.kind == "label":
-            has_label.add(t.block)
+            labels.setdefault(t.block, []).append(t.text)
         elif t.kind == "num":
             has_num.add(t.block)
+    row_block = {b for b, texts in labels.items() if b not in has_num and _is_row_label("".join(texts), rows)}
     out = []
     seen_label = set()
     for t in tokens:
         if t.kind == "label":
             seen_label.add(t.block)
-        elif t.kind == "blank" and t.block in has_label and (
-                t.block not in seen_label or t.block not in has_num):
+        elif t.kind == "blank" and t.block in labels and (
+                t.block not in seen_label or (t.block not in has_num and t.block not in row_block)):
             continue
         out.append(t)
     return out
+
+
+def _is_row_label(text: str, rows) -> bool:
+    text = normalise_label(text)
+    return any(r.regex.search(text) for r in rows)
 
 
 def region_tokens(tokens: list, part: int, found_parts: set) -> list:
@@ -92,7 +102,7 @@ def region_tokens(tokens: list, part: int, found_parts: set) -> list:
         sel = [t for t in tokens if t.part == prev and t.in_row]
     if any(t.in_row for t in sel):
         sel = [t for t in sel if t.in_row]
-    return significant_tokens(sel)
+    return sel
 
 
 def tokens_to_groups(tokens: list) -> list:
@@ -431,7 +441,7 @@ def money_unit(group: Group, col: spec.Column) -> tuple:
 
 def table_to_cells(table: spec.Table, tokens: list, template: str):
     """Read one table from its region's tokens. Returns (cells, diagnostics, found)."""
-    groups = tokens_to_groups(tokens)
+    groups = tokens_to_groups(significant_tokens(tokens, () if table.single_row else table.rows))
     diags: list = []
     name = _TABLE_NAMES[table.key]
     if table.single_row:
