@@ -205,3 +205,16 @@ def test_dask_engine_on_a_real_local_cluster(shared, tmp_path):
             c.ingest([CORPUS], workers=1)
             local_rows = c.long_rows()
         assert dask_rows == local_rows
+
+
+def test_stored_record_is_the_parsed_record(db_url, shared):
+    """Metadata, every cell with raw text and location (text line, HTML grid, PDF page+bbox), parts."""
+    files = [CORPUS / "real" / "huaian-2024.pdf", CORPUS / "real" / "shuyang-fgj-2023.html",
+             CORPUS / "real" / "pingtan-2019.txt"]
+    with Corpus(db_url) as c:
+        c.ingest(files, workers=1)
+        for row in c.reports():
+            stored = c.report(row["id"])
+            parsed = nianbao.parse(row["file"])
+            parsed.file = row["file"]
+            assert stored == parsed, row["file"]

@@ -24,6 +24,7 @@ class IngestSummary:
     with_errors: int = 0  # parsed, with error-level findings
     cross_year_pairs: int = 0
     failures: list = field(default_factory=list)  # (name, reason)
+    new_reports: list = field(default_factory=list)  # ids of the reports this run stored
 
     @property
     def total(self) -> int:
@@ -32,6 +33,27 @@ class IngestSummary:
 
 def _j(v):
     return None if v is None else json.dumps(v, ensure_ascii=False)
+
+
+_LOC_FIELDS = ("line", "table", "row", "col", "page", "bbox", "char")
+
+
+def _loc_columns(loc) -> tuple:
+    loc = loc or {}
+    bbox = loc.get("bbox")
+    return (loc.get("line"), loc.get("table"), loc.get("row"), loc.get("col"), loc.get("page"),
+            None if bbox is None else ",".join(str(x) for x in bbox), loc.get("char"))
+
+
+def _loc_dict(cols) -> dict:
+    d = {k: v for k, v in zip(_LOC_FIELDS, cols) if v is not None}
+    if "bbox" in d:
+        d["bbox"] = [float(x) for x in d["bbox"].split(",")]
+    return d
+
+
+def _number(v):
+    return int(v) if isinstance(v, float) and v.is_integer() else v
 
 
 class Corpus:
@@ -76,8 +98,8 @@ class Corpus:
             self.store_result(result, summary)
             if progress:
                 progress(1)
-        if cross_year:
-            summary.cross_year_pairs = self.run_cross_year()
+        if cross_year and summary.new_reports:
+            summary.cross_year_pairs = self.run_cross_year(only=summary.new_reports)
         return summary
 
     def _run(self, todo, workers, engine, scheduler):
@@ -118,7 +140,10 @@ class Corpus:
                 summary.failed += 1
                 summary.failures.append((res["name"], error[1]))
                 return
-            rec = res["record"]
+            rec = dict(res["record"])
+            details = rec.pop("cell_details")
+            parts = rec.pop("parts")
+            rec.pop("cells", None)
             findings = res["findings"]
             counts = {s: sum(1 for f in findings if f["severity"] == s) for s in ("error", "warning", "info")}
             report_id = db.one(
@@ -127,14 +152,16 @@ class Corpus:
                 (doc_id, rec["agency"], norm_agency(rec["agency"]) or None, rec["year"], rec["template"],
                  rec["title"], counts["error"], counts["warning"], counts["info"], _j(rec)))[0]
             db.executemany(
-                "INSERT INTO cells (report_id, key, tbl, row_key, col_key, value, raw, certain, loc) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(report_id, k, *k.split("."), c["value"], c["raw"], int(c["certain"]), _j(c.get("loc")))
-                 for k, c in rec["cell_details"].items()])
-            db.executemany("INSERT INTO parts (report_id, number, title, text) VALUES (?, ?, ?, ?)",
-                           [(report_id, p["number"], p["title"], p["text"]) for p in rec["parts"]])
+                "INSERT INTO cells (report_id, key, tbl, row_key, col_key, value, raw, certain, loc_line, "
+                "loc_table, loc_row, loc_col, loc_page, loc_bbox, loc_char) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(report_id, k, *k.split("."), c["value"], c["raw"], int(c["certain"]), *_loc_columns(c.get("loc")))
+                 for k, c in details.items()])
+            db.executemany("INSERT INTO parts (report_id, number, title, text, loc) VALUES (?, ?, ?, ?, ?)",
+                           [(report_id, p["number"], p["title"], p["text"], _j(p.get("loc"))) for p in parts])
             self._insert_findings(report_id, findings, cross_year=False)
             summary.parsed += 1
+            summary.new_reports.append(report_id)
             summary.with_errors += bool(counts["error"])
 
     def _insert_findings(self, report_id, findings, cross_year: bool):
@@ -146,18 +173,27 @@ class Corpus:
 
     # ---------------------------------------------------------------- cross-year
 
-    def run_cross_year(self) -> int:
-        """Run the cross-year rules (Y…) for every body with consecutive years in the store."""
+    def run_cross_year(self, only=None) -> int:
+        """Run the cross-year rules (Y…) for every body with consecutive years in the store
+        (``only``: just the pairs that involve these report ids)."""
         rows = self.db.query("SELECT id, agency_norm, year FROM current_reports "
                              "WHERE agency_norm IS NOT NULL AND year IS NOT NULL")
         by = {(a, y): i for i, a, y in rows}
+        touched = None if only is None else set(only)
+        cache: dict = {}
+
+        def load(i):
+            if i not in cache:
+                cache[i] = self.report(i)
+            return cache[i]
+
         pairs = 0
-        for (agency, year), rid in by.items():
+        for (agency, year), rid in sorted(by.items()):
             prev_id = by.get((agency, year - 1))
-            if prev_id is None:
+            if prev_id is None or (touched is not None and rid not in touched and prev_id not in touched):
                 continue
-            report, previous = self.report(rid), self.report(prev_id)
-            found = [f.to_dict() for f in check(report, previous, select=["Y"])]
+            found = [f.to_dict() for f in check(load(rid), load(prev_id), select=["Y"])]
+            cache.pop(prev_id, None)  # years go up: the previous year is not needed again
             with self.db.transaction():
                 self.db.execute("DELETE FROM findings WHERE report_id = ? AND cross_year = 1", (rid,))
                 self._insert_findings(rid, found, cross_year=True)
@@ -166,14 +202,25 @@ class Corpus:
         return pairs
 
     def _recount(self, rid):
-        for sev, col in (("error", "errors"), ("warning", "warnings"), ("info", "infos")):
-            n = self.db.one("SELECT COUNT(*) FROM findings WHERE report_id = ? AND severity = ?", (rid, sev))[0]
-            self.db.execute(f"UPDATE reports SET {col} = ? WHERE id = ?", (n, rid))
+        counts = dict(self.db.query("SELECT severity, COUNT(*) FROM findings WHERE report_id = ? GROUP BY severity",
+                                    (rid,)))
+        self.db.execute("UPDATE reports SET errors = ?, warnings = ?, infos = ? WHERE id = ?",
+                        (counts.get("error", 0), counts.get("warning", 0), counts.get("info", 0), rid))
 
     # ---------------------------------------------------------------- read
 
     def report(self, report_id: int) -> Report:
-        return Report.from_dict(json.loads(self.db.one("SELECT record FROM reports WHERE id = ?", (report_id,))[0]))
+        """The stored record, rebuilt from its metadata, cells and parts."""
+        rec = json.loads(self.db.one("SELECT record FROM reports WHERE id = ?", (report_id,))[0])
+        rec["cell_details"] = {
+            key: {"value": _number(value), "raw": raw, "certain": bool(certain), "loc": _loc_dict(loc)}
+            for key, value, raw, certain, *loc in self.db.query(
+                "SELECT key, value, raw, certain, loc_line, loc_table, loc_row, loc_col, loc_page, loc_bbox, "
+                "loc_char FROM cells WHERE report_id = ?", (report_id,))}
+        rec["parts"] = [{"number": n, "title": t, "text": x, "loc": json.loads(loc) if loc else None}
+                        for n, t, x, loc in self.db.query("SELECT number, title, text, loc FROM parts "
+                                                          "WHERE report_id = ? ORDER BY number", (report_id,))]
+        return Report.from_dict(rec)
 
     def reports(self, *, year=None, agency=None, template=None) -> list:
         """Current reports (latest version of each document name) as dict rows, filtered."""

@@ -32,7 +32,7 @@ CREATE TABLE reports (
     errors INTEGER NOT NULL DEFAULT 0,
     warnings INTEGER NOT NULL DEFAULT 0,
     infos INTEGER NOT NULL DEFAULT 0,
-    record TEXT NOT NULL
+    record TEXT NOT NULL  -- the record's JSON without cells and parts (they have their tables)
 );
 CREATE INDEX reports_body_year ON reports (agency_norm, year);
 CREATE TABLE cells (
@@ -44,7 +44,13 @@ CREATE TABLE cells (
     value DOUBLE PRECISION,
     raw TEXT,
     certain INTEGER NOT NULL,
-    loc TEXT,
+    loc_line INTEGER,
+    loc_table INTEGER,
+    loc_row INTEGER,
+    loc_col INTEGER,
+    loc_page INTEGER,
+    loc_bbox TEXT,
+    loc_char INTEGER,
     PRIMARY KEY (report_id, key)
 );
 CREATE TABLE parts (
@@ -52,6 +58,7 @@ CREATE TABLE parts (
     number INTEGER NOT NULL,
     title TEXT,
     text TEXT,
+    loc TEXT,
     PRIMARY KEY (report_id, number)
 );
 CREATE TABLE findings (
