@@ -92,19 +92,19 @@ def test_cross_year_rules_run_across_the_store(db_url, shared, tmp_path):
 
 def test_failed_write_leaves_nothing_half_written(db_url, shared, monkeypatch):
     with Corpus(db_url) as c:
-        real = c.db.executemany
+        real = c.db.insert_rows
 
-        def boom(sql, rows):
-            if sql.startswith("INSERT INTO parts"):
+        def boom(table, columns, rows):
+            if table == "parts":
                 raise RuntimeError("disk full")
-            return real(sql, rows)
+            return real(table, columns, rows)
 
-        monkeypatch.setattr(c.db, "executemany", boom)
+        monkeypatch.setattr(c.db, "insert_rows", boom)
         with pytest.raises(RuntimeError):
             c.ingest([SEED], workers=1)
         assert c.db.one("SELECT COUNT(*) FROM documents")[0] == 0
         assert c.db.one("SELECT COUNT(*) FROM cells")[0] == 0
-        monkeypatch.setattr(c.db, "executemany", real)
+        monkeypatch.setattr(c.db, "insert_rows", real)
         assert c.ingest([SEED], workers=1).parsed == 1
 
 

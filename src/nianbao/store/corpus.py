@@ -35,6 +35,8 @@ def _j(v):
     return None if v is None else json.dumps(v, ensure_ascii=False)
 
 
+_CELL_COLUMNS = ("report_id", "key", "tbl", "row_key", "col_key", "value", "raw", "certain", "loc_line", "loc_table",
+                 "loc_row", "loc_col", "loc_page", "loc_bbox", "loc_char")
 _LOC_FIELDS = ("line", "table", "row", "col", "page", "bbox", "char")
 
 
@@ -151,13 +153,10 @@ class Corpus:
                 "infos, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (doc_id, rec["agency"], norm_agency(rec["agency"]) or None, rec["year"], rec["template"],
                  rec["title"], counts["error"], counts["warning"], counts["info"], _j(rec)))[0]
-            db.executemany(
-                "INSERT INTO cells (report_id, key, tbl, row_key, col_key, value, raw, certain, loc_line, "
-                "loc_table, loc_row, loc_col, loc_page, loc_bbox, loc_char) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(report_id, k, *k.split("."), c["value"], c["raw"], int(c["certain"]), *_loc_columns(c.get("loc")))
-                 for k, c in details.items()])
-            db.executemany("INSERT INTO parts (report_id, number, title, text, loc) VALUES (?, ?, ?, ?, ?)",
+            db.insert_rows("cells", _CELL_COLUMNS,
+                           [(report_id, k, *k.split("."), c["value"], c["raw"], int(c["certain"]),
+                             *_loc_columns(c.get("loc"))) for k, c in details.items()])
+            db.insert_rows("parts", ("report_id", "number", "title", "text", "loc"),
                            [(report_id, p["number"], p["title"], p["text"], _j(p.get("loc"))) for p in parts])
             self._insert_findings(report_id, findings, cross_year=False)
             summary.parsed += 1
@@ -165,9 +164,9 @@ class Corpus:
             summary.with_errors += bool(counts["error"])
 
     def _insert_findings(self, report_id, findings, cross_year: bool):
-        self.db.executemany(
-            "INSERT INTO findings (report_id, code, name, severity, message, keys, loc, expected, actual, cross_year) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        self.db.insert_rows(
+            "findings", ("report_id", "code", "name", "severity", "message", "keys", "loc", "expected", "actual",
+                         "cross_year"),
             [(report_id, f["code"], f["name"], f["severity"], f["message"], _j(f["keys"]), _j(f["loc"]),
               _j(f["expected"]), _j(f["actual"]), int(cross_year)) for f in findings])
 
@@ -187,19 +186,19 @@ class Corpus:
                 cache[i] = self.report(i)
             return cache[i]
 
-        pairs = 0
+        results = {}
         for (agency, year), rid in sorted(by.items()):
             prev_id = by.get((agency, year - 1))
             if prev_id is None or (touched is not None and rid not in touched and prev_id not in touched):
                 continue
-            found = [f.to_dict() for f in check(load(rid), load(prev_id), select=["Y"])]
+            results[rid] = [f.to_dict() for f in check(load(rid), load(prev_id), select=["Y"])]
             cache.pop(prev_id, None)  # years go up: the previous year is not needed again
-            with self.db.transaction():
+        with self.db.transaction():
+            for rid, found in results.items():
                 self.db.execute("DELETE FROM findings WHERE report_id = ? AND cross_year = 1", (rid,))
                 self._insert_findings(rid, found, cross_year=True)
                 self._recount(rid)
-            pairs += 1
-        return pairs
+        return len(results)
 
     def _recount(self, rid):
         counts = dict(self.db.query("SELECT severity, COUNT(*) FROM findings WHERE report_id = ? GROUP BY severity",

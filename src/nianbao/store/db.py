@@ -22,6 +22,9 @@ class Database:
             import psycopg
             self.dialect = "postgresql"
             self.conn = psycopg.connect(self.url, autocommit=True)
+            # a commit need not wait for the WAL flush: a transaction is still all-or-nothing, and a
+            # server crash can only lose the last few documents, which a re-run ingests again
+            self.conn.execute("SET synchronous_commit TO off")
         else:
             path = re.sub(r"^sqlite:///?", "", self.url) if self.url.startswith("sqlite:") else self.url
             self.dialect = "sqlite"
@@ -37,12 +40,18 @@ class Database:
     def execute(self, sql: str, params=()):
         return self.conn.execute(self._sql(sql), params)
 
-    def executemany(self, sql: str, rows) -> None:
+    def insert_rows(self, table: str, columns: tuple, rows: list) -> None:
+        """Bulk insert (PostgreSQL: COPY; SQLite: executemany)."""
+        if not rows:
+            return
         if self.dialect == "postgresql":
             with self.conn.cursor() as cur:
-                cur.executemany(self._sql(sql), rows)
+                with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as cp:
+                    for row in rows:
+                        cp.write_row(row)
         else:
-            self.conn.executemany(sql, rows)
+            marks = ", ".join("?" for _ in columns)
+            self.conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
     def query(self, sql: str, params=()) -> list:
         cur = self.execute(sql, params)

@@ -1,9 +1,12 @@
 """Run the parsing on a Dask distributed cluster; results come back to the caller, which writes."""
 from __future__ import annotations
 
-from .work import parse_and_check
+from itertools import islice
 
-BATCH = 256
+from .work import parse_and_check_many
+
+TASK = 16  # documents per task: fewer, larger tasks cost less scheduling
+IN_FLIGHT = 32  # tasks submitted ahead (bounds the client's memory on national-size batches)
 
 
 def run_on_dask(todo, scheduler):
@@ -13,12 +16,17 @@ def run_on_dask(todo, scheduler):
 
     client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
     try:
-        for i in range(0, len(todo), BATCH):
-            batch = todo[i: i + BATCH]
-            futures = client.map(parse_and_check, [n for n, _ in batch], [b for _, b in batch], pure=False)
-            for fut in as_completed(futures):
-                yield fut.result()
-                fut.release()
+        chunks = (todo[i: i + TASK] for i in range(0, len(todo), TASK))
+        pending = as_completed()
+        for chunk in islice(chunks, IN_FLIGHT):
+            pending.add(client.submit(parse_and_check_many, chunk, pure=False))
+        for fut in pending:
+            results = fut.result()
+            fut.release()
+            nxt = next(chunks, None)
+            if nxt is not None:
+                pending.add(client.submit(parse_and_check_many, nxt, pure=False))
+            yield from results
     finally:
         if client is not scheduler:
             client.close()

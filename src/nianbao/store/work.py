@@ -29,3 +29,8 @@ def parse_and_check(name: str, data) -> dict:
     out["record"] = report.to_dict(full=True)
     out["findings"] = [f.to_dict() for f in check(report)]
     return out
+
+
+def parse_and_check_many(items: list) -> list:
+    """A batch of (name, data) for one task: fewer, larger tasks cost less scheduling."""
+    return [parse_and_check(name, data) for name, data in items]
