@@ -7,9 +7,6 @@ from __future__ import annotations
 from . import arithmetic, cells, crossyear, parser, structure, text  # noqa: F401  (register rules)
 from .registry import FAMILIES, RULES, Finding, Rule, selected
 
-_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-
-
 def check(report, previous=None, *, select=None, ignore=None) -> list:
     """All findings of the selected rules on ``report`` (``previous``: the same body's report of the
     year before, for the cross-year rules)."""
@@ -18,6 +15,8 @@ def check(report, previous=None, *, select=None, ignore=None) -> list:
     for code, r in RULES.items():
         if unreadable and not code.startswith("P"):
             continue
+        if r.covered_by and selected(r.covered_by, select, ignore):
+            continue  # the same defect is reported by the covering rule
         if selected(code, select, ignore):
             out.extend(r.run(report, previous))
     return out

@@ -5,6 +5,10 @@ from ..diagnostics import CODES
 from .registry import hit, rule
 
 
+# parser diagnostics that a structure or cell rule already reports to the reviewer, in its words
+COVERED_BY = {"P101": "S101", "P201": "S102", "P202": "S103", "P207": "C105"}
+
+
 def _register(code: str, name: str, severity: str, doc: str):
     def func(report, previous):
         for d in report.diagnostics:
@@ -18,7 +22,7 @@ def _register(code: str, name: str, severity: str, doc: str):
                     f"Example: {example or summary}\n"
                     "Basis: 《政府信息公开工作年度报告》格式（国办公开办函〔2019〕60号、〔2021〕30号）.")
     func.__name__ = f"parser_{code}"
-    rule(code, name, severity, "{text}")(func)
+    rule(code, name, severity, "{text}", covered_by=COVERED_BY.get(code))(func)
 
 
 for _code, (_name, _sev, _msg, _doc) in CODES.items():

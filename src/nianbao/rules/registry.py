@@ -53,6 +53,7 @@ class Rule:
     message: str  # template with {fields}
     func: Callable
     needs_previous: bool = False
+    covered_by: Optional[str] = None  # a rule that reports the same defect for the reviewer
 
     @property
     def family(self) -> str:
@@ -76,13 +77,14 @@ class Rule:
 RULES: dict = {}
 
 
-def rule(code: str, name: str, severity: str, message: str, needs_previous: bool = False):
+def rule(code: str, name: str, severity: str, message: str, needs_previous: bool = False,
+         covered_by: Optional[str] = None):
     assert severity in SEVERITIES and code[0] in FAMILIES and len(code) == 4, code
 
     def deco(func):
         if code in RULES:
             raise ValueError(f"duplicate rule code {code}")
-        RULES[code] = Rule(code, name, severity, message, func, needs_previous)
+        RULES[code] = Rule(code, name, severity, message, func, needs_previous, covered_by)
         return func
     return deco
 
