@@ -14,6 +14,7 @@ from nianbao.document import Location
 from nianbao.errors import InputError
 from nianbao.ingest.docx import docx_to_document
 from nianbao import spec
+from blocks import cols as _cols, num as _num, paras as _paras, rows as _rows, texts as _texts
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -24,26 +25,6 @@ APPLICATION_COLS = list(spec.APPLICANT_COLUMNS)
 REVIEW_KEYS = [f"{g}.{c}" for g in spec.REVIEW_GROUPS for c in spec.REVIEW_COLUMNS]
 
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-
-
-def _rows(doc, table: int) -> list:
-    return [b for b in doc.blocks if b.kind == "row" and b.table == table]
-
-
-def _texts(block) -> list:
-    return [c.text for c in block.cells]
-
-
-def _cols(block) -> list:
-    return [c.loc.col for c in block.cells]
-
-
-def _paras(doc) -> list:
-    return [b.cells[0].text for b in doc.blocks if b.kind == "para"]
-
-
-def _num(text: str):
-    return int(text) if text else None
 
 
 # ------------------------------------------------------------------------------ huaian fixture

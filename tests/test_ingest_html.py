@@ -11,6 +11,7 @@ from nianbao.document import Location
 from nianbao.errors import InputError
 from nianbao.ingest.html import decode_html, html_to_document
 from nianbao import spec
+from blocks import cols as _cols, num as _num, paras as _paras, rows as _rows, texts as _texts
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 REAL = SHARED / "corpus" / "real"
@@ -30,26 +31,6 @@ def _need(path: Path) -> bytes:
 
 def _doc(html: str | bytes):
     return html_to_document(html.encode("utf-8") if isinstance(html, str) else html)
-
-
-def _rows(doc, table: int) -> list:
-    return [b for b in doc.blocks if b.kind == "row" and b.table == table]
-
-
-def _texts(block) -> list:
-    return [c.text for c in block.cells]
-
-
-def _cols(block) -> list:
-    return [c.loc.col for c in block.cells]
-
-
-def _paras(doc) -> list:
-    return [b.cells[0].text for b in doc.blocks if b.kind == "para"]
-
-
-def _num(text: str):
-    return int(text) if text else None
 
 
 # ------------------------------------------------------------------------------ shuyang (real)
