@@ -411,7 +411,6 @@ def test_split_numbers():
 ])
 def test_page_number_lines(text, furniture):
     chars = _chars([(ch, 10.0 * i, 10.0 * i + 9) for i, ch in enumerate(text) if ch != " "])
-    line = Line(chars)
     bottom_line = Line([Char(c.text, c.x0, 800.0, c.x1, 810.0) for c in chars])
     top_line = Line([Char(c.text, c.x0, 30.0, c.x1, 40.0) for c in chars])
     assert is_furniture(top_line, 842) is furniture  # top margin

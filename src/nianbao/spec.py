@@ -8,7 +8,7 @@ written before the row's numbers.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 TEMPLATES = ("2019", "2021")
 

@@ -15,7 +15,6 @@ from typing import Optional
 
 from .document import Cell
 from .normalise import BLANK_MARKS, to_halfwidth
-from .sections import Heading
 
 _NUMRUN = re.compile(r"(?<![\d.])[-+]?\d[\d ,.]*(?:亿元|万元|元|项|件|个)?")
 _CELL_NUMBER = re.compile(r"[-+]?\s*[\d][\d\s,，.]*\s*(?:亿元|万元|元|项|件|个|条|次|宗|份)?")
@@ -131,8 +130,4 @@ def cell_pieces(text: str) -> tuple:
     return tuple((k, t, off, k == "num") for k, t, off in split_mixed(text) if k != "label" or t.strip())
 
 
-def part_of_headings(headings: list) -> dict:
-    return {h.part: h for h in headings}
-
-
-__all__ = ["Token", "blocks_to_tokens", "split_mixed", "cell_kind", "Heading"]
+__all__ = ["Token", "blocks_to_tokens", "split_mixed", "cell_kind"]
