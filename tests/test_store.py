@@ -218,3 +218,18 @@ def test_stored_record_is_the_parsed_record(db_url, shared):
             parsed = nianbao.parse(row["file"])
             parsed.file = row["file"]
             assert stored == parsed, row["file"]
+
+
+def test_cli_ingest_on_a_dask_scheduler(shared, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        db = f"sqlite:///{tmp_path / 'cli.db'}"
+        p = subprocess.run([sys.executable, "-m", "nianbao", "ingest", "--db", db, "--engine", "dask",
+                            "--scheduler", cluster.scheduler_address, str(CORPUS)],
+                           capture_output=True, text=True, timeout=300)
+        assert p.returncode == 0, p.stderr
+        assert "新解析 9 份" in p.stdout
+    p = subprocess.run([sys.executable, "-m", "nianbao", "ingest", "--db", db, "--engine", "dask", str(CORPUS)],
+                       capture_output=True, text=True)
+    assert p.returncode == 2 and "--scheduler" in p.stderr
