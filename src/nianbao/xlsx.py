@@ -38,18 +38,26 @@ def audits_to_workbook(audits, path) -> None:
     _header(ws)
 
     wf = wb.create_sheet("问题清单")
-    wf.append(["文件", "机关", "年度", "代码", "规则", "级别", "位置", "单元格", "应为", "实为", "说明"])
+    wf.append(["文件", "机关", "年度", "代码", "规则", "级别", "位置", "单元格", "应为", "实为", "说明", "单元格键"])
     for a in audits:
         for f in a.findings:
+            template = a.report.template if a.report else None
             wf.append([a.name, f.agency, f.year, f.code, f.name, _SEV[f.severity],
-                       f.loc.describe() if f.loc else None, "、".join(f.keys) or None,
-                       _text(f.expected), _text(f.actual), f.message])
+                       f.loc.describe() if f.loc else None, "、".join(_label(k, template) for k in f.keys) or None,
+                       _text(f.expected), _text(f.actual), f.message, "、".join(f.keys) or None])
             wf.cell(wf.max_row, 6).fill = _FILL[f.severity]
     _header(wf)
 
     for n, a in enumerate(a for a in audits if a.report is not None):
         _report_sheet(wb, a, n + 1)
     wb.save(path)
+
+
+def _label(key: str, template) -> str:
+    try:
+        return spec.label_of(key, template or "2021")
+    except (KeyError, StopIteration, ValueError):
+        return key
 
 
 def _text(v):
