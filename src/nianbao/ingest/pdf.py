@@ -6,7 +6,9 @@ stroked paths, thin pieces of filled paths, inside form XObjects too). Rules tha
 other form a grid; each character goes to the grid cell under its centre, so a label that wraps
 inside its cell stays one cell and a row-spanning label is emitted once, in the first visual row
 it covers. Text outside grids becomes one ``para`` block per line, or a ``row`` block when big
-gaps (or gaps between numbers) split the line into columns. Page numbers and running headers in
+gaps (or gaps between numbers) split the line into columns; a title or heading set in a large
+font and centred over several lines (``龙南市里仁镇人民政府办公室2020年政府`` /
+``信息公开工作年度报告``) is one ``para``. Page numbers and running headers in
 the top/bottom margins are dropped. A ruled table that goes on over a page break keeps its table
 index, and a row-spanning label cut by the break is rejoined.
 
@@ -40,6 +42,7 @@ COLUMN_GAP = 2.0  # em: a wider gap separates two columns of an unruled table
 MARGIN = 0.1  # share of the page height, top and bottom, where page numbers are dropped
 TABLE_GAP = 0.6  # em: a page with a gap this wide in some line may hold a table
 SAME_EDGE = 4.0  # points: tables with these left/right edges on two pages are one table
+HEADING_SIZE = 1.2  # a line whose characters are this much taller than the body text is heading type
 
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-–—－~·•]*\s*\d{1,4}\s*[-–—－~·•]*"
@@ -131,6 +134,17 @@ class Grid:
     @property
     def bbox(self) -> tuple:
         return (self.xs[0], self.ys[0], self.xs[-1], self.ys[-1])
+
+
+class LineGroup:
+    """The lines of one title or heading wrapped over several centred lines (see
+    :func:`merge_heading_lines`): read as one paragraph."""
+
+    __slots__ = ("lines", "top")
+
+    def __init__(self, lines: list):
+        self.lines = lines
+        self.top = lines[0].top
 
 
 @dataclass
@@ -650,7 +664,9 @@ def grid_rows(grid: Grid, page: int) -> list:
 
     An empty cell gives ``Cell("")`` so that the row keeps its column count; a row of empty cells
     only is left out. A band that holds several visual rows (no rules between them: some cell
-    stacks numbers line over line) is cut into those rows, see :func:`stacked_rows`.
+    stacks numbers line over line) is cut into those rows, see :func:`stacked_rows`; a number
+    wrapped inside a narrow cell (``300`` over ``1``, as Word and LibreOffice print ``3001`` in a
+    cell too narrow for it) is not such a stack and reads as one number.
     """
     by_band: dict = {}
     for gc in grid.cells:
@@ -658,7 +674,7 @@ def grid_rows(grid: Grid, page: int) -> list:
     rows = []
     for band in sorted(by_band):
         cells_lines = [(gc, chars_to_lines(gc.chars)) for gc in by_band[band]]  # left to right
-        subrows = stacked_rows([lines for _, lines in cells_lines])
+        subrows = stacked_rows([lines for gc, lines in cells_lines if not wrapped_number(lines, gc.bbox)])
         if subrows:
             rows.extend(Block("row", cells, table=grid.index) for cells in split_band(cells_lines, subrows, page)
                         if any(c.text for c in cells))
@@ -672,6 +688,19 @@ def grid_rows(grid: Grid, page: int) -> list:
         if any(c.text for c in cells):
             rows.append(Block("row", cells, table=grid.index))
     return rows
+
+
+def wrapped_number(lines: list, bbox: tuple) -> bool:
+    """Whether a cell's lines are one number wrapped at the cell's width: two lines or more, all
+    digits, every line but the last filling the cell from its left edge to its right edge (within
+    two em: the cell padding and the digit that did not fit), the whole a number."""
+    if len(lines) < 2 or not all(ln.text.isdigit() for ln in lines):
+        return False
+    for ln in lines[:-1]:
+        em = max(ln.bbox[3] - ln.bbox[1], 1.0)
+        if ln.bbox[0] - bbox[0] >= 2 * em or bbox[2] - ln.bbox[2] >= 2 * em:
+            return False
+    return _NUMBER.match("".join(ln.text for ln in lines)) is not None
 
 
 def stacked_rows(cells_lines: list) -> list:
@@ -747,12 +776,67 @@ def pages_to_blocks(pages: list) -> list:
         lines = assign_lines(grids, page.lines)
         laid_out.append((page, [g for g in grids if any(gc.chars for gc in g.cells)], lines))
     running = running_lines(laid_out)
+    body = body_size([ln for _, _, lines in laid_out for ln in lines])
     blocks: list = []
     state = {"next_table": 1, "last_grid": None, "unruled": None}  # tables numbered from 1, as in HTML/DOCX
     for page, grids, lines in laid_out:
         lines = [ln for ln in lines if not is_furniture(ln, page.height, running)]
-        blocks.extend(page_blocks(page.number, grids, lines, state))
+        blocks.extend(page_blocks(page.number, grids, merge_heading_lines(lines, body), state))
     return blocks
+
+
+def line_size(line: Line) -> float:
+    """The median character height of a line (the loose boxes of digits and of CJK characters
+    from different fonts differ; the median is the line's type size)."""
+    heights = sorted(c.height for c in line.chars)
+    return heights[len(heights) // 2]
+
+
+def body_size(lines: list) -> float:
+    """The type size of the body text: the line size that half of the characters outside the
+    grids reach (0 when there is no text)."""
+    sized = sorted((line_size(ln), len(ln.chars)) for ln in lines)
+    half = sum(n for _, n in sized) / 2
+    seen = 0
+    for size, n in sized:
+        seen += n
+        if seen >= half:
+            return size
+    return 0.0
+
+
+def merge_heading_lines(lines: list, body: float) -> list:
+    """Lines of one page, with each title or heading wrapped over several lines made one
+    :class:`LineGroup`. Two lines go together when both are paragraph text (not table rows) in
+    a type at least ``HEADING_SIZE`` times the body's, of the same size (within 15 %), one right
+    under the other (at most one em apart), centred on the same axis (within half an em) and of
+    different widths (by one em at least: justified lines of a paragraph are of equal width)."""
+    if body <= 0 or len(lines) < 2:
+        return lines
+    out: list = []
+    prev_size = 0.0
+    for line in lines:
+        size = line_size(line)
+        last = out[-1] if out else None
+        if last is not None and size >= HEADING_SIZE * body and prev_size >= HEADING_SIZE * body \
+                and abs(size - prev_size) <= 0.15 * max(size, prev_size):
+            above = last.lines[-1] if isinstance(last, LineGroup) else last
+            (ax0, _, ax1, abottom), (bx0, btop, bx1, _) = above.bbox, line.bbox
+            em = max(size, prev_size)
+            if (0 <= btop - abottom <= em and abs((ax0 + ax1) - (bx0 + bx1)) / 2 <= 0.5 * em
+                    and abs((ax1 - ax0) - (bx1 - bx0)) >= em and is_para_line(above) and is_para_line(line)):
+                out[-1] = LineGroup((last.lines if isinstance(last, LineGroup) else [last]) + [line])
+                prev_size = size
+                continue
+        out.append(line)
+        prev_size = size
+    return out
+
+
+def is_para_line(line: Line) -> bool:
+    """Whether :func:`line_block` reads the line as a paragraph (not as a row of a table)."""
+    splits = line.widest > COLUMN_GAP or _DIGIT_GAP.search(line.text) is not None
+    return not (splits and is_row_like(line_segments(line)))
 
 
 def page_blocks(page: int, grids: list, lines: list, state: dict) -> list:
@@ -762,6 +846,10 @@ def page_blocks(page: int, grids: list, lines: list, state: dict) -> list:
     for k, (_, _, item) in enumerate(items):
         if isinstance(item, Grid):
             out.extend(grid_blocks(item, page, state, opens_page=(k == 0)))
+        elif isinstance(item, LineGroup):
+            state["unruled"] = None
+            bbox = _union([ln.bbox for ln in item.lines])
+            out.append(Block("para", [Cell(join_lines(item.lines), Location(page=page, bbox=_round(bbox)))]))
         else:
             out.append(line_block(item, page, state))
     state["last_grid"] = items[-1][2] if items and isinstance(items[-1][2], Grid) else None
@@ -837,6 +925,10 @@ def _bbox(chars: list) -> tuple:
         if c.bottom > bottom:
             bottom = c.bottom
     return (x0, top, x1, bottom)
+
+
+def _union(boxes: list) -> tuple:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def _round(bbox: tuple) -> tuple:
