@@ -233,3 +233,19 @@ def test_site_footer_is_not_part_six(shared):
     r = nianbao.parse(page.encode(), filename="x.html")
     assert r.part(6).text == "无"
     assert [f.code for f in nianbao.check(r, select=["S105"])] == ["S105"]
+
+
+def test_numbers_cut_off_a_row_make_it_uncertain():
+    """A number wrapped in its cell (“128” over “8”) leaves the row looking complete; the stray
+    numbers after it (P209) make its cells uncertain instead of silently wrong."""
+    from conftest import FIXTURES
+    text = (FIXTURES / "huaian-2024-pdftotext-layout.txt").read_text(encoding="utf-8")
+    row = "      （一）予以公开                   1288        21       0        0    50       3   1362\n"
+    assert row in text
+    cut = row.replace("1288", " 128").replace("1362", " 136") + "年度办理结果  8                                      2\n"
+    r = nianbao.parse(text.replace(row, cut).encode(), filename="cut.txt")
+    granted = [r.cells[f"applications.granted.{c}"] for c in ("natural_person", "total")]
+    assert all(c.value is None and not c.certain for c in granted)
+    d = next(d for d in r.diagnostics if d.code == "P209")
+    assert "applications.granted.natural_person" in d.keys
+    assert r.cells["applications.partially_granted.total"].value == 454

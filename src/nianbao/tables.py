@@ -131,7 +131,8 @@ def groups_to_reads(table: spec.Table, groups: list, template: str):
     """
     rows = list(table.rows)
     reads: dict = {}
-    unplaced = []
+    unplaced = []  # (group, the read of the row just before it, if adjacent)
+    previous = None
     nxt = 0
     for i, g in enumerate(groups):
         has_num = any(v.kind == "num" for v in g.values)
@@ -144,11 +145,12 @@ def groups_to_reads(table: spec.Table, groups: list, template: str):
         j = _match_row(rows, nxt, last, texts)
         if j is None:
             if has_num and reads:
-                unplaced.append(g)
+                # numbers right after a row may be that row's, cut off (a number wrapped in its cell)
+                unplaced.append((g, previous if previous is not None and groups[i - 1] is previous.group else None))
             continue
         r = rows[j]
-        reads[r.key] = Read([f"{table.key}.{r.key}.{c.key}" for c in r.columns], list(r.columns),
-                            r.label.lstrip("一二三四五六七八九（）()、.0123456789"), g)
+        previous = reads[r.key] = Read([f"{table.key}.{r.key}.{c.key}" for c in r.columns], list(r.columns),
+                                       r.label.lstrip("一二三四五六七八九（）()、.0123456789"), g)
         nxt = j + 1
     return reads, unplaced
 
@@ -454,9 +456,13 @@ def table_to_cells(table: spec.Table, tokens: list, template: str):
         reads, unplaced = groups_to_reads(table, groups, template)
         if not reads:
             return {}, [diag("P201", None, table=name)], False
-        for g in unplaced:
-            diags.append(diag("P209", g.loc, table=name, label="".join(t.text for t in g.labels)[-30:],
+        suspects = []
+        for g, before in unplaced:
+            diags.append(diag("P209", g.loc, before.keys if before else (), table=name,
+                              label="".join(t.text for t in g.labels)[-30:],
                               values=" ".join(v.text for v in g.values)))
+            if before is not None:
+                suspects.append(before)
         for key, read in reads.items():
             unit = 1
             money = [c for c in read.columns if c.money]
@@ -476,6 +482,11 @@ def table_to_cells(table: spec.Table, tokens: list, template: str):
     solve(table.key, reads)
     cells, more = reads_to_cells(table.key, reads)
     diags.extend(more)
+    if not table.single_row:
+        for read in suspects:  # the row may have lost numbers to the unplaced ones: not sure of it
+            for key in read.keys:
+                if key in cells:
+                    cells[key] = CellValue(None, cells[key].raw, cells[key].loc, False)
     # unit assumed for a money cell with a bare, non-zero number
     for key, read in reads.items():
         if read.unit_stated:
