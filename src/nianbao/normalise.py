@@ -19,6 +19,7 @@ def to_halfwidth(text: str) -> str:
 _LABEL_DROP = re.compile(r"[\s\"'“”‘’「」『』]+|\[bookmark:[^\]]*\]")
 
 
+@lru_cache(maxsize=8192)
 def normalise_label(text: str) -> str:
     """Label text for matching: half-width, no whitespace, no quotes, unified brackets."""
     t = to_halfwidth(text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 TEMPLATES = ("2019", "2021")
 
@@ -56,6 +57,11 @@ class Table:
 
     def row(self, key: str) -> Row:
         return next(r for r in self.rows if r.key == key)
+
+    @cached_property
+    def any_row_regex(self):
+        """One regex matching the end of any row label of this table."""
+        return re.compile("|".join(f"(?:{r.pattern})" for r in self.rows))
 
     def keys(self):
         for r in self.rows:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from dataclasses import dataclass, field
 from typing import NamedTuple, Optional
 
@@ -28,7 +28,7 @@ class Group:
     labels: list
     values: list
 
-    @property
+    @cached_property
     def label_text(self) -> str:
         return normalise_label("".join(t.text for t in self.labels))
 
@@ -59,11 +59,11 @@ class Read:
     unit_stated: bool = True  # a money column's unit was written in its header
 
 
-def significant_tokens(tokens: list, rows=()) -> list:
+def significant_tokens(tokens: list, table: Optional[spec.Table] = None) -> list:
     """Drop blank tokens that are layout, not cells.
 
     A blank is a cell when its row block holds a number, or when the block's label is one of
-    ``rows`` (an all-blank data row: “行政强制 | 无”) and the blank follows it. Blanks before a
+    ``table``'s rows (an all-blank data row: “行政强制 | 无”) and the blank follows it. Blanks before a
     block's first label (rowspan placeholders, empty header corners) and blanks of header rows
     (labels that are no template row) are layout.
     """
@@ -74,7 +74,9 @@ def significant_tokens(tokens: list, rows=()) -> list:
             labels.setdefault(t.block, []).append(t.text)
         elif t.kind == "num":
             has_num.add(t.block)
-    row_block = {b for b, texts in labels.items() if b not in has_num and _is_row_label("".join(texts), rows)}
+    rx = table.any_row_regex if table is not None else None
+    row_block = {b for b, texts in labels.items()
+                 if rx is not None and b not in has_num and rx.search(normalise_label("".join(texts)))}
     out = []
     seen_label = set()
     for t in tokens:
@@ -85,11 +87,6 @@ def significant_tokens(tokens: list, rows=()) -> list:
             continue
         out.append(t)
     return out
-
-
-def _is_row_label(text: str, rows) -> bool:
-    text = normalise_label(text)
-    return any(r.regex.search(text) for r in rows)
 
 
 def region_tokens(tokens: list, part: int, found_parts: set) -> list:
@@ -443,7 +440,7 @@ def money_unit(group: Group, col: spec.Column) -> tuple:
 
 def table_to_cells(table: spec.Table, tokens: list, template: str):
     """Read one table from its region's tokens. Returns (cells, diagnostics, found)."""
-    groups = tokens_to_groups(significant_tokens(tokens, () if table.single_row else table.rows))
+    groups = tokens_to_groups(significant_tokens(tokens, None if table.single_row else table))
     diags: list = []
     name = _TABLE_NAMES[table.key]
     if table.single_row:
