@@ -125,19 +125,19 @@ class Corpus:
         now = datetime.now(timezone.utc).isoformat()
         db = self.db
         with db.transaction():
-            if res["sha256"] is not None and db.one("SELECT 1 FROM documents WHERE sha256 = ?", (res["sha256"],)):
-                summary.skipped += 1
-                return
-            row = db.one("SELECT MAX(version) FROM documents WHERE name = ?", (res["name"],))
-            version = (row[0] or 0) + 1 if row else 1
             error = res.get("error")
             sha = res["sha256"] or f"unreadable:{res['name']}:{now}"
-            doc_id = db.one(
+            # one round trip: next version of this name, and nothing if these bytes are stored already
+            row = db.one(
                 "INSERT INTO documents (sha256, name, format, size, version, ingested_at, status, error_code, "
-                "error_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (sha, res["name"], res.get("format"), res["size"], version, now,
-                 "failed" if error else "parsed", error[0] if error else None,
-                 f"{error[1]}（{error[2]}）" if error else None))[0]
+                "error_message) SELECT ?, ?, ?, ?, COALESCE(MAX(version), 0) + 1, ?, ?, ?, ? FROM documents "
+                "WHERE name = ? ON CONFLICT (sha256) DO NOTHING RETURNING id",
+                (sha, res["name"], res.get("format"), res["size"], now, "failed" if error else "parsed",
+                 error[0] if error else None, f"{error[1]}（{error[2]}）" if error else None, res["name"]))
+            if row is None:
+                summary.skipped += 1
+                return
+            doc_id = row[0]
             if error:
                 summary.failed += 1
                 summary.failures.append((res["name"], error[1]))
@@ -179,20 +179,17 @@ class Corpus:
                              "WHERE agency_norm IS NOT NULL AND year IS NOT NULL")
         by = {(a, y): i for i, a, y in rows}
         touched = None if only is None else set(only)
-        cache: dict = {}
-
-        def load(i):
-            if i not in cache:
-                cache[i] = self.report(i)
-            return cache[i]
-
-        results = {}
+        pairs = []
         for (agency, year), rid in sorted(by.items()):
             prev_id = by.get((agency, year - 1))
-            if prev_id is None or (touched is not None and rid not in touched and prev_id not in touched):
-                continue
-            results[rid] = [f.to_dict() for f in check(load(rid), load(prev_id), select=["Y"])]
-            cache.pop(prev_id, None)  # years go up: the previous year is not needed again
+            if prev_id is not None and (touched is None or rid in touched or prev_id in touched):
+                pairs.append((rid, prev_id))
+        results = {}
+        for i in range(0, len(pairs), 250):  # bounded memory, few queries
+            chunk = pairs[i: i + 250]
+            loaded = self.reports_by_id([x for pair in chunk for x in pair])
+            for rid, prev_id in chunk:
+                results[rid] = [f.to_dict() for f in check(loaded[rid], loaded[prev_id], select=["Y"])]
         with self.db.transaction():
             for rid, found in results.items():
                 self.db.execute("DELETE FROM findings WHERE report_id = ? AND cross_year = 1", (rid,))
@@ -210,16 +207,34 @@ class Corpus:
 
     def report(self, report_id: int) -> Report:
         """The stored record, rebuilt from its metadata, cells and parts."""
-        rec = json.loads(self.db.one("SELECT record FROM reports WHERE id = ?", (report_id,))[0])
-        rec["cell_details"] = {
-            key: {"value": _number(value), "raw": raw, "certain": bool(certain), "loc": _loc_dict(loc)}
-            for key, value, raw, certain, *loc in self.db.query(
-                "SELECT key, value, raw, certain, loc_line, loc_table, loc_row, loc_col, loc_page, loc_bbox, "
-                "loc_char FROM cells WHERE report_id = ?", (report_id,))}
-        rec["parts"] = [{"number": n, "title": t, "text": x, "loc": json.loads(loc) if loc else None}
-                        for n, t, x, loc in self.db.query("SELECT number, title, text, loc FROM parts "
-                                                          "WHERE report_id = ? ORDER BY number", (report_id,))]
-        return Report.from_dict(rec)
+        return self.reports_by_id([report_id])[report_id]
+
+    def reports_by_id(self, ids, batch: int = 500) -> dict:
+        """{id: Report} for many reports, a few queries per batch (not per report)."""
+        out = {}
+        ids = list(dict.fromkeys(ids))
+        for i in range(0, len(ids), batch):
+            chunk = ids[i: i + batch]
+            marks = ", ".join("?" for _ in chunk)
+            recs = {rid: json.loads(rec) for rid, rec in
+                    self.db.query(f"SELECT id, record FROM reports WHERE id IN ({marks})", chunk)}
+            for rec in recs.values():
+                rec["cell_details"], rec["parts"] = {}, []
+            for rid, key, value, raw, certain, *loc in self.db.query(
+                    "SELECT report_id, key, value, raw, certain, loc_line, loc_table, loc_row, loc_col, loc_page, "
+                    f"loc_bbox, loc_char FROM cells WHERE report_id IN ({marks})", chunk):
+                recs[rid]["cell_details"][key] = {"value": _number(value), "raw": raw, "certain": bool(certain),
+                                                  "loc": _loc_dict(loc)}
+            for rid, n, t, x, loc in self.db.query(
+                    f"SELECT report_id, number, title, text, loc FROM parts WHERE report_id IN ({marks}) "
+                    "ORDER BY report_id, number", chunk):
+                recs[rid]["parts"].append({"number": n, "title": t, "text": x,
+                                           "loc": json.loads(loc) if loc else None})
+            out.update({rid: Report.from_dict(rec) for rid, rec in recs.items()})
+        missing = [i for i in ids if i not in out]
+        if missing:
+            raise KeyError(f"no report {missing[0]}")
+        return out
 
     def reports(self, *, year=None, agency=None, template=None) -> list:
         """Current reports (latest version of each document name) as dict rows, filtered."""
