@@ -5,8 +5,8 @@ bytes → Document (ingest) → headings (sections) → tokens → tables → Re
 from __future__ import annotations
 
 import hashlib
-import re
 import os
+import re
 from pathlib import Path
 from typing import Union
 
@@ -103,8 +103,7 @@ def blocks_to_parts(blocks: list, headings: list) -> list:
             e = end.start if end is not None and b == end.block else len(t)
             piece = t[s:e]
             if end is None:
-                cut = _FOOTER.search(piece) if b != h.block else None
-                if cut is not None:
+                if b != h.block and _FOOTER.match(piece):
                     break
                 m = _FOOTER_INLINE.search(piece)
                 if m:  # web copies: the footer runs on in the same line
