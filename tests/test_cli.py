@@ -51,3 +51,11 @@ def test_debug_view_shows_blocks_and_headings(shared):
     assert "[行 第17行] 规章 | 0 | 0 | 0" in p.stdout
     assert "[行 第106行] 一、本年新收政府信息公开申请数量 | · | · | · | · | · | · | 0" in p.stdout
     assert "结果维持" in p.stdout
+
+
+def test_check_exits_2_on_a_scanned_pdf(shared):
+    from conftest import ROOT
+    scan = ROOT / "tests" / "rule_fixtures" / "P001" / "scanned.pdf"
+    p = run("check", str(scan), str(CORPUS / "seeds" / "000_287ae363a5fda47a.txt"))
+    assert p.returncode == 2
+    assert "P001" in p.stdout and "抚远镇" in p.stdout

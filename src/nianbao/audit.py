@@ -18,6 +18,11 @@ class Audited:
     findings: list = field(default_factory=list)
     error: Optional[InputError] = None
 
+    @property
+    def unreadable(self) -> bool:
+        """Parsed, but nothing could be read (a scanned PDF: P001)."""
+        return self.report is not None and any(d.code == "P001" for d in self.report.diagnostics)
+
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 

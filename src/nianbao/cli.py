@@ -122,8 +122,8 @@ def check_cmd(paths, as_json, xlsx_path, select, ignore):
         from .xlsx import audits_to_workbook
         audits_to_workbook(audits, xlsx_path)
         click.echo(f"核查工作簿已写出：{xlsx_path}", err=True)
-    if any(a.error is not None for a in audits):
-        sys.exit(2)
+    if any(a.error is not None or a.unreadable for a in audits):
+        sys.exit(2)  # an input could not be read (corrupt, not a report, a scan without text)
     sys.exit(1 if any(a.count("error") for a in audits) else 0)
 
 
