@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import nianbao
-from nianbao.evaluate import answer_files, load_truth, score_report
+from nianbao.testing.scoring import answer_files, load_truth, score_report
 
 ROOT = Path(__file__).resolve().parents[1]
 

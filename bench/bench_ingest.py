@@ -4,7 +4,7 @@ usage: python bench/bench_ingest.py [--n 10000] [--pg postgresql://user:pw@host/
                                     [--formats text,html] [--defect-rate 0.1] [--seed 0] [--keep DIR]
 
 Target (issue): ≥ 100 reports/s end to end on 2 cores for text formats, growing linearly with
-workers. The corpus (nianbao.synth.write_corpus: text and HTML reports of varied bodies, 2019–2024,
+workers. The corpus (nianbao.testing.synth.write_corpus: text and HTML reports of varied bodies, 2019–2024,
 ~10 % with planted defects) is written to a temporary directory, then ingested into a fresh store
 for each configuration:
 
@@ -29,7 +29,7 @@ from collections import Counter
 from pathlib import Path
 
 from nianbao.store import Corpus
-from nianbao.synth import write_corpus
+from nianbao.testing.synth import write_corpus
 
 CONFIGS = ("sqlite-1", "sqlite-2", "pg-2", "dask-2")
 

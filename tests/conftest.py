@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.evaluate import answer_files as _answer_files
+from nianbao.testing.scoring import answer_files as _answer_files
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

@@ -6,7 +6,7 @@ import pytest
 import nianbao
 from conftest import answer_files
 
-from nianbao.evaluate import norm_agency
+from nianbao.parsing.meta import norm_agency
 from nianbao.spec import all_keys
 
 ANSWERS = answer_files()

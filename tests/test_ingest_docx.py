@@ -10,7 +10,7 @@ import docx
 import pytest
 from docx.oxml import parse_xml
 
-from nianbao.document import Location
+from nianbao.model.document import Location
 from nianbao.errors import InputError
 from nianbao.ingest.docx import docx_to_document
 from nianbao import spec

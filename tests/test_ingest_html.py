@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.document import Location
+from nianbao.model.document import Location
 from nianbao.errors import InputError
 from nianbao.ingest.html import decode_html, html_to_document
 from nianbao import spec

@@ -14,7 +14,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from nianbao.document import Document
+from nianbao.model.document import Document
 from nianbao.errors import InputError
 from nianbao.ingest.pdf import Char, Line, is_furniture, join_chars, pdf_to_document, split_numbers
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 import pytest
 
 import nianbao
-from nianbao.evaluate import answer_files
+from nianbao.testing.scoring import answer_files
 from nianbao.rules import check
 
 from conftest import CORPUS

@@ -3,10 +3,10 @@ import pytest
 
 import nianbao
 from nianbao.ingest.text import lines_to_blocks
-from nianbao.meta import detect_template, find_title
-from nianbao.normalise import ValueError_, normalise_label, parse_number
-from nianbao.sections import blocks_to_headings
-from nianbao.tokens import split_mixed
+from nianbao.parsing.meta import detect_template, find_title
+from nianbao.parsing.normalise import ValueError_, normalise_label, parse_number
+from nianbao.parsing.sections import blocks_to_headings
+from nianbao.parsing.tokens import split_mixed
 
 
 # ---- numbers

@@ -239,7 +239,7 @@ def test_rule_is_documented(code):
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)+", r.name), r.name
     assert r.severity in SEVERITIES
     if code[0] == "P":  # parser diagnostics pass their own Chinese message through
-        from nianbao.diagnostics import CODES as PARSER_CODES
+        from nianbao.model.codes import CODES as PARSER_CODES
         assert r.message == "{text}" and CJK.search(PARSER_CODES[code][2])
         assert (r.name, r.severity) == PARSER_CODES[code][:2]
     else:
@@ -350,7 +350,7 @@ def test_ignore_by_prefix(shared):
 
 @lru_cache(maxsize=None)
 def corpus_reports():
-    from nianbao.evaluate import answer_files
+    from nianbao.testing.scoring import answer_files
     return tuple((doc, nianbao.parse(doc)) for _, doc in answer_files(CORPUS))
 
 

@@ -1,4 +1,4 @@
-"""Round trip: synthetic reports (nianbao.synth) rendered as text and HTML, parsed back.
+"""Round trip: synthetic reports (nianbao.testing.synth) rendered as text and HTML, parsed back.
 
 These are parser tests: for every generated document the parser must return exactly the values
 that were rendered (all certain), the right body/year/template, all six parts, no warning or
@@ -11,8 +11,9 @@ from functools import lru_cache
 import pytest
 
 import nianbao
-from nianbao import spec, synth
-from nianbao.sections import PART_TITLES
+from nianbao import spec
+from nianbao.testing import synth
+from nianbao.parsing.sections import PART_TITLES
 from nianbao.store import Corpus
 
 PER_FORMAT_AND_TEMPLATE = 60

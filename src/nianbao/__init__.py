@@ -1,7 +1,7 @@
 """nianbao — Chinese government information-disclosure annual reports as verified, comparable data."""
 from .errors import InputError
 from .model import CellValue, Diagnostic, Part, Report
-from .parse import parse
+from .parsing import parse
 
 __all__ = ["parse", "Report", "CellValue", "Diagnostic", "Part", "InputError"]
 __version__ = "0.1.0"

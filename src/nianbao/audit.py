@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from .errors import InputError
-from .evaluate import norm_agency
 from .model import Report
-from .parse import parse
+from .parsing import parse
+from .parsing.meta import norm_agency
 from .rules import check
 
 

@@ -7,8 +7,8 @@ import sys
 import click
 
 from .errors import InputError
-from .parse import parse
-from .render import report_to_text
+from .output.text import report_to_text
+from .parsing import parse
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -61,8 +61,8 @@ def parse_cmd(files, as_json, full, debug):
 
 def _debug(f) -> bool:
     from .ingest import bytes_to_document
-    from .render import document_to_debug
-    from .sections import blocks_to_headings
+    from .output.debug import document_to_debug
+    from .parsing.sections import blocks_to_headings
     try:
         with open(f, "rb") as fh:
             doc = bytes_to_document(fh.read(), f)
@@ -93,7 +93,7 @@ def check_cmd(paths, as_json, xlsx_path, select, ignore):
     退出码：0 无错误级问题；1 有错误级问题；2 有文件无法读取。
     """
     from .audit import audit_inputs
-    from .inputs import iter_inputs
+    from .ingest.sources import iter_inputs
 
     audits = audit_inputs(iter_inputs(paths), select=_codes(select), ignore=_codes(ignore))
     for a in audits:
@@ -119,7 +119,7 @@ def check_cmd(paths, as_json, xlsx_path, select, ignore):
         click.echo(f"\n共 {len(audits)} 份：读取 {len(ok)} 份，无法读取 {len(audits) - len(ok)} 份，"
                    f"有错误 {sum(1 for a in ok if a.count('error'))} 份。")
     if xlsx_path:
-        from .xlsx import audits_to_workbook
+        from .output.xlsx import audits_to_workbook
         audits_to_workbook(audits, xlsx_path)
         click.echo(f"核查工作簿已写出：{xlsx_path}", err=True)
     if any(a.error is not None or a.unreadable for a in audits):
@@ -164,7 +164,7 @@ _DB_HELP = "数据库：默认为当前目录下的 SQLite 文件 nianbao.db（�
 @click.option("--scheduler", help="Dask 调度器地址，如 tcp://127.0.0.1:8786（--engine dask 时必填）。")
 def ingest_cmd(paths, db_url, workers, engine, scheduler):
     """批量解析、核查并入库（文件、目录或 zip 压缩包）。同一文件重复入库只保留一份；中断后重跑会从断点继续。"""
-    from .inputs import iter_inputs
+    from .ingest.sources import iter_inputs
     from .store import Corpus
 
     if engine == "dask" and not scheduler:

@@ -1,8 +1,8 @@
 """Bytes → :class:`nianbao.document.Document`, one module per format. Only ingest reads input."""
 from __future__ import annotations
 
-from ..document import Document
 from ..errors import InputError
+from ..model.document import Document
 
 MAX_BYTES = 200 * 1024 * 1024
 
@@ -41,5 +41,5 @@ def bytes_to_document(data: bytes, filename: str | None = None) -> Document:
     if fmt == "html":
         from .html import html_to_document
         return html_to_document(data)
-    from .text import text_to_document, decode_text
+    from .text import decode_text, text_to_document
     return text_to_document(decode_text(data))

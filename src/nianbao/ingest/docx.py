@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import io
 
-from ..document import Block, Cell, Document, Location
 from ..errors import InputError
+from ..model.document import Block, Cell, Document, Location
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"

@@ -27,8 +27,8 @@ from itertools import islice
 
 from lxml import etree
 
-from ..document import Block, Cell, Document, Location
 from ..errors import InputError
+from ..model.document import Block, Cell, Document, Location
 
 # Elements whose content is never report text.
 _DROP = ("script", "style", "noscript", "head", "nav", "template", "iframe", "frame", "frameset",

@@ -28,9 +28,9 @@ from typing import Optional
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from ..document import Block, Cell, Document, Location
 from ..errors import InputError
-from ..model import Diagnostic
+from ..model.document import Block, Cell, Document, Location
+from ..model.report import Diagnostic
 
 SCANNED_MESSAGE = "扫描件 PDF 无文字层，暂不支持 OCR（scanned PDF without a text layer; OCR not supported yet）"
 

@@ -15,8 +15,8 @@ from functools import lru_cache
 
 from charset_normalizer import from_bytes
 
-from ..document import Block, Cell, Document, Location
 from ..errors import InputError
+from ..model.document import Block, Cell, Document, Location
 
 
 def decode_text(data: bytes) -> str:

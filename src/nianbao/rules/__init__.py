@@ -7,6 +7,7 @@ from __future__ import annotations
 from . import arithmetic, cells, crossyear, parser, structure, text  # noqa: F401  (register rules)
 from .registry import FAMILIES, RULES, Finding, Rule, selected
 
+
 def check(report, previous=None, *, select=None, ignore=None) -> list:
     """All findings of the selected rules on ``report`` (``previous``: the same body's report of the
     year before, for the cross-year rules)."""

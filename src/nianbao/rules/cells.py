@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from .. import spec
-from ..normalise import is_blank, normalise_label
+from ..parsing.normalise import is_blank, normalise_label
 from .registry import hit, rule
 
 

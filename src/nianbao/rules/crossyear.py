@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from .. import spec
-from ..sections import PART_TITLES
+from ..parsing.sections import PART_TITLES
 from .registry import hit, rule
 
 SIMILARITY_THRESHOLD = 0.85

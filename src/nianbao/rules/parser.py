@@ -1,9 +1,8 @@
 """Parser diagnostics surface as findings (family P), so one report lists everything."""
 from __future__ import annotations
 
-from ..diagnostics import CODES
+from ..model.codes import CODES
 from .registry import hit, rule
-
 
 # parser diagnostics that a structure or cell rule already reports to the reviewer, in its words
 COVERED_BY = {"P101": "S101", "P201": "S102", "P202": "S103", "P207": "C105"}

@@ -11,7 +11,7 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
-from ..document import Location
+from ..model.document import Location
 
 SEVERITIES = ("error", "warning", "info")
 FAMILIES = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..normalise import to_halfwidth
+from ..parsing.normalise import to_halfwidth
 from .registry import hit, rule
 
 _CLAUSE = re.compile(r"[，。；;,（）()：:\n]")

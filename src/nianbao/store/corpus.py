@@ -7,9 +7,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from ..evaluate import norm_agency
-from ..inputs import iter_inputs
+from ..ingest.sources import iter_inputs
 from ..model import Report
+from ..parsing.meta import norm_agency
 from ..rules import check
 from .db import Database
 from .migrations import migrate

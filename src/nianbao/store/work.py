@@ -10,7 +10,7 @@ import hashlib
 def parse_and_check(name: str, data) -> dict:
     """Parse and audit one document. Returns a plain dict (safe to send between processes)."""
     from ..errors import InputError
-    from ..parse import parse
+    from ..parsing import parse
     from ..rules import check
 
     if isinstance(data, InputError):

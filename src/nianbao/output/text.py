@@ -1,0 +1,78 @@
+"""Human (Chinese) rendering of a parsed report: the three tables with diagnostics under them."""
+from __future__ import annotations
+
+import unicodedata
+
+from .. import spec
+from ..model.report import Report
+
+_SEV = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    """Pad to a display width (CJK characters take two columns)."""
+    while _width(text) > width:
+        text = text[:-1]
+    fill = " " * (width - _width(text))
+    return fill + text if right else text + fill
+
+
+def _fmt(report: Report, key: str) -> str:
+    c = report.cells.get(key)
+    if c is None:
+        return "·"
+    if not c.certain:
+        return "?"
+    if c.value is None:
+        return "空"
+    v = c.value
+    return f"{v:,.2f}" if isinstance(v, float) else str(v)
+
+
+def _known(report: Report, key: str) -> bool:
+    c = report.cells.get(key)
+    return c is not None and c.certain and c.value is not None
+
+
+def report_to_text(report: Report) -> str:
+    out = [f"文件：{report.file}（{report.format}）",
+           f"机关：{report.agency or '未识别'}　年度：{report.year or '未识别'}　模板：{report.template or '未识别'}版",
+           "部分：" + "、".join("一二三四五六"[p.number - 1] for p in report.parts)]
+    tables = spec.TABLES.get(report.template or "2021", spec.TABLES["2021"])
+    for t in tables:
+        out.append("")
+        out.append(f"【{t.title}】" + ("" if t.key in report.tables else "（未找到）"))
+        if t.key not in report.tables:
+            continue
+        if t.single_row:
+            out.append(_pad("", 30) + "".join(_pad(spec.REVIEW_COLUMN_LABELS[c], 10, True) for c in spec.REVIEW_COLUMNS))
+            for r in t.rows:
+                out.append(_pad(r.label, 30) + "".join(_pad(_fmt(report, f"{t.key}.{r.key}.{c.key}"), 10, True)
+                                                     for c in r.columns))
+            continue
+        if t.key == "applications":
+            out.append(_pad("", 46) + "".join(_pad(spec.APPLICANT_COLUMN_LABELS[c], 14, True)
+                                              for c in spec.APPLICANT_COLUMNS))
+        for r in t.rows:
+            keys = [f"{t.key}.{r.key}.{c.key}" for c in r.columns]
+            if not any(k in report.cells for k in keys):
+                continue
+            if t.key == "active":
+                vals = "  ".join(f"{c.label}={_fmt(report, k)}" + ("元" if c.money and _known(report, k) else "")
+                                 for c, k in zip(r.columns, keys))
+                out.append(f"  {_pad(r.label, 24)}{vals}")
+            else:
+                out.append(f"  {_pad(r.label, 44)}" + "".join(_pad(_fmt(report, k), 14, True) for k in keys))
+    out.append("")
+    if report.diagnostics:
+        out.append(f"诊断（{len(report.diagnostics)}）：")
+        for d in report.diagnostics:
+            where = f"［{d.loc.describe()}］" if d.loc is not None and d.loc.describe() else ""
+            out.append(f"  {d.code} {_SEV.get(d.severity, d.severity)}{where} {d.message}")
+    else:
+        out.append("诊断：无")
+    return "\n".join(out)

@@ -1,0 +1,81 @@
+"""Document → Report, in pipeline order. ``parse``: any report file → one :class:`~nianbao.model.Report`.
+
+bytes → Document (ingest) → headings (sections) → tokens → tables → Report.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Union
+
+from .. import spec
+from ..errors import InputError
+from ..ingest import bytes_to_document
+from ..model import Report
+from ..model.codes import diag
+from ..model.document import Document
+from .meta import detect_template, find_title
+from .parts import blocks_to_parts
+from .sections import PART_TITLES, blocks_to_headings
+from .tables import region_tokens, table_to_cells
+from .tokens import blocks_to_tokens
+
+
+def parse(source: Union[str, os.PathLike, bytes], *, filename: str | None = None) -> Report:
+    """Parse a report given as a path or as bytes (``filename`` names it in the record)."""
+    if isinstance(source, (bytes, bytearray)):
+        data = bytes(source)
+    else:
+        path = Path(source)
+        data = path.read_bytes()
+        filename = filename or path.name
+    doc = bytes_to_document(data, filename)
+    return document_to_report(doc, filename=filename, sha256=hashlib.sha256(data).hexdigest())
+
+
+def document_to_report(doc: Document, *, filename: str | None = None, sha256: str = "") -> Report:
+    report = Report(file=filename, format=doc.format, sha256=sha256)
+    report.diagnostics.extend(doc.diagnostics)
+    if not doc.blocks:
+        return report
+    headings = blocks_to_headings(doc.blocks)
+    tokens = blocks_to_tokens(doc.blocks, headings, grid_rows=doc.format in ("html", "docx"))
+    found = {h.part for h in headings}
+
+    # metadata
+    first = headings[0].block if headings else min(len(doc.blocks), 40)
+    texts = [b.text for b in doc.blocks[: max(first, 1) + 1] if b.kind == "para"]
+    report.title, report.agency, report.year = find_title(texts, doc.title)
+    if report.title is None:
+        report.diagnostics.append(diag("P102"))
+    if report.year is None:
+        report.diagnostics.append(diag("P103"))
+
+    # parts
+    report.parts = blocks_to_parts(doc.blocks, headings)
+    for n, title in PART_TITLES.items():
+        if n not in found:
+            report.diagnostics.append(diag("P101", part="一二三四五六"[n - 1], title=title))
+
+    # template
+    regions = {p: region_tokens(tokens, p, found) for p in (2, 3, 4)}
+    template, _ = detect_template("".join(t.text for t in regions[2] if t.kind == "label"),
+                                  "".join(t.text for t in regions[3] if t.kind == "label"))
+    if template is None:
+        template = "2021" if (report.year or 2021) >= 2021 else "2019"
+        report.diagnostics.append(diag("P104", year=report.year or "未知", template=template))
+    report.template = template
+
+    # tables
+    for table in spec.TABLES[template]:
+        cells, diags, ok = table_to_cells(table, regions[table.part], template)
+        report.cells.update(cells)
+        report.diagnostics.extend(diags)
+        if ok:
+            report.tables.append(table.key)
+            report.labels[table.key] = "".join(t.text for t in regions[table.part] if t.kind == "label")
+    if not headings and not report.tables and report.title is None:
+        raise InputError("not-a-report", "不是政府信息公开工作年度报告（未找到报告标题、六个部分和统计表）",
+                         "not an information-disclosure annual report (no title, parts or tables found)")
+    return report

@@ -1,0 +1,90 @@
+"""Text normalisation and cell-value parsing (pure functions)."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+# Full-width ASCII variants → ASCII; ideographic space → space; dashes unified.
+_FW = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
+_FW.update({0x3000: 0x20, 0x00A0: 0x20, 0x2212: ord("-"), 0x3001: 0x3001})
+_FW_TABLE = str.maketrans(_FW)
+
+
+def to_halfwidth(text: str) -> str:
+    """Full-width digits, letters and punctuation → ASCII; NBSP and ideographic space → space."""
+    return text.translate(_FW_TABLE)
+
+
+_LABEL_DROP = re.compile(r"[\s\"'“”‘’「」『』]+|\[bookmark:[^\]]*\]")
+
+
+@lru_cache(maxsize=8192)
+def normalise_label(text: str) -> str:
+    """Label text for matching: half-width, no whitespace, no quotes, unified brackets."""
+    t = to_halfwidth(text)
+    t = _LABEL_DROP.sub("", t)
+    return t.replace("【", "(").replace("】", ")").replace("〔", "(").replace("〕", ")")
+
+
+BLANK_MARKS = {"", "/", "-", "—", "——", "－", "无", "／", "\\", "–", "空", "×"}
+
+_UNIT_RX = re.compile(r"(亿元|万元|元|项|件|个|条|次|人|宗|家|份)$")
+_UNIT_FACTOR = {"亿元": 100000000, "万元": 10000, "元": 1}
+
+
+class ValueError_(Exception):
+    """A cell text that is not a number (message in Chinese)."""
+
+
+def is_blank(raw: str) -> bool:
+    return to_halfwidth(raw).strip() in BLANK_MARKS
+
+
+@lru_cache(maxsize=4096)
+def parse_number(raw: str, *, money: bool = False, unit: int = 1, signed: bool = False):
+    """Parse one cell's text into (value, unit_seen).
+
+    Counts return ``int``; money returns yuan (``int`` when whole, else ``float``) using the unit
+    written in the cell (元/万元/亿元) or else ``unit`` (the column header's). Blank marks give
+    ``None``. Raises :class:`ValueError_` for anything else.
+    """
+    t = to_halfwidth(raw).strip()
+    if t in BLANK_MARKS:
+        return None, None
+    t = t.replace(" ", "")
+    m = _UNIT_RX.search(t)
+    suffix = None
+    if m:
+        suffix = m.group(1)
+        t = t[: m.start()]
+    # thousands separators: 1,234,567
+    if re.fullmatch(r"[-+]?\d{1,3}([,，]\d{3})+(\.\d+)?", t):
+        t = t.replace(",", "").replace("，", "")
+    if not re.fullmatch(r"[-+]?\d+(\.\d+)?", t):
+        raise ValueError_(f"无法识别的数值“{raw.strip()}”")
+    if t[0] in "+-" and not signed:
+        if t[0] == "-" and t.lstrip("-") != "0":
+            # a negative count is kept as written; the rules report it
+            pass
+    try:
+        d = Decimal(t)
+    except InvalidOperation:  # pragma: no cover - guarded by the regex
+        raise ValueError_(f"无法识别的数值“{raw.strip()}”")
+    if money:
+        if suffix in _UNIT_FACTOR:
+            d = d * _UNIT_FACTOR[suffix]
+        else:
+            d = d * unit
+        return _num(d), suffix
+    if suffix in _UNIT_FACTOR:
+        raise ValueError_(f"计数单元格写有金额单位“{raw.strip()}”")
+    if "." in t:  # 2.0 is a decimal written in a count, not the count 2
+        raise ValueError_(f"计数单元格出现小数“{raw.strip()}”")
+    return int(d), suffix
+
+
+def _num(d: Decimal):
+    if d == d.to_integral_value():
+        return int(d)
+    return float(d)

@@ -1,0 +1,133 @@
+"""Document blocks → a stream of label / number / blank tokens, each tagged with its part.
+
+A table cell holding just a number becomes one ``num`` token; a cell or paragraph that mixes
+labels and digits (web copies where a row's label and its cells run together: ``规章 000``) is
+cut into ``label`` and ``num`` tokens, the latter marked ``fused`` (their digits may hold several
+cells). Row-label numbering glued to the previous row's digits (``00000002.其他法律…``) goes back to
+the label.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+from ..model.document import Cell
+from .normalise import BLANK_MARKS, to_halfwidth
+
+_NUMRUN = re.compile(r"(?<![\d.])[-+]?\d[\d ,.]*(?:亿元|万元|元|项|件|个)?")
+_CELL_NUMBER = re.compile(r"[-+]?\s*[\d][\d\s,，.]*\s*(?:亿元|万元|元|项|件|个|条|次|宗|份)?")
+
+
+@dataclass(slots=True)
+class Token:
+    kind: str  # "label" | "num" | "blank" | "text" (a value cell that is not a number)
+    text: str  # as written (half-width for num)
+    cell: Cell
+    block: int
+    part: int  # the part (0 before the first heading) the token lies in
+    in_row: bool  # comes from a table row block (not a paragraph)
+    fused: bool = False  # a digit run that may hold several cells
+    offset: int = 0  # char offset in the cell text
+
+
+def cell_kind(text: str) -> Optional[str]:
+    """"num" / "blank" when a whole cell is one value, else None (labels, mixed text)."""
+    t = to_halfwidth(text).strip()
+    if t in BLANK_MARKS:
+        return "blank"
+    if _CELL_NUMBER.fullmatch(t) and not re.search(r"\d\s+\d", t):
+        return "num"
+    return None
+
+
+def split_mixed(text: str):
+    """Cut mixed text into (kind, text, offset) pieces: label text and digit runs."""
+    t = to_halfwidth(text)
+    pos = 0
+    pieces = []
+    for m in _NUMRUN.finditer(t):
+        s, e = m.start(), m.end()
+        run = t[s:e]
+        # a run ending in "N." / "N、" before non-digits is the numbering of the next label
+        tail = t[e: e + 1]
+        if tail and tail in "年月日号%‰:：" or t[s - 1: s] in ("第",):
+            continue  # dates, percentages, 第N…: part of the text, not a cell
+        stripped = run.rstrip(" ,")
+        if stripped.endswith(".") or tail == "、":
+            core = stripped.rstrip(".")
+            if core and core[-1].isdigit():
+                cut = s + len(core) - 1
+                run = t[s:cut]
+                e = cut
+        run = run.rstrip(" ,.")
+        if not run or not any(ch.isdigit() for ch in run):
+            continue
+        if s > pos:
+            pieces.append(("label", t[pos:s], pos))
+        pieces.append(("num", run, s))
+        pos = s + len(run)
+    if pos < len(t):
+        pieces.append(("label", t[pos:], pos))
+    return pieces
+
+
+def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False) -> list:
+    """Tokenise every block; paragraphs are cut at part headings (the heading itself dropped)."""
+    by_block: dict = {}
+    for h in headings:
+        by_block.setdefault(h.block, []).append(h)
+    tokens: list = []
+    part = 0
+    for i, b in enumerate(blocks):
+        if b.kind == "row":
+            _row_tokens(b, i, part, tokens, grid_rows)
+            continue
+        cell = b.cells[0]
+        spans = [(0, len(cell.text), None)]
+        if i in by_block:
+            spans = []
+            start = 0
+            for h in by_block[i]:
+                spans.append((start, h.start, None))
+                spans.append((h.start, h.end, h))
+                start = h.end
+            spans.append((start, len(cell.text), None))
+        for s, e, h in spans:
+            if h is not None:
+                part = h.part
+                continue
+            if e <= s or not cell.text[s:e].strip():
+                continue
+            for kind, text, off in split_mixed(cell.text[s:e]):
+                tokens.append(Token(kind, text, cell, i, part, False, fused=kind == "num", offset=s + off))
+    return tokens
+
+
+def _row_tokens(block, i: int, part: int, out: list, grid_rows: bool) -> None:
+    """Tokens of one table row. In a real grid row (HTML, DOCX) every cell after a number is a
+    value cell: text there (“若干”, “见附件”) is an unreadable value, not a label."""
+    seen_num = False
+    for cell in block.cells:
+        if cell.ghost:
+            continue
+        pieces = cell_pieces(cell.text)
+        if grid_rows and seen_num and len(pieces) == 1 and pieces[0][0] == "label":
+            out.append(Token("text", pieces[0][1].strip(), cell, i, part, True))
+            continue
+        for k, text, off, fused in pieces:
+            out.append(Token(k, text, cell, i, part, True, fused, off))
+            seen_num = seen_num or k == "num"
+
+
+@lru_cache(maxsize=16384)
+def cell_pieces(text: str) -> tuple:
+    """A table cell's tokens as (kind, text, offset, fused): one value, or labels and digit runs."""
+    kind = cell_kind(text)
+    if kind is not None:
+        return ((kind, to_halfwidth(text).strip(), 0, False),)
+    return tuple((k, t, off, k == "num") for k, t, off in split_mixed(text) if k != "label" or t.strip())
+
+
+__all__ = ["Token", "blocks_to_tokens", "split_mixed", "cell_kind"]
