@@ -6,7 +6,15 @@ Text conversions of tables come in a few shapes, all handled here:
 * one row per line, cells separated by tabs (PDF exports; an empty field between two tabs is a
   *ghost*: it may or may not be a real cell);
 * a cell continued on the next line without a tab (labels wrapped inside a cell);
-* everything on one line (web copies): a single paragraph, split later by the table parser.
+* everything on one line (web copies): a single paragraph, split later by the table parser;
+* pipe-delimited tables (Markdown conversions, web copies): ``a | b | c`` rows with or without
+  outer pipes, ``|---|`` separator lines, one cell per line ending in `` |``, lone ``|`` lines
+  between cells. The lines of such a region are read as one stream in which ``|`` separates cells
+  (a line break inside a cell separates two cells when one side is a number); each cell becomes
+  a cell of a ``row`` block of the line it starts on. Empty cells are kept (blank cells or
+  padding: the table reader tells them apart by the template's column count).
+
+Markdown headings (``# 标题``) and emphasis (``**粗体**``) are reduced to their text.
 """
 from __future__ import annotations
 
@@ -46,7 +54,112 @@ def _looks_chinese(text: str) -> bool:
 def text_to_document(text: str) -> Document:
     if "\x00" in text[:4096]:
         raise InputError("binary", "文件不是文本（含二进制内容）", "file is binary, not text")
-    return Document(format="text", blocks=lines_to_blocks(text.splitlines()))
+    lines = text.splitlines()
+    if "|" in text:
+        return Document(format="text", blocks=piped_lines_to_blocks(lines))
+    return Document(format="text", blocks=lines_to_blocks(lines))
+
+
+# ---------------------------------------------------------------- pipe-delimited tables
+
+_MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")  # |---|:--:|
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+# a pipe-less line sandwiched in a pipe table is a cell, unless it is a part heading (一、…)
+_PART_NUMBERED = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")
+_NUMERIC = re.compile(r"^\s*[-+]?\d[\d,.，]*\s*(?:万元|元|项|件|个)?\s*$|^\s*[/／—-]\s*$")
+
+
+def unmark(line: str) -> str:
+    """A Markdown line's text: heading marks and emphasis dropped."""
+    if "#" in line:
+        line = _MD_HEADING.sub("", line)
+    if "**" in line or "__" in line:
+        line = _MD_EMPHASIS.sub(r"\2", line)
+    return line
+
+
+def pipe_regions(lines: list) -> list:
+    """(start, end) line ranges forming pipe-delimited tables: consecutive lines holding a ``|``,
+    with pipe-less lines between two of them when the line before ends with ``|`` or the line
+    after starts with one (one cell per line between separator lines)."""
+    has = [("|" in ln) for ln in lines]
+    regions = []
+    i, n = 0, len(lines)
+    while i < n:
+        if not has[i]:
+            i += 1
+            continue
+        j = i + 1
+        while j < n:
+            if has[j]:
+                j += 1
+                continue
+            # a run of pipe-less lines inside the table?
+            k = j
+            while k < n and not has[k] and lines[k].strip() and not _PART_NUMBERED.match(lines[k]) \
+                    and k - j < 3:
+                k += 1
+            if k < n and has[k] and k > j and (lines[j - 1].rstrip().endswith("|") or lines[k].lstrip().startswith("|")):
+                j = k
+                continue
+            break
+        regions.append((i, j))
+        i = j
+    return regions
+
+
+def region_to_blocks(lines: list, start: int) -> list:
+    """One pipe table's lines → row blocks (see the module doc)."""
+    cells: list = []  # [line number, char offset, text]
+    current = None
+    for n, raw in enumerate(lines, start=start + 1):
+        if _MD_RULE.match(raw):
+            continue
+        line = unmark(raw)
+        pos = 0
+        for k, field in enumerate(line.split("|")):
+            if k == 0 and current is not None:
+                # the line goes on with the cell left open by the line before
+                if not current[2].strip():
+                    current[:] = [n, 0, field]
+                elif field.strip() and (_NUMERIC.match(field) or _NUMERIC.match(current[2])):
+                    current = [n, 0, field]
+                    cells.append(current)
+                else:
+                    current[2] += field
+            else:
+                current = [n, pos, field]
+                cells.append(current)
+            pos += len(field) + 1
+    if cells and not cells[0][2].strip():
+        cells.pop(0)  # the empty field before a leading pipe
+    if cells and not cells[-1][2].strip():
+        cells.pop()  # the empty field after the closing pipe
+    blocks: list = []
+    by_line: dict = {}
+    for n, off, text in cells:
+        loc = Location(n, char=off or None)
+        block = by_line.get(n)
+        if block is None:
+            block = by_line[n] = Block("row", [], grid=True)
+            blocks.append(block)
+        block.cells.append(Cell(text.strip(), loc))
+    for block in blocks:
+        block.grid = len(block.cells) > 1  # one cell per line says nothing about the rows
+    return blocks
+
+
+def piped_lines_to_blocks(lines: list) -> list:
+    """Lines → blocks, pipe-delimited table regions read as tables, the rest as usual."""
+    blocks: list = []
+    prev = 0
+    for s, e in pipe_regions(lines):
+        blocks.extend(lines_to_blocks(lines[prev:s], first=prev + 1))
+        blocks.extend(region_to_blocks(lines[s:e], s))
+        prev = e
+    blocks.extend(lines_to_blocks(lines[prev:], first=prev + 1))
+    return blocks
 
 
 # page numbers of a PDF conversion (“- 3 -”, “— 3 —”, “第 3 页 共 6 页”, “3/6”) are not text; a
@@ -60,7 +173,7 @@ def _line(n: int) -> Location:
     return Location(n)
 
 
-def lines_to_blocks(lines: list) -> list:
+def lines_to_blocks(lines: list, first: int = 1) -> list:
     """Group lines into paragraphs and table rows (see the module doc)."""
     blocks: list = []
     row: list = []  # cells of the row being built (one-cell-per-line shape)
@@ -72,7 +185,9 @@ def lines_to_blocks(lines: list) -> list:
             blocks.append(Block("row", row))
             row = []
 
-    for n, line in enumerate(lines, start=1):
+    for n, line in enumerate(lines, start=first):
+        if "#" in line or "**" in line:
+            line = unmark(line)
         if "\t" in line:
             body = line[1:] if line.startswith("\t") else line
             if "\t" in body:  # several cells on one line: a row of its own

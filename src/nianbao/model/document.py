@@ -71,6 +71,7 @@ class Block:
     kind: str  # "para" | "row"
     cells: list
     table: Optional[int] = None  # index of the source table, for rows
+    grid: bool = False  # a row of a real grid (a pipe table's row): each cell is one table cell
 
     @property
     def text(self) -> str:

@@ -259,10 +259,24 @@ def _at_char(loc, char: int):
     return loc._replace(char=(loc.char or 0) + char)
 
 
+def trim_padding(toks: list, n: int) -> list:
+    """More value tokens than columns, the extra ones blank: empty cells at the end of the row
+    (padding of a copied table) or before its values (an empty sub-label cell) are layout."""
+    if len(toks) <= n:
+        return toks
+    end = len(toks)
+    while end - 0 > n and toks[end - 1].kind == "blank":
+        end -= 1
+    start = 0
+    while end - start > n and toks[start].kind == "blank":
+        start += 1
+    return toks[start:end]
+
+
 def read_to_candidates(read: Read, unit: int) -> None:
     """Fill ``read.candidates`` (and problems) from the group's value tokens."""
     n = len(read.columns)
-    toks = read.group.values
+    toks = trim_padding(read.group.values, n)
     read.raw = " ".join(t.text for t in toks)
     plain = [t for t in toks if not t.fused or " " not in t.text and len(t.text) == 1]
     if len(toks) == n:

@@ -82,7 +82,7 @@ def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False) -> l
     part = 0
     for i, b in enumerate(blocks):
         if b.kind == "row":
-            _row_tokens(b, i, part, tokens, grid_rows)
+            _row_tokens(b, i, part, tokens, grid_rows or b.grid)
             continue
         cell = b.cells[0]
         spans = [(0, len(cell.text), None)]
@@ -106,15 +106,16 @@ def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False) -> l
 
 
 def _row_tokens(block, i: int, part: int, out: list, grid_rows: bool) -> None:
-    """Tokens of one table row. In a real grid row (HTML, DOCX) every cell after a number is a
-    value cell: text there (“若干”, “见附件”) is an unreadable value, not a label."""
+    """Tokens of one table row. In a real grid row (HTML, DOCX, a pipe table's row) every cell
+    after a number is one value cell: text there (“若干”, “见附件”, “增98”) is a value to read
+    (or an unreadable one), not a label."""
     seen_num = False
     for cell in block.cells:
         if cell.ghost:
             continue
         pieces = cell_pieces(cell.text)
-        if grid_rows and seen_num and len(pieces) == 1 and pieces[0][0] == "label":
-            out.append(Token("text", pieces[0][1].strip(), cell, i, part, True))
+        if grid_rows and seen_num and any(p[0] == "label" for p in pieces):
+            out.append(Token("text", to_halfwidth(cell.text).strip(), cell, i, part, True))
             continue
         for k, text, off, fused in pieces:
             out.append(Token(k, text, cell, i, part, True, fused, off))
