@@ -89,14 +89,43 @@ def significant_tokens(tokens: list, table: Optional[spec.Table] = None) -> list
     return out
 
 
+# Where each table begins, whatever the part heading before it says: its own header words.
+SIGNATURES = {
+    2: re.compile(r"信息内容|第二十条第\(一\)项|本年制发件数|本年新制作数量"),
+    3: re.compile(r"申请人情况|法人或其他组织|本年新收[^()]*申请数量"),
+    4: re.compile(r"尚未审结|结果维持|结果纠正|复议后起诉|未经复议直接起诉"),
+}
+
+
+def _signature_at(tokens: list, part: int, start: int = 0) -> Optional[int]:
+    rx = SIGNATURES[part]
+    for i in range(start, len(tokens)):
+        t = tokens[i]
+        if t.kind == "label" and rx.search(normalise_label(t.text)):
+            return i
+    return None
+
+
 def region_tokens(tokens: list, part: int, found_parts: set) -> list:
-    """Tokens where a table of ``part`` lies: its part's, or when that heading is missing, the
-    table rows of the part before it."""
+    """Tokens where the table of ``part`` lies: its part's, or when that heading is missing, the
+    part before it from the table's own header on. A region ends where the header of a later
+    table begins (its heading may be missing too)."""
     if part in found_parts:
         sel = [t for t in tokens if t.part == part]
     else:
         prev = max((q for q in found_parts if q < part), default=0)
-        sel = [t for t in tokens if t.part == prev and t.in_row]
+        sel = [t for t in tokens if t.part == prev]
+        start = _signature_at(sel, part)
+        if start is None:
+            return []
+        sel = sel[start:]
+    for later in range(part + 1, 5):
+        if later in found_parts:
+            break
+        end = _signature_at(sel, later, 1)
+        if end is not None:
+            sel = sel[:end]
+            break
     if any(t.in_row for t in sel):
         sel = [t for t in sel if t.in_row]
     return sel
