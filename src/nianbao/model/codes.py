@@ -17,6 +17,8 @@ CODES = {
              "The statistics year could not be read from the title or text. Example: a title without the year: “某某局政府信息公开工作年度报告”."),
     "P104": ("template-undetermined", "warning", "表格结构不足以判断模板，按年度 {year} 推定为 {template} 版",
              "The tables do not show which template is used; it was inferred from the year. Example: a report whose part-二 table is missing and whose （六）其他处理 row is undivided."),
+    "P110": ("template-evidence-conflict", "warning", "表格用语属于 {words} 版模板，行列结构却属于 {structure} 版，已按 {structure} 版读取",
+             "The wording of the tables' headers and rows points to one template and their rows and columns (how many values each row has) to the other; the structure decides. Example: a 2021 report whose 主动公开 table keeps the 2019 headers 本年新制作数量/本年新公开数量 but has one value per row for 行政许可."),
     "P201": ("table-not-found", "warning", "未找到表格“{table}”",
              "A statistics table of the template was not found. Example: seed 004 has no part-二 table at all."),
     "P202": ("row-not-found", "warning", "表格“{table}”中未找到“{row}”一行",

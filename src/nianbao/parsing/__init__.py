@@ -18,7 +18,7 @@ from ..model.document import Document
 from .meta import detect_template, find_title
 from .parts import blocks_to_parts
 from .sections import PART_TITLES, blocks_to_headings
-from .tables import region_tokens, table_to_cells
+from .tables import region_tokens, structure_fit, table_to_cells
 from .tokens import blocks_to_tokens
 
 
@@ -39,6 +39,7 @@ def document_to_report(doc: Document, *, filename: str | None = None, sha256: st
     report.diagnostics.extend(doc.diagnostics)
     if not doc.blocks:
         return report
+
     headings = blocks_to_headings(doc.blocks)
     tokens = blocks_to_tokens(doc.blocks, headings, grid_rows=doc.format in ("html", "docx"))
     found = {h.part for h in headings}
@@ -60,11 +61,8 @@ def document_to_report(doc: Document, *, filename: str | None = None, sha256: st
 
     # template
     regions = {p: region_tokens(tokens, p, found) for p in (2, 3, 4)}
-    template, _ = detect_template("".join(t.text for t in regions[2] if t.kind == "label"),
-                                  "".join(t.text for t in regions[3] if t.kind == "label"))
-    if template is None:
-        template = "2021" if (report.year or 2021) >= 2021 else "2019"
-        report.diagnostics.append(diag("P104", year=report.year or "未知", template=template))
+    template, diags = choose_template(regions, report.year)
+    report.diagnostics.extend(diags)
     report.template = template
 
     # tables
@@ -79,3 +77,25 @@ def document_to_report(doc: Document, *, filename: str | None = None, sha256: st
         raise InputError("not-a-report", "不是政府信息公开工作年度报告（未找到报告标题、六个部分和统计表）",
                          "not an information-disclosure annual report (no title, parts or tables found)")
     return report
+
+
+def choose_template(regions: dict, year) -> tuple:
+    """2019 or 2021, from the active table's rows and columns first (a row with one value is a
+    2021 row), then from the header and row wording; from the year when neither tells.
+    Returns (template, diagnostics): P104 when the year decided, P110 when the structure
+    contradicts the wording."""
+    active = regions[2]
+    fit = {tpl: structure_fit(spec.table(tpl, "active"), active) for tpl in spec.TEMPLATES}
+    by_structure = None
+    if fit["2019"] != fit["2021"]:
+        by_structure = max(fit, key=fit.get)
+    by_words, _ = detect_template("".join(t.text for t in active if t.kind == "label"),
+                                  "".join(t.text for t in regions[3] if t.kind == "label"))
+    if by_structure is not None:
+        if by_words is not None and by_words != by_structure:
+            return by_structure, [diag("P110", words=by_words, structure=by_structure)]
+        return by_structure, []
+    if by_words is not None:
+        return by_words, []
+    template = "2021" if (year or 2021) >= 2021 else "2019"
+    return template, [diag("P104", year=year or "未知", template=template)]

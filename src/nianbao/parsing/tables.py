@@ -193,6 +193,25 @@ def _match_row(rows, start: int, stop: int, texts: list):
     return None
 
 
+def structure_fit(table: spec.Table, tokens: list) -> int:
+    """How well a region's rows fit ``table``'s columns: +1 for each matched row whose values
+    up to its trailing empty cells are as many as the template's columns, 0 when the trailing
+    empty cells make up the difference, −1 otherwise (rows whose digits ran together say
+    nothing)."""
+    groups = tokens_to_groups(significant_tokens(tokens, table))
+    reads, _ = groups_to_reads(table, groups, "")
+    fit = 0
+    for read in reads.values():
+        vals = read.group.values
+        if any(v.fused and (" " in v.text or len(v.text) > 1) for v in vals):
+            continue
+        n, core = len(read.columns), len(vals)
+        while core and vals[core - 1].kind == "blank":
+            core -= 1  # trailing empty cells may be padding or blank cells
+        fit += 1 if core == n else (0 if core < n <= len(vals) else -1)
+    return fit
+
+
 def single_row_read(table: spec.Table, groups: list) -> Optional[Read]:
     """review_litigation: every value of the region, in order, is one of the fifteen cells."""
     values = [v for g in groups for v in g.values]

@@ -20,6 +20,9 @@ _NUMRUN = re.compile(r"(?<![\d.])[-+]?\d[\d ,.]*(?:亿元|万元|元|项|件|个
 _CELL_NUMBER = re.compile(r"[-+]?\s*[\d][\d\s,，.]*\s*(?:亿元|万元|元|项|件|个|条|次|宗|份)?")
 
 
+_NOT_A_LABEL = re.compile(r"[\s|,，.。;；:：、]*")
+
+
 @dataclass(slots=True)
 class Token:
     kind: str  # "label" | "num" | "blank" | "text" (a value cell that is not a number)
@@ -101,6 +104,8 @@ def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False) -> l
             if e <= s or not cell.text[s:e].strip():
                 continue
             for kind, text, off in split_mixed(cell.text[s:e]):
+                if kind == "label" and _NOT_A_LABEL.fullmatch(text):
+                    continue  # padding between a line's start and its number: no label
                 tokens.append(Token(kind, text, cell, i, part, False, fused=kind == "num", offset=s + off))
     return tokens
 
