@@ -20,6 +20,8 @@ _NUMRUN = re.compile(r"(?<![\d.])[-+]?\d[\d ,.]*(?:亿元|万元|元|项|件|个
 _CELL_NUMBER = re.compile(r"[-+]?\s*[\d][\d\s,，.]*\s*(?:亿元|万元|元|项|件|个|条|次|宗|份)?")
 
 
+# words written in a value cell instead of a number (本年增/减: 未增未减): values, not labels
+VALUE_WORDS = re.compile(r"未增未减|无增减|无增无减|未增减|无变化|未变化|持平|不变|增|减|若干")
 _NOT_A_LABEL = re.compile(r"[\s|,，.。;；:：、]*")
 
 
@@ -73,7 +75,8 @@ def split_mixed(text: str):
         pos = s + len(run)
     if pos < len(t):
         pieces.append(("label", t[pos:], pos))
-    return pieces
+    return [("text", x.strip(), off) if k == "label" and VALUE_WORDS.fullmatch(x.strip()) else (k, x, off)
+            for k, x, off in pieces]
 
 
 def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False) -> list:
