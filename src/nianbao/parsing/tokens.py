@@ -106,6 +106,9 @@ def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False) -> l
                 continue
             if e <= s or not cell.text[s:e].strip():
                 continue
+            if cell_kind(cell.text[s:e]) == "blank":  # a paragraph holding only “/”: a blank cell
+                tokens.append(Token("blank", to_halfwidth(cell.text[s:e]).strip(), cell, i, part, False, offset=s))
+                continue
             for kind, text, off in split_mixed(cell.text[s:e]):
                 if kind == "label" and _NOT_A_LABEL.fullmatch(text):
                     continue  # padding between a line's start and its number: no label
