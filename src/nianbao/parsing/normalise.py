@@ -30,6 +30,7 @@ def normalise_label(text: str) -> str:
 BLANK_MARKS = {"", "/", "-", "—", "——", "－", "无", "／", "\\", "–", "空", "×"}
 
 _UNIT_RX = re.compile(r"(亿元|万元|元|项|件|个|条|次|人|宗|家|份)$")
+_CHANGE_WORD = re.compile(r"净?(?:增加|减少|增|减)(?=\d)")
 _UNIT_FACTOR = {"亿元": 100000000, "万元": 10000, "元": 1}
 
 
@@ -53,6 +54,10 @@ def parse_number(raw: str, *, money: bool = False, unit: int = 1, signed: bool =
     if t in BLANK_MARKS:
         return None, None
     t = t.replace(" ", "")
+    if signed and t[:1] in "增减净":
+        m = _CHANGE_WORD.match(t)
+        if m:  # 增98 / 减少3 in a 本年增/减 cell
+            t = ("-" if "减" in m.group(0) else "+") + t[m.end():]
     m = _UNIT_RX.search(t)
     suffix = None
     if m:

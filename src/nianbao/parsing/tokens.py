@@ -17,11 +17,12 @@ from ..model.document import Cell
 from .normalise import BLANK_MARKS, to_halfwidth
 
 _NUMRUN = re.compile(r"(?<![\d.])[-+]?\d[\d ,.]*(?:亿元|万元|元|项|件|个)?")
-_CELL_NUMBER = re.compile(r"[-+]?\s*[\d][\d\s,，.]*\s*(?:亿元|万元|元|项|件|个|条|次|宗|份)?")
+_CELL_NUMBER = re.compile(r"(?:净?(?:增加|减少|增|减))?[-+]?\s*[\d][\d\s,，.]*\s*(?:亿元|万元|元|项|件|个|条|次|宗|份)?")
 
 
 # words written in a value cell instead of a number (本年增/减: 未增未减): values, not labels
 VALUE_WORDS = re.compile(r"未增未减|无增减|无增无减|未增减|无变化|未变化|持平|不变|增|减|若干")
+_CHANGE_PREFIX = re.compile(r"(?:^|\s)\s*净?(?:增加|减少|增|减)\s*$")
 _NOT_A_LABEL = re.compile(r"[\s|,，.。;；:：、]*")
 
 
@@ -75,8 +76,18 @@ def split_mixed(text: str):
         pos = s + len(run)
     if pos < len(t):
         pieces.append(("label", t[pos:], pos))
-    return [("text", x.strip(), off) if k == "label" and VALUE_WORDS.fullmatch(x.strip()) else (k, x, off)
-            for k, x, off in pieces]
+    out = []
+    for k, x, off in pieces:
+        if k == "num" and out and out[-1][0] == "label":
+            m = _CHANGE_PREFIX.search(out[-1][1])
+            if m and out[-1][2] + m.end() == off:  # 增加5 in a 本年增/减 cell: one signed value
+                lk, lx, loff = out.pop()
+                if m.start() and lx[: m.start()].strip():
+                    out.append((lk, lx[: m.start()], loff))
+                out.append(("num", lx[m.start():] + x, loff + m.start()))
+                continue
+        out.append(("text", x.strip(), off) if k == "label" and VALUE_WORDS.fullmatch(x.strip()) else (k, x, off))
+    return out
 
 
 def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False) -> list:

@@ -1,0 +1,69 @@
+"""Text shapes of web copies, made by transforming a report's tab-separated rows (test data).
+
+Each function takes a plain-text report whose table rows are tab-separated lines (the ``rows``
+shape of :func:`nianbao.testing.synth.render_text`, or a seed report) and rewrites every such
+row the way web copies and Markdown conversions print tables. Paragraphs stay as they are.
+"""
+from __future__ import annotations
+
+
+def _rows(text: str, row_to_lines) -> str:
+    out = []
+    for line in text.splitlines():
+        if "\t" in line:
+            out.extend(row_to_lines([c.strip() for c in line.split("\t")]))
+        else:
+            out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def pipe_rows(text: str, outer: bool = True, padding: int = 0) -> str:
+    """``| a | b | c |`` (``outer=False``: ``a | b | c``), ``padding`` empty cells appended."""
+    def row(cells):
+        cells = cells + [""] * padding
+        body = " | ".join(cells)
+        return [f"| {body} |" if outer else body]
+    return _rows(text, row)
+
+
+def markdown(text: str) -> str:
+    """A Markdown conversion: ``|---|`` after each table's first row, ``#`` headings."""
+    out, in_table = [], False
+    for line in pipe_rows(text).splitlines():
+        is_row = line.startswith("|")
+        out.append(line)
+        if is_row and not in_table:
+            out.append("|" + "---|" * (line.count("|") - 1))
+        in_table = is_row
+    return "\n".join("## " + ln if ln[:2] in ("一、", "二、", "三、", "四、", "五、", "六、") else ln for ln in out) + "\n"
+
+
+def cell_per_line(text: str, padding: int = 1) -> str:
+    """Every cell on its own line ending in `` |``; ``padding`` empty `` |`` lines after a row."""
+    return _rows(text, lambda cells: [f"{c} |" for c in cells] + [" |"] * padding)
+
+
+def lone_pipes(text: str) -> str:
+    """Cells on their own lines with a lone ``|`` line between two cells and around each row."""
+    def row(cells):
+        lines = ["| " + cells[0]]
+        for c in cells[1:]:
+            lines += ["|", c]
+        return lines + ["|", "|"]
+    return _rows(text, row)
+
+
+def space_padded(text: str) -> str:
+    """One cell per line, numbers indented by spaces, rows separated by empty lines."""
+    return _rows(text, lambda cells: [cells[0]] + [("  " + c) for c in cells[1:]] + [""])
+
+
+SHAPES = {
+    "pipe_rows": pipe_rows,
+    "pipe_rows_bare": lambda t: pipe_rows(t, outer=False),
+    "pipe_rows_padded": lambda t: pipe_rows(t, padding=2),
+    "markdown": markdown,
+    "cell_per_line": cell_per_line,
+    "lone_pipes": lone_pipes,
+    "space_padded": space_padded,
+}

@@ -1,0 +1,43 @@
+"""Tables as web copies and Markdown conversions print them: pipes, padding, lone separators,
+indented one-cell-per-line. Every shape of a synthetic report reads back to the values it was
+made from (see tests/shapes.py for how each shape is made)."""
+import random
+
+import pytest
+
+import nianbao
+from nianbao.testing import synth
+
+from shapes import SHAPES
+
+
+def _report(seed: int, template: str):
+    rng = random.Random(seed)
+    values = synth.random_values(rng, template)
+    year = 2022 if template == "2021" else 2020
+    text = synth.render_text(values, agency="某某县某某镇人民政府", year=year, template=template, rng=rng, shape="rows")
+    return values, text
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+@pytest.mark.parametrize("template", ["2019", "2021"])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_shape_reads_back(shape, template, seed):
+    values, text = _report(seed, template)
+    report = nianbao.parse(SHAPES[shape](text).encode(), filename=f"{shape}.txt")
+    assert report.template == template
+    got = report.values()
+    wrong = {k: (got.get(k, "<missing>"), v) for k, v in values.items() if got.get(k, "<missing>") != v}
+    assert not wrong, wrong
+
+
+def test_change_words_and_value_words():
+    text = "二、主动公开政府信息情况\n| 信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |\n" \
+           "| 行政许可 | 92 | 增98 | 0 |\n| 其他对外管理服务事项 | 3 | 减少2 | 1 |\n| 行政处罚 | 0 | 未增未减 | 25 |\n"
+    r = nianbao.parse(("某某局2020年政府信息公开工作年度报告\n" + text).encode(), filename="x.md")
+    assert r.value("active.licensing.change") == 98
+    assert r.value("active.other_services.change") == -2
+    c = r.cells["active.penalty.change"]
+    assert c.value is None and not c.certain and c.raw == "未增未减"
+    assert any(d.code == "P205" and "active.penalty.change" in d.keys for d in r.diagnostics)
+    assert r.value("active.penalty.decisions") == 25
