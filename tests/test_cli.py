@@ -59,3 +59,24 @@ def test_check_exits_2_on_a_scanned_pdf(shared):
     p = run("check", str(scan), str(CORPUS / "seeds" / "000_287ae363a5fda47a.txt"))
     assert p.returncode == 2
     assert "P001" in p.stdout and "抚远镇" in p.stdout
+
+
+def test_folder_reads_markdown_and_skips_readme_with_a_note(tmp_path):
+    import random
+
+    from nianbao.testing import synth
+    from shapes import markdown
+
+    rng = random.Random(5)
+    values = synth.random_values(rng, "2021")
+    text = synth.render_text(values, agency="某某县某某镇人民政府", year=2022, template="2021", rng=rng, shape="rows")
+    (tmp_path / "report.md").write_text(markdown(text), encoding="utf-8")
+    (tmp_path / "README.md").write_text("# 说明\n这些是年报。\n", encoding="utf-8")
+    (tmp_path / "LICENSE").write_text("MIT", encoding="utf-8")
+    p = run("check", "--json", str(tmp_path))
+    assert p.returncode in (0, 1), p.stderr
+    assert "跳过" in p.stderr and "README.md" in p.stderr and "说明文件" in p.stderr
+    db = tmp_path / "x.db"
+    p = run("ingest", "--db", f"sqlite:///{db}", str(tmp_path))
+    assert p.returncode == 0, p.stderr
+    assert "共 1 份" in p.stdout and "README.md" in p.stderr

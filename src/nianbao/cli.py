@@ -95,7 +95,9 @@ def check_cmd(paths, as_json, xlsx_path, select, ignore):
     from .audit import audit_inputs
     from .ingest.sources import iter_inputs
 
-    audits = audit_inputs(iter_inputs(paths), select=_codes(select), ignore=_codes(ignore))
+    skipped: list = []
+    audits = audit_inputs(iter_inputs(paths, skipped), select=_codes(select), ignore=_codes(ignore))
+    _note_skipped(skipped)
     for a in audits:
         if a.error is not None:
             click.echo(f"nianbao: {a.name}: 无法读取：{a.error.zh}（{a.error.en}）", err=True)
@@ -125,6 +127,11 @@ def check_cmd(paths, as_json, xlsx_path, select, ignore):
     if any(a.error is not None or a.unreadable for a in audits):
         sys.exit(2)  # an input could not be read (corrupt, not a report, a scan without text)
     sys.exit(1 if any(a.count("error") for a in audits) else 0)
+
+
+def _note_skipped(skipped: list) -> None:
+    for name, reason in skipped:
+        click.echo(f"nianbao: 跳过 {name}：{reason}", err=True)
 
 
 @main.command("rules")
@@ -169,7 +176,9 @@ def ingest_cmd(paths, db_url, workers, engine, scheduler):
 
     if engine == "dask" and not scheduler:
         raise click.UsageError("--engine dask 需要 --scheduler 地址")
-    total = sum(1 for _ in iter_inputs(paths))
+    skipped: list = []
+    total = sum(1 for _ in iter_inputs(paths, skipped))
+    _note_skipped(skipped)
     with Corpus(db_url) as corpus:
         with click.progressbar(length=total, label="入库", file=sys.stderr) as bar:
             s = corpus.ingest(paths, workers=workers, engine=engine, scheduler=scheduler, progress=bar.update)
