@@ -29,6 +29,7 @@ from lxml import etree
 
 from ..errors import InputError
 from ..model.document import Block, Cell, Document, Location
+from ._text import is_cjk
 
 # Elements whose content is never report text.
 _DROP = ("script", "style", "noscript", "head", "nav", "template", "iframe", "frame", "frameset",
@@ -107,12 +108,6 @@ def _declared_charset(data: bytes) -> str | None:
     if m:
         return _norm_charset(m.group(1))
     return None
-
-
-def _is_cjk(ch: str) -> bool:
-    o = ord(ch)
-    return 0x2E80 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFFEF \
-        or 0x20000 <= o <= 0x3FFFF
 
 
 def _plausible_chinese(text: str) -> bool:
@@ -202,7 +197,7 @@ def _nl_repl(m: re.Match) -> str:
     characters where it is nothing (CSS segment-break rule: wrapped Chinese lines join)."""
     s = m.string
     a, b = m.start(), m.end()
-    if a > 0 and b < len(s) and _is_cjk(s[a - 1]) and _is_cjk(s[b]):
+    if a > 0 and b < len(s) and is_cjk(s[a - 1]) and is_cjk(s[b]):
         return ""
     return " "
 
