@@ -17,8 +17,11 @@ as displayed (``/Rotate`` and the crop box applied). ``Block.table`` counts tabl
 """
 from __future__ import annotations
 
+from typing import Optional
+
 import pypdfium2 as pdfium
 
+from ...config import DEFAULT, Settings
 from ...errors import InputError
 from ...model.document import Document
 from ...model.report import Diagnostic
@@ -31,16 +34,18 @@ __all__ = ["pdf_to_document", "Char", "Line", "is_furniture", "join_chars", "spl
 SCANNED_MESSAGE = "扫描件 PDF 无文字层，暂不支持 OCR（scanned PDF without a text layer; OCR not supported yet）"
 
 
-def pdf_to_document(data: bytes) -> Document:
+def pdf_to_document(data: bytes, settings: Optional[Settings] = None) -> Document:
     """Read a PDF with a text layer into a :class:`Document` of ``para`` and ``row`` blocks.
 
     Raises :class:`InputError` (``corrupt-pdf``, ``encrypted-pdf``) when the file cannot be read;
     a scanned PDF (no text on any page) gives no blocks and one ``P001`` error diagnostic.
+    ``settings``: the reader's tolerances (:class:`~nianbao.config.Settings`).
     """
+    settings = settings or DEFAULT
     pdf = open_pdf(data)
     try:
         title = read_title(pdf)
-        pages = [read_page(pdf, i) for i in range(len(pdf))]
+        pages = [read_page(pdf, i, settings) for i in range(len(pdf))]
     except pdfium.PdfiumError as exc:
         raise InputError("corrupt-pdf", "PDF 文件已损坏或无法打开", "corrupt or unreadable PDF") from exc
     finally:
@@ -48,4 +53,4 @@ def pdf_to_document(data: bytes) -> Document:
     if not any(page.lines for page in pages):
         return Document(format="pdf", blocks=[], title=title,
                         diagnostics=[Diagnostic(code="P001", severity="error", message=SCANNED_MESSAGE)])
-    return Document(format="pdf", blocks=pages_to_blocks(pages), title=title)
+    return Document(format="pdf", blocks=pages_to_blocks(pages, settings), title=title)

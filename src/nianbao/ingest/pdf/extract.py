@@ -15,12 +15,9 @@ from typing import Optional
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from ...config import DEFAULT, Settings
 from ...errors import InputError
 from .lines import Char, chars_to_lines
-
-RULE_MAX_THICKNESS = 2.5  # points: a path thinner than this is a ruling line
-RULE_MIN_LENGTH = 2.0
-TABLE_GAP = 0.6  # em: a page with a gap this wide in some line may hold a table
 
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
@@ -82,7 +79,7 @@ def read_title(pdf: pdfium.PdfDocument) -> Optional[str]:
     return (title or "").strip() or None
 
 
-def read_page(pdf: pdfium.PdfDocument, index: int) -> PageContent:
+def read_page(pdf: pdfium.PdfDocument, index: int, settings: Settings = DEFAULT) -> PageContent:
     """Load page ``index``, take its text lines and rules, and close its pdfium objects.
 
     Rules are only looked for when some line has a gap wide enough to be a column gap: walking
@@ -100,10 +97,10 @@ def read_page(pdf: pdfium.PdfDocument, index: int) -> PageContent:
             textpage.close()
         if view is not None:
             reorient_chars(chars, view)
-        lines = chars_to_lines(chars)
+        lines = chars_to_lines(chars, settings)
         rules = []
-        if any(line.widest >= TABLE_GAP for line in lines):
-            rules = extract_rules(page, crop[3])
+        if any(line.widest >= settings.table_gap for line in lines):
+            rules = extract_rules(page, crop[3], settings)
             if view is not None:
                 rules = reorient_rules(rules, view)
     finally:
@@ -167,37 +164,37 @@ def extract_chars(textpage: pdfium.PdfTextPage, page_top: float) -> list:
     return chars
 
 
-def extract_rules(page: pdfium.PdfPage, page_top: float) -> list:
+def extract_rules(page: pdfium.PdfPage, page_top: float, settings: Settings = DEFAULT) -> list:
     """Ruling lines of the page: thin path objects and the straight edges of stroked paths."""
     rules: list = []
     _collect_rules(_address(page.raw), pdfium_c.FPDFPage_CountObjects(page.raw), _page_get_object,
-                   _IDENTITY, page_top, rules, 0)
+                   _IDENTITY, page_top, rules, 0, settings)
     return rules
 
 
 def _collect_rules(parent: int, count: int, get_object, matrix: tuple, page_top: float, rules: list,
-                   depth: int) -> None:
+                   depth: int, settings: Settings) -> None:
     """Walk the objects (descending into form XObjects with their matrix), adding the rules found."""
     path_type, form_type = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
     for i in range(max(count, 0)):
         obj = get_object(parent, i)
         kind = _object_type(obj)
         if kind == path_type:
-            path_rules(obj, matrix, page_top, rules)
+            path_rules(obj, matrix, page_top, rules, settings)
         elif kind == form_type and depth < 8:
             form_matrix = _compose(_object_matrix(obj), matrix)
             count = pdfium_c.FPDFFormObj_CountObjects(ctypes.cast(obj, pdfium_c.FPDF_PAGEOBJECT))
-            _collect_rules(obj, count, _form_get_object, form_matrix, page_top, rules, depth + 1)
+            _collect_rules(obj, count, _form_get_object, form_matrix, page_top, rules, depth + 1, settings)
 
 
-def path_rules(obj: int, matrix: tuple, page_top: float, rules: list) -> None:
+def path_rules(obj: int, matrix: tuple, page_top: float, rules: list, settings: Settings = DEFAULT) -> None:
     """Rules from one path object: the whole object when it is thin; else the straight edges of a
     stroked path and the thin pieces (sub-paths) of a filled one."""
     box = (c_float * 4)()
     a = ctypes.addressof(box)
     if not _object_bounds(obj, a, a + 4, a + 8, a + 12):  # left, bottom, right, top
         return
-    if thin_rule(*_transform_box(matrix, *box), page_top, rules):
+    if thin_rule(*_transform_box(matrix, *box), page_top, rules, settings):
         return
     handle = ctypes.cast(obj, pdfium_c.FPDF_PAGEOBJECT)
     fill, stroke = c_int(), c_int()
@@ -207,10 +204,10 @@ def path_rules(obj: int, matrix: tuple, page_top: float, rules: list) -> None:
         if stroke.value:
             for (ax, ay, _), (bx, by, straight) in zip(points, points[1:]):
                 if straight:
-                    thin_rule(min(ax, bx), min(ay, by), max(ax, bx), max(ay, by), page_top, rules)
+                    thin_rule(min(ax, bx), min(ay, by), max(ax, bx), max(ay, by), page_top, rules, settings)
         if fill.value:
             xs, ys = [p[0] for p in points], [p[1] for p in points]
-            thin_rule(min(xs), min(ys), max(xs), max(ys), page_top, rules)
+            thin_rule(min(xs), min(ys), max(xs), max(ys), page_top, rules, settings)
 
 
 def path_subpaths(handle, matrix: tuple) -> list:
@@ -235,14 +232,15 @@ def path_subpaths(handle, matrix: tuple) -> list:
     return subpaths
 
 
-def thin_rule(x0: float, y0: float, x1: float, y1: float, page_top: float, rules: list) -> bool:
+def thin_rule(x0: float, y0: float, x1: float, y1: float, page_top: float, rules: list,
+              settings: Settings = DEFAULT) -> bool:
     """Add the box (PDF coordinates) as a rule if it is thin and long enough; tell if it was thin."""
     w, h = x1 - x0, y1 - y0
-    if min(w, h) > RULE_MAX_THICKNESS:
+    if min(w, h) > settings.rule_max_thickness:
         return False
-    if w >= h and w >= RULE_MIN_LENGTH:
+    if w >= h and w >= settings.rule_min_length:
         rules.append(Rule(True, page_top - (y0 + y1) / 2, x0, x1))
-    elif h > w and h >= RULE_MIN_LENGTH:
+    elif h > w and h >= settings.rule_min_length:
         rules.append(Rule(False, (x0 + x1) / 2, page_top - y1, page_top - y0))
     return True
 

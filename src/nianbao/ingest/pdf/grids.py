@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Optional
 
+from ...config import DEFAULT, Settings
 from ...model.document import Block, Cell, Location
 from .lines import _NUMBER, Line, chars_to_lines, join_lines, split_numbers
-
-SNAP = 2.5  # points: rules this close lie on the same grid line / touch each other
 
 
 @dataclass(eq=False)
@@ -40,45 +39,46 @@ class Grid:
         return (self.xs[0], self.ys[0], self.xs[-1], self.ys[-1])
 
 
-def rules_to_grids(rules: list) -> list:
+def rules_to_grids(rules: list, settings: Settings = DEFAULT) -> list:
     """Cluster rules that touch into grids, top to bottom; keep those with two cells or more."""
     hs = [r for r in rules if r.horizontal]
     vs = sorted((r for r in rules if not r.horizontal), key=attrgetter("pos"))
+    snap = settings.snap
     v_pos = [v.pos for v in vs]
     touching = ((hi, len(hs) + vi) for hi, h in enumerate(hs)
-                for vi in range(bisect_left(v_pos, h.start - SNAP), bisect_right(v_pos, h.end + SNAP))
-                if vs[vi].start - SNAP <= h.pos <= vs[vi].end + SNAP)
+                for vi in range(bisect_left(v_pos, h.start - snap), bisect_right(v_pos, h.end + snap))
+                if vs[vi].start - snap <= h.pos <= vs[vi].end + snap)
     members = hs + vs
-    grids = [build_grid([members[i] for i in group]) for group in connected_groups(len(members), touching)]
+    grids = [build_grid([members[i] for i in group], settings) for group in connected_groups(len(members), touching)]
     grids = [g for g in grids if g is not None and len(g.cells) >= 2]
     grids.sort(key=lambda g: g.ys[0])
     return grids
 
 
-def snap_positions(values: list) -> list:
-    """Merge sorted positions closer than SNAP to each other into their mean (rounded to 0.01)."""
+def snap_positions(values: list, snap: float) -> list:
+    """Merge sorted positions closer than ``snap`` to each other into their mean (rounded to 0.01)."""
     out: list = []
     for v in sorted(values):
-        if out and v - out[-1][-1] <= SNAP:
+        if out and v - out[-1][-1] <= snap:
             out[-1].append(v)
         else:
             out.append([v])
     return [round(sum(g) / len(g), 2) for g in out]
 
 
-def build_grid(rules: list) -> Optional[Grid]:
+def build_grid(rules: list, settings: Settings = DEFAULT) -> Optional[Grid]:
     """Grid lines and cells of one cluster of rules: a cell is a set of atoms no rule separates."""
     hs = [r for r in rules if r.horizontal]
     vs = [r for r in rules if not r.horizontal]
     if len(hs) < 2 or len(vs) < 2:
         return None
-    xs = snap_positions([v.pos for v in vs] + [min(h.start for h in hs), max(h.end for h in hs)])
-    ys = snap_positions([h.pos for h in hs] + [min(v.start for v in vs), max(v.end for v in vs)])
+    xs = snap_positions([v.pos for v in vs] + [min(h.start for h in hs), max(h.end for h in hs)], settings.snap)
+    ys = snap_positions([h.pos for h in hs] + [min(v.start for v in vs), max(v.end for v in vs)], settings.snap)
     nr, nc = len(ys) - 1, len(xs) - 1
     if nr < 1 or nc < 1:
         return None
-    v_walls = rule_coverage(vs, xs, ys)  # v_walls[j][i]: a rule at xs[j] separates band i
-    h_walls = rule_coverage(hs, ys, xs)  # h_walls[i][j]: a rule at ys[i] separates column j
+    v_walls = rule_coverage(vs, xs, ys, settings.snap)  # v_walls[j][i]: a rule at xs[j] separates band i
+    h_walls = rule_coverage(hs, ys, xs, settings.snap)  # h_walls[i][j]: a rule at ys[i] separates column j
     joined = []  # neighbouring atoms no rule separates
     for i in range(nr):
         for j in range(nc):
@@ -115,7 +115,7 @@ def connected_groups(n: int, links) -> list:
     return list(groups.values())
 
 
-def rule_coverage(rules: list, positions: list, across: list) -> list:
+def rule_coverage(rules: list, positions: list, across: list, snap: float) -> list:
     """For each grid line at ``positions``, which of the intervals between ``across`` lines its
     rules cover (an interval counts as covered when a rule reaches over its middle)."""
     mids = [(a + b) / 2 for a, b in zip(across, across[1:])]
@@ -123,14 +123,14 @@ def rule_coverage(rules: list, positions: list, across: list) -> list:
     for r in rules:
         k = bisect_left(positions, r.pos)
         k = min((i for i in (k - 1, k) if 0 <= i < len(positions)), key=lambda i: abs(positions[i] - r.pos))
-        if abs(positions[k] - r.pos) <= SNAP:
+        if abs(positions[k] - r.pos) <= snap:
             row = covered[k]
-            for m in range(bisect_left(mids, r.start - SNAP), bisect_right(mids, r.end + SNAP)):
+            for m in range(bisect_left(mids, r.start - snap), bisect_right(mids, r.end + snap)):
                 row[m] = True
     return covered
 
 
-def assign_lines(grids: list, lines: list) -> list:
+def assign_lines(grids: list, lines: list, settings: Settings = DEFAULT) -> list:
     """Put the chars of lines that reach into a grid into its cells (by the char's centre);
     return the lines outside the grids, a line cut by a grid keeping the chars left outside."""
     if not grids:
@@ -153,7 +153,7 @@ def assign_lines(grids: list, lines: list) -> list:
             else:
                 outside.append(c)
         if outside:
-            rest.append(Line(outside))
+            rest.append(Line(outside, settings))
     return rest
 
 
@@ -168,7 +168,7 @@ def cell_lookup(grid: Grid) -> dict:
     return lookup
 
 
-def grid_rows(grid: Grid, page: int) -> list:
+def grid_rows(grid: Grid, page: int, settings: Settings = DEFAULT) -> list:
     """One row block per grid band that starts a cell; a cell appears only in its first band.
 
     An empty cell gives ``Cell("")`` so that the row keeps its column count; a row of empty cells
@@ -182,7 +182,7 @@ def grid_rows(grid: Grid, page: int) -> list:
         by_band.setdefault(gc.r0, []).append(gc)
     rows = []
     for band in sorted(by_band):
-        cells_lines = [(gc, chars_to_lines(gc.chars)) for gc in by_band[band]]  # left to right
+        cells_lines = [(gc, chars_to_lines(gc.chars, settings)) for gc in by_band[band]]  # left to right
         subrows = stacked_rows([lines for gc, lines in cells_lines if not wrapped_number(lines, gc.bbox)])
         if subrows:
             rows.extend(Block("row", cells, table=grid.index) for cells in split_band(cells_lines, subrows, page)

@@ -5,10 +5,8 @@ import re
 from operator import attrgetter
 from typing import Optional
 
+from ...config import DEFAULT, Settings
 from .._text import is_cjk_wide
-
-SPACE_GAP = 0.15  # em: a wider gap between two chars (not both CJK) reads as a space
-COLUMN_GAP = 2.0  # em: a wider gap separates two columns of an unruled table
 
 _NUMBER = re.compile(r"^[-+−]?\d[\d,，]*(?:[.．]\d+)?%?$")
 _DIGIT_GAP = re.compile(r"\d \d")  # a visible gap between two digits (see join_chars)
@@ -31,17 +29,17 @@ class Line:
 
     __slots__ = ("chars", "bbox", "top", "text", "widest")
 
-    def __init__(self, chars: list):
-        self.chars, self.text, self.widest, self.bbox = _join_measure(chars)
+    def __init__(self, chars: list, settings: Settings = DEFAULT):
+        self.chars, self.text, self.widest, self.bbox = _join_measure(chars, settings.space_gap)
         self.top = self.bbox[1]
 
 
-def join_chars(chars: list) -> str:
+def join_chars(chars: list, settings: Settings = DEFAULT) -> str:
     """The text of a run of characters (left to right), with spaces where the gaps show them."""
-    return _join_measure(chars)[1]
+    return _join_measure(chars, settings.space_gap)[1]
 
 
-def _join_measure(chars: list) -> tuple:
+def _join_measure(chars: list, space_gap: float) -> tuple:
     """For a run of chars sorted left to right: the chars without overprinted copies (a char
     printed again over itself for fake bold or shadow), their text, the widest gap between two
     of them (in em) and their bbox."""
@@ -62,7 +60,7 @@ def _join_measure(chars: list) -> tuple:
         gap = (c.x0 - prev.x1) / (em if em > 1.0 else 1.0)
         if gap > widest:
             widest = gap
-        if gap > SPACE_GAP and not (prev.cjk and c.cjk):
+        if gap > space_gap and not (prev.cjk and c.cjk):
             out.append(" ")
         out.append(c.text)
         if c.top < top:
@@ -79,10 +77,10 @@ _x0_key = attrgetter("x0")
 _top_key = attrgetter("top")
 
 
-def chars_to_lines(chars: list) -> list:
+def chars_to_lines(chars: list, settings: Settings = DEFAULT) -> list:
     """Group characters into lines by vertical centre: lines top to bottom, chars left to right."""
     if len(chars) < 2:
-        return [Line(chars)] if chars else []
+        return [Line(chars, settings)] if chars else []
     ordered = sorted(chars, key=_top_key)
     first = ordered[0]
     current = [first]
@@ -99,7 +97,7 @@ def chars_to_lines(chars: list) -> list:
             current = [c]
             groups.append(current)
             centre, height, n = mid, c.height, 1
-    return [Line(sorted(g, key=_x0_key)) for g in groups]
+    return [Line(sorted(g, key=_x0_key), settings) for g in groups]
 
 
 def join_lines(lines: list, right_edge: Optional[float] = None) -> str:
@@ -119,27 +117,27 @@ def join_lines(lines: list, right_edge: Optional[float] = None) -> str:
     return text
 
 
-def line_segments(line: Line) -> list:
+def line_segments(line: Line, settings: Settings = DEFAULT) -> list:
     """Split a line into column segments: at big gaps, and at any visible gap between two digits."""
     chars = line.chars
     segments = [[chars[0]]]
     for prev, c in zip(chars, chars[1:]):
         gap = c.x0 - prev.x1
         em = max(min(prev.height, c.height), 1.0)
-        if gap > COLUMN_GAP * em or (gap > SPACE_GAP * em and prev.text.isdigit() and c.text.isdigit()):
+        if gap > settings.column_gap * em or (gap > settings.space_gap * em and prev.text.isdigit() and c.text.isdigit()):
             segments.append([c])
         else:
             segments[-1].append(c)
     return segments
 
 
-def is_row_like(segments: list) -> bool:
+def is_row_like(segments: list, settings: Settings = DEFAULT) -> bool:
     """A line reads as a table row when it has a big gap or at least two separate numbers."""
     if len(segments) < 2:
         return False
-    if sum(1 for s in segments if _NUMBER.match(join_chars(s))) >= 2:
+    if sum(1 for s in segments if _NUMBER.match(join_chars(s, settings))) >= 2:
         return True
-    return any(b[0].x0 - a[-1].x1 > COLUMN_GAP * max(min(a[-1].height, b[0].height), 1.0)
+    return any(b[0].x0 - a[-1].x1 > settings.column_gap * max(min(a[-1].height, b[0].height), 1.0)
                for a, b in zip(segments, segments[1:]))
 
 
