@@ -1,10 +1,9 @@
 """Bytes → :class:`nianbao.document.Document`, one module per format. Only ingest reads input."""
 from __future__ import annotations
 
+from ..config import DEFAULT, Settings
 from ..errors import InputError
 from ..model.document import Document
-
-MAX_BYTES = 200 * 1024 * 1024
 
 
 def sniff_format(data: bytes, filename: str | None = None) -> str:
@@ -25,7 +24,11 @@ def sniff_format(data: bytes, filename: str | None = None) -> str:
     return "text"
 
 
-def bytes_to_document(data: bytes, filename: str | None = None) -> Document:
+def bytes_to_document(data: bytes, filename: str | None = None, settings: Settings | None = None) -> Document:
+    """Read the bytes of one report into a :class:`Document`; ``settings`` (default
+    :data:`nianbao.config.DEFAULT`) sets the size cap and the readers' tolerances."""
+    settings = settings or DEFAULT
+    MAX_BYTES = settings.max_bytes  # upper case: the too-big check and message below stay as they were
     if not data or (not data[:4096].strip() and not data.strip()):
         raise InputError("empty", "文件为空", "file is empty")
     if len(data) > MAX_BYTES:
@@ -34,12 +37,12 @@ def bytes_to_document(data: bytes, filename: str | None = None) -> Document:
     fmt = sniff_format(data, filename)
     if fmt == "pdf":
         from .pdf import pdf_to_document
-        return pdf_to_document(data)
+        return pdf_to_document(data, settings)
     if fmt == "docx":
         from .docx import docx_to_document
-        return docx_to_document(data)
+        return docx_to_document(data, settings)
     if fmt == "html":
         from .html import html_to_document
-        return html_to_document(data)
+        return html_to_document(data, settings)
     from .text import decode_text, text_to_document
     return text_to_document(decode_text(data))

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import io
 
+from ..config import DEFAULT, Settings
 from ..errors import InputError
 from ..model.document import Block, Cell, Document, Location
 
@@ -59,7 +60,6 @@ MC_FALLBACK = _MC + "Fallback"
 _SKIP = frozenset((W_DEL, W_MOVEFROM, MC_FALLBACK))
 _WRAPPERS = frozenset((W_SDT, W_CUSTOMXML))
 _TEXT_TAGS = (W_T, W_TAB, W_BR, W_CR, W_NBHYPHEN)
-_MAX_SPAN = 1000
 
 
 def _int_val(el, default: int) -> int:
@@ -96,10 +96,11 @@ def _children(el):
 
 
 class _Reader:
-    __slots__ = ("blocks", "ntables", "npara", "check_skip")
+    __slots__ = ("blocks", "ntables", "npara", "check_skip", "max_span")
 
-    def __init__(self, body):
+    def __init__(self, body, max_span: int = DEFAULT.max_span):
         self.blocks: list = []
+        self.max_span = max_span
         self.ntables = 0
         self.npara = 0
         # ancestors need checking only if the document has tracked deletions / moves / fallbacks
@@ -192,7 +193,7 @@ class _Reader:
                 for pr in el:
                     ptag = pr.tag
                     if ptag == W_GRIDSPAN:
-                        span = min(max(_int_val(pr, 1), 1), _MAX_SPAN)
+                        span = min(max(_int_val(pr, 1), 1), self.max_span)
                     elif ptag == W_VMERGE or ptag == W_HMERGE:
                         if pr.get(W_VAL) != "restart":
                             cont = True
@@ -277,8 +278,9 @@ def _fast_open(data: bytes):
     return (body, title) if body is not None else None
 
 
-def docx_to_document(data: bytes) -> Document:
-    """Read a .docx report into a :class:`Document` (format ``"docx"``)."""
+def docx_to_document(data: bytes, settings: Settings | None = None) -> Document:
+    """Read a .docx report into a :class:`Document` (format ``"docx"``); ``settings``: the span
+    cap (:class:`~nianbao.config.Settings`)."""
     fast = _fast_open(data)
     if fast is not None:
         body, title = fast
@@ -287,6 +289,6 @@ def docx_to_document(data: bytes) -> Document:
         if body is None:
             raise _corrupt()
         title = _core_title(package)
-    reader = _Reader(body)
+    reader = _Reader(body, (settings or DEFAULT).max_span)
     reader.body(body)
     return Document(format="docx", blocks=reader.blocks, title=title, diagnostics=[])

@@ -27,8 +27,10 @@ from itertools import islice
 
 from lxml import etree
 
+from ..config import DEFAULT, Settings
 from ..errors import InputError
 from ..model.document import Block, Cell, Document, Location
+from ._text import is_cjk
 
 # Elements whose content is never report text.
 _DROP = ("script", "style", "noscript", "head", "nav", "template", "iframe", "frame", "frameset",
@@ -47,7 +49,6 @@ _BLOCK = frozenset((
 # Block elements counted when deciding whether a cell is a container of running text.
 _TEXT_BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "section", "article")
 _CONTAINER_MIN_CHARS = 200  # a cell with this much text spread over >= 2 blocks is flow content
-_MAX_SPAN = 1000
 
 _GB = "gb18030"
 _CHARSET_ALIASES = {
@@ -107,12 +108,6 @@ def _declared_charset(data: bytes) -> str | None:
     if m:
         return _norm_charset(m.group(1))
     return None
-
-
-def _is_cjk(ch: str) -> bool:
-    o = ord(ch)
-    return 0x2E80 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFFEF \
-        or 0x20000 <= o <= 0x3FFFF
 
 
 def _plausible_chinese(text: str) -> bool:
@@ -202,7 +197,7 @@ def _nl_repl(m: re.Match) -> str:
     characters where it is nothing (CSS segment-break rule: wrapped Chinese lines join)."""
     s = m.string
     a, b = m.start(), m.end()
-    if a > 0 and b < len(s) and _is_cjk(s[a - 1]) and _is_cjk(s[b]):
+    if a > 0 and b < len(s) and is_cjk(s[a - 1]) and is_cjk(s[b]):
         return ""
     return " "
 
@@ -262,9 +257,9 @@ class _Walker:
     ``<br>`` or table somewhere below them: only those are walked child by child; any other
     element's text is taken whole by libxml2."""
 
-    __slots__ = ("blocks", "buf", "line", "ntables", "npara", "structured", "depth")
+    __slots__ = ("blocks", "buf", "line", "ntables", "npara", "structured", "depth", "max_span")
 
-    def __init__(self, root):
+    def __init__(self, root, max_span: int = DEFAULT.max_span):
         self.blocks: list = []
         self.buf: list = []
         self.line = None
@@ -278,6 +273,7 @@ class _Walker:
                 p = p.getparent()
         self.structured = structured
         self.depth = 0
+        self.max_span = max_span
 
     # paragraph buffer ---------------------------------------------------------------------
     def add(self, text, line):
@@ -393,7 +389,7 @@ class _Walker:
                     while c in taken:
                         c += 1
                 cs = td.get("colspan")
-                cs = min(max(_span(cs), 1), _MAX_SPAN) if cs else 1
+                cs = min(max(_span(cs), 1), self.max_span) if cs else 1
                 rs = td.get("rowspan")
                 if rs:
                     rs = _span(rs)
@@ -447,8 +443,9 @@ def _title(root) -> str | None:
     return text or None
 
 
-def html_to_document(data: bytes) -> Document:
-    """Read an HTML report page into a :class:`Document` (format ``"html"``)."""
+def html_to_document(data: bytes, settings: Settings | None = None) -> Document:
+    """Read an HTML report page into a :class:`Document` (format ``"html"``); ``settings``: the
+    span cap (:class:`~nianbao.config.Settings`)."""
     text, encoding = decode_html(data)
     if encoding == "utf-8":
         raw = data  # valid UTF-8 without BOM: libxml2 reads the bytes directly
@@ -469,7 +466,7 @@ def html_to_document(data: bytes) -> Document:
         return Document(format="html", blocks=[], title=None, diagnostics=[])
     title = _title(root)
     etree.strip_elements(root, *_DROP, with_tail=False)
-    w = _Walker(root)
+    w = _Walker(root, (settings or DEFAULT).max_span)
     if root.text:
         w.add(root.text, root.sourceline)
     w.walk(root)

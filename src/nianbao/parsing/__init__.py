@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Union
 
 from .. import spec
+from ..config import Settings
 from ..errors import InputError
 from ..ingest import bytes_to_document
 from ..model import Report
@@ -22,15 +23,20 @@ from .tables import region_tokens, structure_fit, table_to_cells
 from .tokens import blocks_to_tokens
 
 
-def parse(source: Union[str, os.PathLike, bytes], *, filename: str | None = None) -> Report:
-    """Parse a report given as a path or as bytes (``filename`` names it in the record)."""
+def parse(source: Union[str, os.PathLike, bytes], *, filename: str | None = None,
+          settings: Settings | None = None) -> Report:
+    """Parse a report given as a path or as bytes (``filename`` names it in the record).
+
+    ``settings``: a :class:`nianbao.config.Settings` (default :data:`nianbao.config.DEFAULT`);
+    passed down to ingest (size cap, span cap, PDF tolerances).
+    """
     if isinstance(source, (bytes, bytearray)):
         data = bytes(source)
     else:
         path = Path(source)
         data = path.read_bytes()
         filename = filename or path.name
-    doc = bytes_to_document(data, filename)
+    doc = bytes_to_document(data, filename, settings)
     return document_to_report(doc, filename=filename, sha256=hashlib.sha256(data).hexdigest())
 
 

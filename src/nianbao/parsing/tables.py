@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import NamedTuple, Optional
 
-from .. import spec
+from .. import config, spec
 from ..model import CellValue
 from ..model.codes import diag
 from .normalise import ValueError_, is_blank, normalise_label, parse_number
 from .tokens import Token
 
-MAX_CANDIDATES = 20000
-MAX_COMBINATIONS = 200000
+MAX_CANDIDATES = config.DEFAULT.max_candidates
+MAX_COMBINATIONS = config.DEFAULT.max_combinations
 
 
 @dataclass

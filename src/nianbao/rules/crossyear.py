@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import re
 
-from .. import spec
+from .. import config, spec
 from ..parsing.sections import PART_TITLES
 from .registry import hit, rule
 
-SIMILARITY_THRESHOLD = 0.85
+SIMILARITY_THRESHOLD = config.DEFAULT.similarity_threshold
 _NUM = "一二三四五六"
 
 

@@ -1,0 +1,71 @@
+"""Settings: every tunable of the pipeline in one frozen object, each with a default and a help line.
+
+    from nianbao import parse
+    from nianbao.config import DEFAULT, Settings
+
+    parse(path, settings=Settings(max_bytes=50 * 1024 * 1024))
+    parse(path, settings=DEFAULT.replace(snap=3.0, column_gap=1.5))
+
+``parse`` hands the object down to ingest (size cap, HTML/DOCX span cap, the PDF reader's
+tolerances). The table solver's caps and the cross-year similarity threshold are read from
+:data:`DEFAULT` for now. :func:`settings_help` lists every setting (the README's table is
+generated from it and a test keeps the two equal).
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+
+def _setting(default, group: str, help: str):
+    return field(default=default, metadata={"group": group, "help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The pipeline's tunables (see :func:`settings_help`). Immutable: derive with :meth:`replace`."""
+
+    # ingest
+    max_bytes: int = _setting(200 * 1024 * 1024, "ingest",
+                              "largest input read, in bytes; a larger one is refused (InputError too-big)")
+    max_span: int = _setting(1000, "ingest", "largest colspan (HTML) / gridSpan (DOCX) honoured; larger spans are cut to it")
+    # PDF reader
+    rule_max_thickness: float = _setting(2.5, "pdf", "points: a path thinner than this is a ruling line")
+    rule_min_length: float = _setting(2.0, "pdf", "points: a ruling line shorter than this is ignored")
+    snap: float = _setting(2.5, "pdf", "points: rules this close lie on the same grid line / touch each other")
+    space_gap: float = _setting(0.15, "pdf", "em: a wider gap between two chars (not both CJK) reads as a space")
+    column_gap: float = _setting(2.0, "pdf", "em: a wider gap separates two columns of an unruled table")
+    margin: float = _setting(0.1, "pdf", "share of the page height, top and bottom, where page numbers and running heads are dropped")
+    table_gap: float = _setting(0.6, "pdf", "em: a page with a gap this wide in some line may hold a table (its rules are read)")
+    same_edge: float = _setting(4.0, "pdf", "points: tables with these left/right edges on two pages are one table")
+    heading_size: float = _setting(1.2, "pdf", "a line whose characters are this much taller than the body text is heading type")
+    # table solver (read from DEFAULT for now)
+    max_candidates: int = _setting(20000, "tables", "most candidate readings kept for one table region before giving up")
+    max_combinations: int = _setting(200000, "tables", "most combinations of candidates the solver tries for one table")
+    # rules (read from DEFAULT for now)
+    similarity_threshold: float = _setting(0.85, "rules", "share of similar text from which a part counts as copied from last year's report")
+
+    def __post_init__(self):
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise ValueError(f"setting {f.name} must be a positive number, not {value!r}")
+
+    def replace(self, **changes) -> "Settings":
+        """A copy with ``changes`` applied (unknown names raise :class:`TypeError`)."""
+        return dataclasses.replace(self, **changes)
+
+
+DEFAULT = Settings()
+
+
+def settings_help() -> str:
+    """A Markdown table of every setting: name, group, default and help line."""
+    rows = ["| Setting | Group | Default | Meaning |", "|---|---|---|---|"]
+    for f in dataclasses.fields(Settings):
+        rows.append(f"| `{f.name}` | {f.metadata['group']} | `{f.default!r}` | {f.metadata['help']} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":  # python -m nianbao.config: the README's settings table
+    print(settings_help())

@@ -1,0 +1,56 @@
+"""Text-layer PDF → :class:`Document`, with pypdfium2.
+
+Per page: read every ink character with its loose box and group them into lines; on pages where
+some line has a column-wide gap, also read the ruling lines (thin path objects, straight edges of
+stroked paths, thin pieces of filled paths, inside form XObjects too). Rules that touch each
+other form a grid; each character goes to the grid cell under its centre, so a label that wraps
+inside its cell stays one cell and a row-spanning label is emitted once, in the first visual row
+it covers. Text outside grids becomes one ``para`` block per line, or a ``row`` block when big
+gaps (or gaps between numbers) split the line into columns; a title or heading set in a large
+font and centred over several lines (``龙南市里仁镇人民政府办公室2020年政府`` /
+``信息公开工作年度报告``) is one ``para``. Page numbers and running headers in
+the top/bottom margins are dropped. A ruled table that goes on over a page break keeps its table
+index, and a row-spanning label cut by the break is rejoined.
+
+Coordinates: ``bbox = (x0, top, x1, bottom)`` in PDF points, origin at the top left of the page
+as displayed (``/Rotate`` and the crop box applied). ``Block.table`` counts tables from 0.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import pypdfium2 as pdfium
+
+from ...config import DEFAULT, Settings
+from ...errors import InputError
+from ...model.document import Document
+from ...model.report import Diagnostic
+from .extract import open_pdf, read_page, read_title
+from .layout import is_furniture, pages_to_blocks
+from .lines import Char, Line, join_chars, split_numbers
+
+__all__ = ["pdf_to_document", "Char", "Line", "is_furniture", "join_chars", "split_numbers"]
+
+SCANNED_MESSAGE = "扫描件 PDF 无文字层，暂不支持 OCR（scanned PDF without a text layer; OCR not supported yet）"
+
+
+def pdf_to_document(data: bytes, settings: Optional[Settings] = None) -> Document:
+    """Read a PDF with a text layer into a :class:`Document` of ``para`` and ``row`` blocks.
+
+    Raises :class:`InputError` (``corrupt-pdf``, ``encrypted-pdf``) when the file cannot be read;
+    a scanned PDF (no text on any page) gives no blocks and one ``P001`` error diagnostic.
+    ``settings``: the reader's tolerances (:class:`~nianbao.config.Settings`).
+    """
+    settings = settings or DEFAULT
+    pdf = open_pdf(data)
+    try:
+        title = read_title(pdf)
+        pages = [read_page(pdf, i, settings) for i in range(len(pdf))]
+    except pdfium.PdfiumError as exc:
+        raise InputError("corrupt-pdf", "PDF 文件已损坏或无法打开", "corrupt or unreadable PDF") from exc
+    finally:
+        pdf.close()
+    if not any(page.lines for page in pages):
+        return Document(format="pdf", blocks=[], title=title,
+                        diagnostics=[Diagnostic(code="P001", severity="error", message=SCANNED_MESSAGE)])
+    return Document(format="pdf", blocks=pages_to_blocks(pages, settings), title=title)

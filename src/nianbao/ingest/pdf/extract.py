@@ -1,0 +1,271 @@
+"""pypdfium2 → characters and ruling lines of each page, in displayed-page coordinates.
+
+Characters come with their loose boxes; rules are thin path objects, straight edges of stroked
+paths and thin pieces of filled paths, inside form XObjects too (see :func:`extract_rules`).
+Coordinates: ``(x0, top, x1, bottom)`` in PDF points, origin at the top left of the page as
+displayed (``/Rotate`` and the crop box applied).
+"""
+from __future__ import annotations
+
+import ctypes
+from ctypes import CFUNCTYPE, c_float, c_int, c_void_p
+from dataclasses import dataclass
+from typing import Optional
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from ...config import DEFAULT, Settings
+from ...errors import InputError
+from .lines import Char, chars_to_lines
+
+_IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _fast(fn, restype, *argtypes):
+    """The same pdfium function, called through a plain-pointer prototype (far less ctypes work
+    per call than the typed bindings; used in the per-character and per-object loops)."""
+    return CFUNCTYPE(restype, *argtypes)(ctypes.cast(fn, c_void_p).value)
+
+
+_page_get_object = _fast(pdfium_c.FPDFPage_GetObject, c_void_p, c_void_p, c_int)
+_form_get_object = _fast(pdfium_c.FPDFFormObj_GetObject, c_void_p, c_void_p, ctypes.c_ulong)
+_object_type = _fast(pdfium_c.FPDFPageObj_GetType, c_int, c_void_p)
+_object_bounds = _fast(pdfium_c.FPDFPageObj_GetBounds, c_int, c_void_p, c_void_p, c_void_p, c_void_p, c_void_p)
+_loose_char_box = _fast(pdfium_c.FPDFText_GetLooseCharBox, c_int, c_void_p, c_int, c_void_p)
+
+
+def _address(handle) -> int:
+    return ctypes.cast(handle, c_void_p).value
+
+
+@dataclass
+class Rule:
+    """A ruling line: horizontal at y=``pos`` from x=``start`` to ``end``, or vertical at x=``pos``."""
+
+    horizontal: bool
+    pos: float
+    start: float
+    end: float
+
+
+@dataclass
+class PageContent:
+    """What one page yields: its text lines and rules (its pdfium objects are closed by then)."""
+
+    number: int
+    height: float
+    lines: list
+    rules: list
+
+
+def open_pdf(data: bytes) -> pdfium.PdfDocument:
+    """Open the bytes with pdfium; failures become :class:`InputError`."""
+    try:
+        return pdfium.PdfDocument(bytes(data))
+    except pdfium.PdfiumError as exc:
+        if exc.err_code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
+            raise InputError("encrypted-pdf", "PDF 文件已加密，需要密码才能打开",
+                             "encrypted PDF: a password is needed to open it") from exc
+        raise InputError("corrupt-pdf", "PDF 文件已损坏或无法打开", "corrupt or unreadable PDF") from exc
+
+
+def read_title(pdf: pdfium.PdfDocument) -> Optional[str]:
+    """The metadata Title, or None when it is missing or blank."""
+    try:
+        title = pdf.get_metadata_value("Title")
+    except Exception:  # malformed metadata never stops ingest
+        return None
+    return (title or "").strip() or None
+
+
+def read_page(pdf: pdfium.PdfDocument, index: int, settings: Settings = DEFAULT) -> PageContent:
+    """Load page ``index``, take its text lines and rules, and close its pdfium objects.
+
+    Rules are only looked for when some line has a gap wide enough to be a column gap: walking
+    every page object costs about as much as reading the text, and prose pages have no tables.
+    """
+    page = pdf[index]
+    try:
+        crop = page.get_cropbox()
+        rotation = page.get_rotation() % 360
+        view = None if not (rotation or crop[0]) else view_mapping(rotation, crop)
+        textpage = page.get_textpage()
+        try:
+            chars = extract_chars(textpage, crop[3])
+        finally:
+            textpage.close()
+        if view is not None:
+            reorient_chars(chars, view)
+        lines = chars_to_lines(chars, settings)
+        rules = []
+        if any(line.widest >= settings.table_gap for line in lines):
+            rules = extract_rules(page, crop[3], settings)
+            if view is not None:
+                rules = reorient_rules(rules, view)
+    finally:
+        page.close()
+    height = crop[2] - crop[0] if rotation in (90, 270) else crop[3] - crop[1]
+    return PageContent(index + 1, height, lines, rules)
+
+
+def view_mapping(rotation: int, crop: tuple):
+    """A function mapping ``(x, distance below the crop box top)`` to the page as displayed:
+    turned clockwise by ``rotation`` and with the crop box's top-left corner as origin."""
+    left, bottom, right, top = crop
+    height = top - bottom
+    return {0: lambda x, t: (x - left, t), 90: lambda x, t: (height - t, x - left),
+            180: lambda x, t: (right - x, height - t), 270: lambda x, t: (t, right - x)}[rotation]
+
+
+def reorient_chars(chars: list, view) -> None:
+    """Move the chars' boxes to displayed-page coordinates (see :func:`view_mapping`)."""
+    for c in chars:
+        (ax, at), (bx, bt) = view(c.x0, c.top), view(c.x1, c.bottom)
+        c.x0, c.x1, c.top, c.bottom = min(ax, bx), max(ax, bx), min(at, bt), max(at, bt)
+        c.height = c.bottom - c.top
+
+
+def reorient_rules(rules: list, view) -> list:
+    """The rules in displayed-page coordinates (a rotation swaps horizontal and vertical)."""
+    out = []
+    for r in rules:
+        a = view(r.start, r.pos) if r.horizontal else view(r.pos, r.start)
+        b = view(r.end, r.pos) if r.horizontal else view(r.pos, r.end)
+        if abs(a[1] - b[1]) < abs(a[0] - b[0]):
+            out.append(Rule(True, a[1], min(a[0], b[0]), max(a[0], b[0])))
+        else:
+            out.append(Rule(False, a[0], min(a[1], b[1]), max(a[1], b[1])))
+    return out
+
+
+def extract_chars(textpage: pdfium.PdfTextPage, page_top: float) -> list:
+    """Every character with ink, with its loose box flipped to a top-left origin.
+
+    Spaces (real or generated by pdfium) are dropped: spacing is rebuilt from the gaps.
+    """
+    count = textpage.count_chars()
+    if count <= 0:
+        return []
+    text = textpage.get_text_range()
+    if len(text) != count:  # characters outside the BMP: read them one by one
+        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i)) for i in range(count))
+    raw = _address(textpage.raw)
+    boxes = (c_float * (4 * count))()  # one FS_RECTF (left, top, right, bottom) per char
+    base = ctypes.addressof(boxes)
+    for i in range(count):
+        _loose_char_box(raw, i, base + 16 * i)  # a failed call leaves zeros: skipped below
+    values = iter(memoryview(boxes).cast("B").cast("f").tolist())
+    chars = []
+    append = chars.append
+    for ch, left, top, right, bottom in zip(text, values, values, values, values):
+        if right > left and ch > " " and ch.isprintable():  # no spaces, controls, markers
+            append(Char(ch, left, page_top - top, right, page_top - bottom))
+    return chars
+
+
+def extract_rules(page: pdfium.PdfPage, page_top: float, settings: Settings = DEFAULT) -> list:
+    """Ruling lines of the page: thin path objects and the straight edges of stroked paths."""
+    rules: list = []
+    _collect_rules(_address(page.raw), pdfium_c.FPDFPage_CountObjects(page.raw), _page_get_object,
+                   _IDENTITY, page_top, rules, 0, settings)
+    return rules
+
+
+def _collect_rules(parent: int, count: int, get_object, matrix: tuple, page_top: float, rules: list,
+                   depth: int, settings: Settings) -> None:
+    """Walk the objects (descending into form XObjects with their matrix), adding the rules found."""
+    path_type, form_type = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
+    for i in range(max(count, 0)):
+        obj = get_object(parent, i)
+        kind = _object_type(obj)
+        if kind == path_type:
+            path_rules(obj, matrix, page_top, rules, settings)
+        elif kind == form_type and depth < 8:
+            form_matrix = _compose(_object_matrix(obj), matrix)
+            count = pdfium_c.FPDFFormObj_CountObjects(ctypes.cast(obj, pdfium_c.FPDF_PAGEOBJECT))
+            _collect_rules(obj, count, _form_get_object, form_matrix, page_top, rules, depth + 1, settings)
+
+
+def path_rules(obj: int, matrix: tuple, page_top: float, rules: list, settings: Settings = DEFAULT) -> None:
+    """Rules from one path object: the whole object when it is thin; else the straight edges of a
+    stroked path and the thin pieces (sub-paths) of a filled one."""
+    box = (c_float * 4)()
+    a = ctypes.addressof(box)
+    if not _object_bounds(obj, a, a + 4, a + 8, a + 12):  # left, bottom, right, top
+        return
+    if thin_rule(*_transform_box(matrix, *box), page_top, rules, settings):
+        return
+    handle = ctypes.cast(obj, pdfium_c.FPDF_PAGEOBJECT)
+    fill, stroke = c_int(), c_int()
+    if not pdfium_c.FPDFPath_GetDrawMode(handle, fill, stroke) or not (fill.value or stroke.value):
+        return
+    for points in path_subpaths(handle, _compose(_object_matrix(obj), matrix)):
+        if stroke.value:
+            for (ax, ay, _), (bx, by, straight) in zip(points, points[1:]):
+                if straight:
+                    thin_rule(min(ax, bx), min(ay, by), max(ax, bx), max(ay, by), page_top, rules, settings)
+        if fill.value:
+            xs, ys = [p[0] for p in points], [p[1] for p in points]
+            thin_rule(min(xs), min(ys), max(xs), max(ys), page_top, rules, settings)
+
+
+def path_subpaths(handle, matrix: tuple) -> list:
+    """The sub-paths of a path object as lists of ``(x, y, straight)`` page points, where
+    ``straight`` tells whether a straight line leads to the point; closed sub-paths end at their
+    start again."""
+    subpaths: list = []
+    fx, fy = c_float(), c_float()
+    for i in range(max(pdfium_c.FPDFPath_CountSegments(handle), 0)):
+        seg = pdfium_c.FPDFPath_GetPathSegment(handle, i)
+        if not seg or not pdfium_c.FPDFPathSegment_GetPoint(seg, fx, fy):
+            continue
+        x, y = _apply(matrix, fx.value, fy.value)
+        kind = pdfium_c.FPDFPathSegment_GetType(seg)
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO or not subpaths:
+            subpaths.append([(x, y, False)])
+        else:
+            subpaths[-1].append((x, y, kind == pdfium_c.FPDF_SEGMENT_LINETO))
+        if pdfium_c.FPDFPathSegment_GetClose(seg):
+            sx, sy, _ = subpaths[-1][0]
+            subpaths[-1].append((sx, sy, True))
+    return subpaths
+
+
+def thin_rule(x0: float, y0: float, x1: float, y1: float, page_top: float, rules: list,
+              settings: Settings = DEFAULT) -> bool:
+    """Add the box (PDF coordinates) as a rule if it is thin and long enough; tell if it was thin."""
+    w, h = x1 - x0, y1 - y0
+    if min(w, h) > settings.rule_max_thickness:
+        return False
+    if w >= h and w >= settings.rule_min_length:
+        rules.append(Rule(True, page_top - (y0 + y1) / 2, x0, x1))
+    elif h > w and h >= settings.rule_min_length:
+        rules.append(Rule(False, (x0 + x1) / 2, page_top - y1, page_top - y0))
+    return True
+
+
+def _object_matrix(obj: int) -> tuple:
+    m = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(ctypes.cast(obj, pdfium_c.FPDF_PAGEOBJECT), m):
+        return _IDENTITY
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+def _compose(inner: tuple, outer: tuple) -> tuple:
+    """The matrix applying ``inner`` first, then ``outer`` (PDF row-vector convention)."""
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _apply(m: tuple, x: float, y: float) -> tuple:
+    return (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
+
+
+def _transform_box(m: tuple, x0: float, y0: float, x1: float, y1: float) -> tuple:
+    if m == _IDENTITY:
+        return x0, y0, x1, y1
+    pts = [_apply(m, x, y) for x in (x0, x1) for y in (y0, y1)]
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    return min(xs), min(ys), max(xs), max(ys)
