@@ -240,8 +240,8 @@ def test_rule_is_documented(code):
     assert r.severity in SEVERITIES
     if code[0] == "P":  # parser diagnostics pass their own Chinese message through
         from nianbao.model.codes import CODES as PARSER_CODES
-        assert r.message == "{text}" and CJK.search(PARSER_CODES[code][2])
-        assert (r.name, r.severity) == PARSER_CODES[code][:2]
+        assert r.message == "{text}" and CJK.search(PARSER_CODES[code].zh)
+        assert (r.name, r.severity) == (PARSER_CODES[code].name, PARSER_CODES[code].severity)
     else:
         assert CJK.search(r.message), "the message template is Chinese"
     doc = r.doc
