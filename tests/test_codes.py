@@ -116,3 +116,41 @@ def test_store_reloads_diagnostics_with_params(tmp_path):
         stored = c.report(row["id"])
     assert stored.diagnostics == report.diagnostics
     assert [d.to_dict() for d in stored.diagnostics] == [d.to_dict() for d in report.diagnostics]
+
+
+# ------------------------------------------------------------------------------ status table
+
+def test_every_code_is_in_the_status_table_and_active():
+    from nianbao.rules import RULES
+    from nianbao.rules.codes import RETIRED_RULES, RULE_CODES, status_table
+    table = status_table()
+    assert set(RULES) <= set(table) and all(table[c] == "active" for c in RULES)
+    assert set(CODES) <= set(table) and set(INPUT_ERRORS) <= set(table)
+    # the table lists no active rule code that is not registered, and every retired one keeps its text
+    assert {c for c, s in RULE_CODES.items() if s == "active"} == {c for c in RULES if c[0] != "P"}
+    assert {c for c, s in RULE_CODES.items() if s == "retired"} == set(RETIRED_RULES)
+    assert not set(RETIRED_RULES) & set(RULES)
+    assert {c for c in CODES if CODES[c].status == "active"} == {c for c in RULES if c[0] == "P"}
+
+
+def test_a_retired_code_is_still_explained(monkeypatch):
+    from click.testing import CliRunner
+    from nianbao.cli import main
+    from nianbao.rules import codes as rule_codes
+    fake = rule_codes.Retired("C199", "old-blank-mark", "warning", "“{row}”一行使用了旧的空白标记",
+                              "An old rule.\n\nWhat: x\nWhy: y\nExample: z\nBasis: w", "0.9: merged into C101")
+    monkeypatch.setitem(rule_codes.RULE_CODES, "C199", rule_codes.RETIRED)
+    monkeypatch.setitem(rule_codes.RETIRED_RULES, "C199", fake)
+    assert rule_codes.status_table()["C199"] == "retired"
+    res = CliRunner().invoke(main, ["rule", "c199"])
+    assert res.exit_code == 0, res.output
+    assert res.output.startswith("C199 old-blank-mark（警告，已停用（retired））")
+    assert fake.message in res.output and fake.doc in res.output and "merged into C101" in res.output
+
+
+def test_input_error_codes_are_explained():
+    from click.testing import CliRunner
+    from nianbao.cli import main
+    res = CliRunner().invoke(main, ["rule", "bad-encoding"])
+    assert res.exit_code == 0 and res.output.startswith("bad-encoding bad-encoding（错误）")
+    assert "无法识别文件编码" in res.output
