@@ -5,17 +5,22 @@ Fixtures live in ``tests/rule_fixtures/<CODE>/{fail,pass}.json``. Each describes
 document — a real report of the corpus, edited the way real reports go wrong — and is parsed for
 real (``nianbao.parse(bytes, filename=...)``)::
 
-    {"doc": "seeds/000_287ae363a5fda47a.txt",  # relative to ../shared/corpus; "fixtures/NAME" is
-                                               # tests/fixtures/NAME, "./NAME" is beside the JSON
+    {"doc": "fixtures/rule_bases/000_287ae363a5fda47a.txt",  # "fixtures/NAME" is tests/fixtures/NAME,
+                                               # "./NAME" is beside the JSON (else: ../shared/corpus)
      "replace": [["\\t152.21万元", "\\t152.21"],          # OLD must occur exactly once
                  ["2020年", "2019年", "all"],            # every occurrence (or an int: the first n)
                  {"re": "五、.*?(?=六、)", "sub": ""}],  # a regular expression (DOTALL), all matches
      "text": "...",               # OR the whole document inline (then "filename" names it)
      "encoding": "utf-8",         # of the source text, for the edits (default utf-8)
      "previous": {...},           # the same body's report of the year before (same shape; Y rules)
+     "expect": [{"code": ..., "keys": [...], "expected": ..., "actual": ...}],  # fail.json only
      "note": "why this fails / passes"}
 
 A pass fixture is the near twin of its fail fixture: the same document, edited the other way.
+The base documents are in ``tests/fixtures/rule_bases`` (copies of corpus documents), so the
+fixtures run without ``../shared``. ``expect`` lists exactly the findings the rule must give on
+the fail fixture (``check(report, previous, select=[CODE])``), in order; it is written by
+``tests/rule_fixtures/make_expect.py`` and reviewed in the diff.
 """
 from __future__ import annotations
 
@@ -133,8 +138,14 @@ def test_every_rule_is_covered_and_no_stray_fixture():
     assert on_disk == set(CODES)
 
 
+def expect_of(finding) -> dict:
+    """What a fail fixture records of one finding (JSON values: tuples become lists)."""
+    d = finding.to_dict()
+    return json.loads(json.dumps({k: d[k] for k in ("code", "keys", "expected", "actual")}, ensure_ascii=False))
+
+
 @pytest.mark.parametrize("code", CODES)
-def test_fixture_files(code, shared):
+def test_fixture_files(code):
     for kind in ("fail", "pass"):
         path = RULE_FIXTURES / code / f"{kind}.json"
         assert path.is_file(), f"{path} missing"
@@ -145,6 +156,10 @@ def test_fixture_files(code, shared):
             assert _resolve(body["doc"], path.parent).is_file(), body["doc"]
     fail = json.loads((RULE_FIXTURES / code / "fail.json").read_text(encoding="utf-8"))
     ok = json.loads((RULE_FIXTURES / code / "pass.json").read_text(encoding="utf-8"))
+    assert fail.get("expect") and all(e["code"] == code for e in fail["expect"]), "fail.json: expect"
+    assert "expect" not in ok
+    for body in (fail, ok, fail.get("previous") or {}, ok.get("previous") or {}):
+        assert not body.get("doc", "./").startswith(("seeds/", "real/")), "base documents live in tests/"
     # near twins: the same document (P001: the same page image, with and without OCR text)
     if code != "P001":
         assert fail.get("doc") == ok.get("doc")
@@ -155,10 +170,12 @@ def test_fixture_files(code, shared):
 
 
 @pytest.mark.parametrize("code", CODES)
-def test_fail_fixture_fires(code, shared):
+def test_fail_fixture_fires(code):
     body, report, previous = fixture(code, "fail")
     findings = check(report, previous, select=[code])
     assert findings, f"{code} did not fire on its fail fixture ({body.get('note')})"
+    assert [expect_of(f) for f in findings] == body["expect"], \
+        "findings differ from fail.json's expect (tests/rule_fixtures/make_expect.py rewrites it)"
     r = RULES[code]
     for f in findings:
         assert f.code == code and f.name == r.name
@@ -180,19 +197,19 @@ def test_fail_fixture_fires(code, shared):
 
 
 @pytest.mark.parametrize("code", CODES)
-def test_pass_fixture_is_silent(code, shared):
+def test_pass_fixture_is_silent(code):
     body, report, previous = fixture(code, "pass")
     findings = check(report, previous, select=[code])
     assert not findings, [f.message for f in findings]
 
 
-def test_cross_year_rules_need_the_previous_report(shared):
+def test_cross_year_rules_need_the_previous_report():
     for code in ("Y101", "Y102", "Y103"):
         _, report, _ = fixture(code, "fail")
         assert not check(report, None, select=[code])
 
 
-def test_cross_year_rules_need_consecutive_years(shared):
+def test_cross_year_rules_need_consecutive_years():
     _, report, previous = fixture("Y101", "fail")
     previous.year -= 1  # two years apart: the chain does not apply
     try:
@@ -240,8 +257,8 @@ def test_rule_is_documented(code):
     assert r.severity in SEVERITIES
     if code[0] == "P":  # parser diagnostics pass their own Chinese message through
         from nianbao.model.codes import CODES as PARSER_CODES
-        assert r.message == "{text}" and CJK.search(PARSER_CODES[code][2])
-        assert (r.name, r.severity) == PARSER_CODES[code][:2]
+        assert r.message == "{text}" and CJK.search(PARSER_CODES[code].zh)
+        assert (r.name, r.severity) == (PARSER_CODES[code].name, PARSER_CODES[code].severity)
     else:
         assert CJK.search(r.message), "the message template is Chinese"
     doc = r.doc

@@ -150,13 +150,16 @@ def rules_cmd():
 @main.command("rule")
 @click.argument("code")
 def rule_cmd(code):
-    """打印一条规则的文档。"""
-    from .rules import RULES
-    r = RULES.get(code.upper())
+    """打印一条规则的文档（也可查已停用的代码和输入错误代码）。"""
+    from .rules.codes import explain
+    r = explain(code)
     if r is None:
         click.echo(f"nianbao: 没有规则 {code}（unknown rule）", err=True)
         sys.exit(2)
-    click.echo(f"{r.code} {r.name}（{_SEV[r.severity]}）\n消息模板：{r.message}\n\n{r.doc}")
+    status = "" if r.status == "active" else "，已停用（retired）"
+    click.echo(f"{r.code} {r.name}（{_SEV[r.severity]}{status}）\n消息模板：{r.message}\n\n{r.doc}")
+    if r.retired:
+        click.echo(f"\n停用：{r.retired}")
 
 
 _DB_HELP = "数据库：默认为当前目录下的 SQLite 文件 nianbao.db（或环境变量 NIANBAO_DB）；也可用 postgresql://…"

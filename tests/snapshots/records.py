@@ -29,6 +29,8 @@ def documents():
         if not base.exists():
             continue
         for p in sorted(base.rglob("*")):
+            if "rule_bases" in p.parts:  # byte copies of corpus documents, for the rule fixtures
+                continue
             if p.is_file() and p.suffix.lower() in (".txt", ".html", ".htm", ".pdf", ".docx", ".md") \
                     and p.name.lower() != "readme.md":
                 out.append((f"{tag}/{p.relative_to(base).as_posix()}", p.read_bytes(), p.name))

@@ -14,9 +14,9 @@ def sniff_format(data: bytes, filename: str | None = None) -> str:
     if data[:4] == b"PK\x03\x04":
         if b"word/" in data[:65536] or (filename or "").lower().endswith(".docx"):
             return "docx"
-        raise InputError("unsupported-zip", "压缩包不是 Word 文档（.docx）", "zip container is not a .docx document")
+        raise InputError("unsupported-zip")
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise InputError("legacy-doc", "旧版 Word（.doc）格式暂不支持，请另存为 .docx", "legacy .doc is not supported; save as .docx")
+        raise InputError("legacy-doc")
     low = head[:1024].lower()
     if low.startswith((b"<!doctype html", b"<html", b"<?xml", b"<meta", b"<head", b"<body")) or b"<table" in data[:200000].lower() \
             or (filename or "").lower().endswith((".html", ".htm", ".shtml")):
@@ -30,10 +30,9 @@ def bytes_to_document(data: bytes, filename: str | None = None, settings: Settin
     settings = settings or DEFAULT
     MAX_BYTES = settings.max_bytes  # upper case: the too-big check and message below stay as they were
     if not data or (not data[:4096].strip() and not data.strip()):
-        raise InputError("empty", "文件为空", "file is empty")
+        raise InputError("empty")
     if len(data) > MAX_BYTES:
-        raise InputError("too-big", f"文件过大（{len(data) // 1048576} MB，上限 {MAX_BYTES // 1048576} MB）",
-                         f"file too large ({len(data)} bytes)")
+        raise InputError("too-big", size=len(data), mb=len(data) // 1048576, limit_mb=MAX_BYTES // 1048576)
     fmt = sniff_format(data, filename)
     if fmt == "pdf":
         from .pdf import pdf_to_document

@@ -214,7 +214,7 @@ def _core_title(package) -> str | None:
 
 
 def _corrupt(e: Exception | None = None) -> InputError:
-    err = InputError("corrupt-docx", "Word 文件已损坏或无法打开", "corrupt or unreadable .docx")
+    err = InputError("corrupt-docx")
     err.__cause__ = e
     return err
 

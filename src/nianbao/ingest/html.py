@@ -187,7 +187,7 @@ def decode_html(data: bytes) -> tuple[str, str]:
                 return text, enc
         except (UnicodeDecodeError, LookupError):
             pass
-    raise InputError("bad-encoding", "无法识别文件编码", "cannot detect the text encoding")
+    raise InputError("bad-encoding")
 
 
 # ------------------------------------------------------------------------------------ text helpers

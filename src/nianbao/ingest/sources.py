@@ -44,7 +44,7 @@ def iter_inputs(paths, skipped=None):
             try:
                 yield str(p), p.read_bytes()
             except OSError as e:
-                yield str(p), InputError("cannot-open", f"无法打开文件：{e.strerror or e}", f"cannot open file: {e}")
+                yield str(p), InputError("cannot-open", reason=str(e.strerror or e), error=str(e))
 
 
 def _zip_members(p: Path, skipped=None):
@@ -65,4 +65,4 @@ def _zip_members(p: Path, skipped=None):
                         pass
                 yield f"{p}!{name}", z.read(info)
     except zipfile.BadZipFile:
-        yield str(p), InputError("corrupt-zip", "压缩包已损坏或无法打开", "corrupt zip archive")
+        yield str(p), InputError("corrupt-zip")

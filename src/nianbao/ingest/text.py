@@ -42,7 +42,7 @@ def decode_text(data: bytes) -> str:
             return text
     best = from_bytes(data).best()
     if best is None:
-        raise InputError("bad-encoding", "无法识别文件编码", "cannot detect the text encoding")
+        raise InputError("bad-encoding")
     return str(best)
 
 
@@ -53,7 +53,7 @@ def _looks_chinese(text: str) -> bool:
 
 def text_to_document(text: str) -> Document:
     if "\x00" in text[:4096]:
-        raise InputError("binary", "文件不是文本（含二进制内容）", "file is binary, not text")
+        raise InputError("binary")
     lines = text.splitlines()
     if "|" in text:
         return Document(format="text", blocks=piped_lines_to_blocks(lines))

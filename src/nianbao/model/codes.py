@@ -1,46 +1,156 @@
-"""Parser diagnostic codes. Codes are permanent: never renumber, never reuse.
+"""The code catalogue: every parser diagnostic (P001…) and every input error (``bad-encoding``…).
 
-Each code: (kebab-case name, severity, Chinese message template, English doc line).
+Codes are permanent: never renumber, never reuse. A code that is no longer issued stays here with
+``status="retired"`` so that a stored record naming it can still be explained.
+
+Each entry (:class:`Code`) has
+
+* ``code``: ``P`` + three digits for a parser diagnostic; the kebab-case name for an input error;
+* ``name``: kebab-case, describes the problem;
+* ``kind``: ``"diagnostic"`` (the parser read the document, with a doubt: :class:`Diagnostic`) or
+  ``"input"`` (the input cannot be read as a report at all: :class:`~nianbao.errors.InputError`);
+* ``severity``: ``error`` | ``warning`` | ``info`` (input errors are always ``error``);
+* ``zh`` and ``en``: message templates, ``str.format`` fields filled from the parameters;
+* ``doc``: one line on what it means, with an example;
+* ``status``: ``active`` | ``retired``.
+
+Messages are never stored as the truth: a diagnostic keeps its code and parameters and renders
+its message from here (:func:`render`), so rewording a template rewords every record.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .report import Diagnostic
 
-CODES = {
-    "P001": ("scanned-pdf-no-text", "error", "扫描件 PDF 无文字层，暂不支持 OCR",
-             "The PDF has no text layer (a scan); nothing can be read without OCR. Example: a report printed, signed and scanned to PDF: pages are images only."),
-    "P101": ("part-heading-not-found", "warning", "未找到第{part}部分“{title}”的标题",
-             "A part heading of the template was not found. Example: seed 004 goes from 一、总体情况 straight to table 三 without the headings 二 and 三."),
-    "P102": ("title-not-found", "warning", "未找到报告标题，无法确定发布机关",
-             "No title naming the publishing body was found. Example: a web copy that lost its title line: no “……政府信息公开工作年度报告” anywhere."),
-    "P103": ("year-not-found", "warning", "未能确定报告年度",
-             "The statistics year could not be read from the title or text. Example: a title without the year: “某某局政府信息公开工作年度报告”."),
-    "P104": ("template-undetermined", "warning", "表格结构不足以判断模板，按年度 {year} 推定为 {template} 版",
-             "The tables do not show which template is used; it was inferred from the year. Example: a report whose part-二 table is missing and whose （六）其他处理 row is undivided."),
-    "P110": ("template-evidence-conflict", "warning", "表格用语属于 {words} 版模板，行列结构却属于 {structure} 版，已按 {structure} 版读取",
-             "The wording of the tables' headers and rows points to one template and their rows and columns (how many values each row has) to the other; the structure decides. Example: a 2021 report whose 主动公开 table keeps the 2019 headers 本年新制作数量/本年新公开数量 but has one value per row for 行政许可."),
-    "P201": ("table-not-found", "warning", "未找到表格“{table}”",
-             "A statistics table of the template was not found. Example: seed 004 has no part-二 table at all."),
-    "P202": ("row-not-found", "warning", "表格“{table}”中未找到“{row}”一行",
-             "A row of a table was not found. Example: a table 三 that skips the row （五）不予处理 2.重复申请."),
-    "P203": ("row-too-few-values", "warning", "“{row}”一行应有 {expected} 个数值，只找到 {actual} 个，无法确定各值所属的列",
-             "A row has fewer values than columns; which column is empty cannot be known. Example: seed 004 (a PDF export): 一、本年新收 shows six numbers for seven columns."),
-    "P204": ("row-too-many-values", "warning", "“{row}”一行应有 {expected} 个数值，却找到 {actual} 个",
-             "A row has more values than columns. Example: a row 规章 with four numbers for three columns."),
-    "P205": ("unreadable-cell", "warning", "单元格“{label}”的内容无法识别为数值：{reason}",
-             "A cell's text is not a number, a blank mark or a number with a known unit. Example: a count cell reading “若干”, “2.0” or “3万元”."),
-    "P206": ("ambiguous-split", "warning", "“{row}”的数字连在一起（“{raw}”），有 {n} 种拆分均可能，未予采用",
-             "Cells whose text ran together can be split in several ways that the template's arithmetic cannot settle. Example: pingtan 2021: 行政规范性文件 “693665” can be 69/3/665 or 6/93/665 or …"),
-    "P207": ("ambiguous-unit", "warning", "单元格“{label}”未写明金额单位，按“{unit}”计",
-             "A money cell and its column header state no unit; the template's unit was assumed. Example: a 2019 report with header “采购总金额” and the cell “329164”."),
-    "P208": ("fused-cells-split", "info", "表格“{table}”有 {n} 行数字连在一起，已按列数和勾稽关系唯一拆分（{rows}）",
-             "Cells that ran together were split; the split was the only one consistent with the row's column count and the template's arithmetic. Example: pingtan 2021: 本年新收 “640020470” is 64,0,0,2,0,4,70 — the only split satisfying A1–A3."),
-    "P209": ("values-without-row", "warning", "表格“{table}”中有数值无法对应到任何行：“{label}” {values}",
-             "Numbers in a table region follow a label that is not a row of the template. Example: numbers after a label “合计” that is no row of table 三."),
-}
+ACTIVE, RETIRED = "active", "retired"
+DIAGNOSTIC, INPUT = "diagnostic", "input"
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    name: str
+    kind: str
+    severity: str
+    zh: str
+    en: str
+    doc: str
+    status: str = ACTIVE
+
+    def render(self, params: dict | None = None, lang: str = "zh") -> str:
+        """The message in ``lang`` (``zh`` or ``en``), its fields filled from ``params``."""
+        return (self.zh if lang == "zh" else self.en).format(**(params or {}))
+
+    @property
+    def template(self) -> str:
+        """The Chinese message template."""
+        return self.zh
+
+
+def _p(code, name, severity, zh, en, doc, status=ACTIVE) -> Code:
+    return Code(code, name, DIAGNOSTIC, severity, zh, en, doc, status)
+
+
+def _i(name, zh, en, doc, status=ACTIVE) -> Code:
+    return Code(name, name, INPUT, "error", zh, en, doc, status)
+
+
+_ENTRIES = [
+    # ------------------------------------------------------------------ parser diagnostics
+    _p("P001", "scanned-pdf-no-text", "error", "扫描件 PDF 无文字层，暂不支持 OCR",
+       "scanned PDF without a text layer; OCR not supported yet",
+       "The PDF has no text layer (a scan); nothing can be read without OCR. Example: a report printed, signed and scanned to PDF: pages are images only."),
+    _p("P101", "part-heading-not-found", "warning", "未找到第{part}部分“{title}”的标题",
+       "heading of part {part} ({title}) not found",
+       "A part heading of the template was not found. Example: seed 004 goes from 一、总体情况 straight to table 三 without the headings 二 and 三."),
+    _p("P102", "title-not-found", "warning", "未找到报告标题，无法确定发布机关",
+       "report title not found; the publishing body is unknown",
+       "No title naming the publishing body was found. Example: a web copy that lost its title line: no “……政府信息公开工作年度报告” anywhere."),
+    _p("P103", "year-not-found", "warning", "未能确定报告年度",
+       "the report year could not be determined",
+       "The statistics year could not be read from the title or text. Example: a title without the year: “某某局政府信息公开工作年度报告”."),
+    _p("P104", "template-undetermined", "warning", "表格结构不足以判断模板，按年度 {year} 推定为 {template} 版",
+       "the tables do not show the template; assumed the {template} template from the year {year}",
+       "The tables do not show which template is used; it was inferred from the year. Example: a report whose part-二 table is missing and whose （六）其他处理 row is undivided."),
+    _p("P110", "template-evidence-conflict", "warning", "表格用语属于 {words} 版模板，行列结构却属于 {structure} 版，已按 {structure} 版读取",
+       "the tables' wording points to the {words} template, their rows and columns to the {structure} template; read as {structure}",
+       "The wording of the tables' headers and rows points to one template and their rows and columns (how many values each row has) to the other; the structure decides. Example: a 2021 report whose 主动公开 table keeps the 2019 headers 本年新制作数量/本年新公开数量 but has one value per row for 行政许可."),
+    _p("P201", "table-not-found", "warning", "未找到表格“{table}”",
+       "table {table} not found",
+       "A statistics table of the template was not found. Example: seed 004 has no part-二 table at all."),
+    _p("P202", "row-not-found", "warning", "表格“{table}”中未找到“{row}”一行",
+       "row {row} not found in table {table}",
+       "A row of a table was not found. Example: a table 三 that skips the row （五）不予处理 2.重复申请."),
+    _p("P203", "row-too-few-values", "warning", "“{row}”一行应有 {expected} 个数值，只找到 {actual} 个，无法确定各值所属的列",
+       "row {row} should have {expected} values, found only {actual}; their columns cannot be known",
+       "A row has fewer values than columns; which column is empty cannot be known. Example: seed 004 (a PDF export): 一、本年新收 shows six numbers for seven columns."),
+    _p("P204", "row-too-many-values", "warning", "“{row}”一行应有 {expected} 个数值，却找到 {actual} 个",
+       "row {row} should have {expected} values, found {actual}",
+       "A row has more values than columns. Example: a row 规章 with four numbers for three columns."),
+    _p("P205", "unreadable-cell", "warning", "单元格“{label}”的内容无法识别为数值：{reason}",
+       "cell {label} is not a number: {reason}",
+       "A cell's text is not a number, a blank mark or a number with a known unit. Example: a count cell reading “若干”, “2.0” or “3万元”."),
+    _p("P206", "ambiguous-split", "warning", "“{row}”的数字连在一起（“{raw}”），有 {n} 种拆分均可能，未予采用",
+       "the numbers of row {row} ran together ({raw}); {n} splits are possible, none was taken",
+       "Cells whose text ran together can be split in several ways that the template's arithmetic cannot settle. Example: pingtan 2021: 行政规范性文件 “693665” can be 69/3/665 or 6/93/665 or …"),
+    _p("P207", "ambiguous-unit", "warning", "单元格“{label}”未写明金额单位，按“{unit}”计",
+       "cell {label} states no money unit; read as {unit}",
+       "A money cell and its column header state no unit; the template's unit was assumed. Example: a 2019 report with header “采购总金额” and the cell “329164”."),
+    _p("P208", "fused-cells-split", "info", "表格“{table}”有 {n} 行数字连在一起，已按列数和勾稽关系唯一拆分（{rows}）",
+       "{n} rows of table {table} had numbers run together; each was split the only way that fits ({rows})",
+       "Cells that ran together were split; the split was the only one consistent with the row's column count and the template's arithmetic. Example: pingtan 2021: 本年新收 “640020470” is 64,0,0,2,0,4,70 — the only split satisfying A1–A3."),
+    _p("P209", "values-without-row", "warning", "表格“{table}”中有数值无法对应到任何行：“{label}” {values}",
+       "numbers in table {table} belong to no row: {label} {values}",
+       "Numbers in a table region follow a label that is not a row of the template. Example: numbers after a label “合计” that is no row of table 三."),
+    # ------------------------------------------------------------------ input errors
+    _i("empty", "文件为空", "file is empty",
+       "The file has no bytes, or only white space."),
+    _i("too-big", "文件过大（{mb} MB，上限 {limit_mb} MB）", "file too large ({size} bytes)",
+       "The file is larger than the ingest limit (``nianbao.ingest.MAX_BYTES``)."),
+    _i("unsupported-zip", "压缩包不是 Word 文档（.docx）", "zip container is not a .docx document",
+       "A zip container given as one document that is not a Word document. Example: an .xlsx or .odt file."),
+    _i("legacy-doc", "旧版 Word（.doc）格式暂不支持，请另存为 .docx", "legacy .doc is not supported; save as .docx",
+       "A Word 97–2003 binary document (OLE container); only .docx is read."),
+    _i("bad-encoding", "无法识别文件编码", "cannot detect the text encoding",
+       "A text or HTML file whose encoding is neither declared nor detectable (not UTF-8, GB18030 or any charset-normalizer guess)."),
+    _i("binary", "文件不是文本（含二进制内容）", "file is binary, not text",
+       "A file taken as text holds NUL bytes: it is some binary format nianbao does not read."),
+    _i("cannot-open", "无法打开文件：{reason}", "cannot open file: {error}",
+       "The operating system refused to read the file (permissions, a broken link, a vanished file)."),
+    _i("corrupt-zip", "压缩包已损坏或无法打开", "corrupt zip archive",
+       "A .zip of reports given as input cannot be opened."),
+    _i("corrupt-docx", "Word 文件已损坏或无法打开", "corrupt or unreadable .docx",
+       "A .docx that cannot be opened: not a zip, truncated, or without a Word main part."),
+    _i("corrupt-pdf", "PDF 文件已损坏或无法打开", "corrupt or unreadable PDF",
+       "A PDF that pdfium cannot open or read."),
+    _i("encrypted-pdf", "PDF 文件已加密，需要密码才能打开", "encrypted PDF: a password is needed to open it",
+       "A PDF protected by a password (or a security handler pdfium cannot open)."),
+    _i("not-a-report", "不是政府信息公开工作年度报告（未找到报告标题、六个部分和统计表）",
+       "not an information-disclosure annual report (no title, parts or tables found)",
+       "The document was read, but has no report title, no part heading and no statistics table."),
+    _i("internal-error", "解析出错：{error}", "internal error: {message}",
+       "A parser defect (an unexpected exception); recorded so that a batch goes on. Report it as a bug."),
+]
+
+CATALOGUE: dict = {e.code: e for e in _ENTRIES}
+"""Every code, parser diagnostics and input errors: code → :class:`Code`."""
+
+CODES: dict = {c: e for c, e in CATALOGUE.items() if e.kind == DIAGNOSTIC}
+"""The parser diagnostics (P codes): code → :class:`Code`."""
+
+INPUT_ERRORS: dict = {c: e for c, e in CATALOGUE.items() if e.kind == INPUT}
+"""The input errors (kebab-case codes): code → :class:`Code`."""
+
+
+def render(code: str, params: dict | None = None, lang: str = "zh") -> str:
+    """The message of ``code`` in ``lang`` with its fields filled from ``params``."""
+    return CATALOGUE[code].render(params, lang)
 
 
 def diag(code: str, loc=None, keys=(), candidates=(), **fields) -> Diagnostic:
-    name, severity, template, _ = CODES[code]
-    return Diagnostic(code=code, message=template.format(**fields), severity=severity, loc=loc,
-                      keys=list(keys), candidates=list(candidates))
+    """A :class:`Diagnostic` of catalogue code ``code``; ``fields`` fill its message template."""
+    entry = CODES[code]
+    entry.render(fields)  # a missing field fails here, where the diagnostic is made
+    return Diagnostic(code=code, severity=entry.severity, loc=loc, keys=list(keys),
+                      candidates=list(candidates), params=dict(fields))

@@ -8,23 +8,53 @@ from typing import Any, Optional
 from .document import Location
 
 
-@dataclass
+@dataclass(init=False)
 class Diagnostic:
     """A coded finding of the parser itself about what it could not read with certainty.
 
-    ``code`` is permanent (see :mod:`nianbao.diagnostics`), ``message`` is Chinese, ``keys`` names
-    the cells concerned, ``candidates`` lists the readings left when several remain.
+    ``code`` is permanent (see :mod:`nianbao.model.codes`), ``params`` holds the fields of its
+    message template; ``message`` (Chinese) is rendered from the code catalogue, never stored as
+    the truth. ``keys`` names the cells concerned, ``candidates`` lists the readings left when
+    several remain. A diagnostic made without ``params`` (a literal ``message``) keeps that text.
     """
 
     code: str
-    message: str
-    severity: str = "warning"  # error | warning | info
-    loc: Optional[Location] = None
-    keys: list = field(default_factory=list)
-    candidates: list = field(default_factory=list)
+    severity: str
+    loc: Optional[Location]
+    keys: list
+    candidates: list
+    params: Optional[dict]
+    text: Optional[str]  # a literal message, only for a diagnostic made without params
+
+    def __init__(self, code: str, message: Optional[str] = None, severity: str = "warning",
+                 loc: Optional[Location] = None, keys=None, candidates=None, params: Optional[dict] = None):
+        self.code = code
+        self.severity = severity  # error | warning | info
+        self.loc = loc
+        self.keys = list(keys or [])
+        self.candidates = list(candidates or [])
+        self.params = None if params is None else dict(params)
+        self.text = None if params is not None else message
+
+    @property
+    def message(self) -> str:
+        """The Chinese message, rendered from the code catalogue and ``params``."""
+        if self.params is None and self.text is not None:
+            return self.text
+        from .codes import render
+        return render(self.code, self.params)
+
+    def message_in(self, lang: str = "zh") -> str:
+        """The message in ``zh`` or ``en``."""
+        if lang == "zh":
+            return self.message
+        from .codes import render
+        return render(self.code, self.params, lang)
 
     def to_dict(self) -> dict:
         d: dict[str, Any] = {"code": self.code, "severity": self.severity, "message": self.message}
+        if self.params is not None:
+            d["params"] = dict(self.params)
         if self.loc is not None:
             d["loc"] = self.loc.to_dict()
         if self.keys:
@@ -35,7 +65,11 @@ class Diagnostic:
 
     @classmethod
     def from_dict(cls, d: dict) -> "Diagnostic":
-        return cls(code=d["code"], message=d["message"], severity=d.get("severity", "warning"),
+        """Rebuilt from code + params when the record has them (the stored message is then only a
+        copy for readers); from the stored message otherwise."""
+        params = d.get("params")
+        return cls(code=d["code"], message=None if params is not None else d.get("message"),
+                   severity=d.get("severity", "warning"), params=params,
                    loc=Location.from_dict(d["loc"]) if d.get("loc") else None,
                    keys=list(d.get("keys", [])), candidates=list(d.get("candidates", [])))
 

@@ -80,8 +80,7 @@ def document_to_report(doc: Document, *, filename: str | None = None, sha256: st
             report.tables.append(table.key)
             report.labels[table.key] = "".join(t.text for t in regions[table.part] if t.kind == "label")
     if not headings and not report.tables and report.title is None:
-        raise InputError("not-a-report", "不是政府信息公开工作年度报告（未找到报告标题、六个部分和统计表）",
-                         "not an information-disclosure annual report (no title, parts or tables found)")
+        raise InputError("not-a-report")
     return report
 
 

@@ -24,5 +24,6 @@ def _register(code: str, name: str, severity: str, doc: str):
     rule(code, name, severity, "{text}", covered_by=COVERED_BY.get(code))(func)
 
 
-for _code, (_name, _sev, _msg, _doc) in CODES.items():
-    _register(_code, _name, _sev, _doc)
+for _code, _entry in CODES.items():
+    if _entry.status == "active":
+        _register(_code, _entry.name, _entry.severity, _entry.doc)

@@ -23,7 +23,8 @@ def parse_and_check(name: str, data) -> dict:
         out["error"] = [e.code, e.zh, e.en]
         return out
     except Exception as e:  # a parser defect is recorded with its reason; the batch goes on
-        out["error"] = ["internal-error", f"解析出错：{type(e).__name__}: {e}", f"internal error: {e}"]
+        err = InputError("internal-error", error=f"{type(e).__name__}: {e}", message=str(e))
+        out["error"] = [err.code, err.zh, err.en]
         return out
     out["format"] = report.format
     out["record"] = report.to_dict(full=True)

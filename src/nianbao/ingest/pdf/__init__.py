@@ -24,15 +24,12 @@ import pypdfium2 as pdfium
 from ...config import DEFAULT, Settings
 from ...errors import InputError
 from ...model.document import Document
-from ...model.report import Diagnostic
+from ...model.codes import diag
 from .extract import open_pdf, read_page, read_title
 from .layout import is_furniture, pages_to_blocks
 from .lines import Char, Line, join_chars, split_numbers
 
 __all__ = ["pdf_to_document", "Char", "Line", "is_furniture", "join_chars", "split_numbers"]
-
-SCANNED_MESSAGE = "扫描件 PDF 无文字层，暂不支持 OCR（scanned PDF without a text layer; OCR not supported yet）"
-
 
 def pdf_to_document(data: bytes, settings: Optional[Settings] = None) -> Document:
     """Read a PDF with a text layer into a :class:`Document` of ``para`` and ``row`` blocks.
@@ -47,10 +44,10 @@ def pdf_to_document(data: bytes, settings: Optional[Settings] = None) -> Documen
         title = read_title(pdf)
         pages = [read_page(pdf, i, settings) for i in range(len(pdf))]
     except pdfium.PdfiumError as exc:
-        raise InputError("corrupt-pdf", "PDF 文件已损坏或无法打开", "corrupt or unreadable PDF") from exc
+        raise InputError("corrupt-pdf") from exc
     finally:
         pdf.close()
     if not any(page.lines for page in pages):
         return Document(format="pdf", blocks=[], title=title,
-                        diagnostics=[Diagnostic(code="P001", severity="error", message=SCANNED_MESSAGE)])
+                        diagnostics=[diag("P001")])
     return Document(format="pdf", blocks=pages_to_blocks(pages, settings), title=title)

@@ -65,9 +65,8 @@ def open_pdf(data: bytes) -> pdfium.PdfDocument:
         return pdfium.PdfDocument(bytes(data))
     except pdfium.PdfiumError as exc:
         if exc.err_code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
-            raise InputError("encrypted-pdf", "PDF 文件已加密，需要密码才能打开",
-                             "encrypted PDF: a password is needed to open it") from exc
-        raise InputError("corrupt-pdf", "PDF 文件已损坏或无法打开", "corrupt or unreadable PDF") from exc
+            raise InputError("encrypted-pdf") from exc
+        raise InputError("corrupt-pdf") from exc
 
 
 def read_title(pdf: pdfium.PdfDocument) -> Optional[str]:
