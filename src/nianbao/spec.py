@@ -13,6 +13,14 @@ from functools import cached_property
 
 TEMPLATES = ("2019", "2021")
 
+PART_NUMERALS = "一二三四五六"
+
+
+def part_numeral(n: int) -> str:
+    """一 … 六 for the parts 1 … 6."""
+    return PART_NUMERALS[n - 1]
+
+
 APPLICANT_COLUMNS = ("natural_person", "commercial", "research", "social_welfare", "legal_service",
                      "other_org", "total")
 APPLICANT_COLUMN_LABELS = {"natural_person": "自然人", "commercial": "商业企业", "research": "科研机构",
@@ -58,6 +66,15 @@ class Table:
     def row(self, key: str) -> Row:
         return next(r for r in self.rows if r.key == key)
 
+    @property
+    def name(self) -> str:
+        """The table's name as reports print it: 二、主动公开政府信息情况."""
+        return f"{part_numeral(self.part)}、{self.title}"
+
+    def row_keys(self, row: Row) -> list:
+        """The cell keys of one row, in column order: ``table.row.column``."""
+        return [f"{self.key}.{row.key}.{c.key}" for c in row.columns]
+
     @cached_property
     def any_row_regex(self):
         """One regex matching the end of any row label of this table."""
@@ -65,8 +82,7 @@ class Table:
 
     def keys(self):
         for r in self.rows:
-            for c in r.columns:
-                yield f"{self.key}.{r.key}.{c.key}"
+            yield from self.row_keys(r)
 
 
 _CACHE: dict = {}
@@ -168,20 +184,92 @@ TABLES = {
 OUTCOME_ROWS = tuple(r.key for r in APPLICATIONS_2021.rows
                      if r.key not in ("new_requests", "carried_over", "total", "carried_forward"))
 
+# The 2021 template divides （六）其他处理 into three rows; documents print it divided or not.
+OTHER_SUBROWS = ("other_no_correction", "other_no_fee", "other_other")
+
 
 def table(template: str, key: str) -> Table:
     return next(t for t in TABLES[template] if t.key == key)
 
 
+def expected_rows(tbl: Table, template: str, present=()) -> list:
+    """The rows a document's table must have. For the 2021 applications table （六）其他处理 is
+    expected undivided when the document prints it so (``present`` holds the row keys it has)
+    and divided otherwise."""
+    if tbl.key == "applications" and template == "2021":
+        divided = any(k in present for k in OTHER_SUBROWS)
+        skip = {"other"} if divided or "other" not in present else set(OTHER_SUBROWS)
+        return [r for r in tbl.rows if r.key not in skip]
+    return list(tbl.rows)
+
+
 def all_keys(template: str) -> list:
     """Every cell key of a template, in table order (2021 with the 其他处理 sub-rows)."""
-    keys = []
-    for t in TABLES[template]:
-        for r in t.rows:
-            if template == "2021" and r.key == "other":
-                continue
-            keys.extend(f"{t.key}.{r.key}.{c.key}" for c in r.columns)
-    return keys
+    return [k for t in TABLES[template] for r in expected_rows(t, template) for k in t.row_keys(r)]
+
+
+# ---------------------------------------------------------------- arithmetic (勾稽关系)
+
+@dataclass(frozen=True)
+class Relation:
+    """One equation the template states: the sum of ``terms`` equals the sum of ``totals``.
+
+    ``code`` is A1 … A5 (see ``shared/spec/report-format.md``); ``label`` names the column, row
+    or group it is about, in Chinese. ``partial``: the terms are rows a document may not print
+    (A2's outcome rows: 其他处理 undivided or divided); the sum is over those it has. A5 relates
+    two years: its ``terms`` are this year's 上年结转, its ``totals`` last year's 结转下年度.
+    """
+
+    code: str
+    terms: tuple
+    totals: tuple
+    label: str
+    partial: bool = False
+
+    def applies(self, present) -> bool:
+        """Whether the cells it needs are there (``present(key)``)."""
+        if self.partial:
+            return all(present(k) for k in self.totals) and any(present(k) for k in self.terms)
+        return all(present(k) for k in self.terms + self.totals)
+
+    def sides(self, value, present=None) -> tuple:
+        """(sum of terms, sum of totals) for ``value(key)``, None counting 0."""
+        terms = self.terms if present is None or not self.partial else [k for k in self.terms if present(k)]
+        return sum((value(k) or 0) for k in terms), sum((value(k) or 0) for k in self.totals)
+
+    def holds(self, value, present=None) -> bool:
+        lhs, rhs = self.sides(value, present)
+        return lhs == rhs
+
+
+def _relations(template: str) -> tuple:
+    apps = table(template, "applications")
+    out = []
+    for c in APPLICANT_COLUMNS:
+        label = APPLICANT_COLUMN_LABELS[c]
+        out.append(Relation("A1", (f"applications.new_requests.{c}", f"applications.carried_over.{c}"),
+                            (f"applications.total.{c}", f"applications.carried_forward.{c}"), label))
+    for c in APPLICANT_COLUMNS:
+        out.append(Relation("A2", tuple(f"applications.{r}.{c}" for r in OUTCOME_ROWS if any(x.key == r for x in apps.rows)),
+                            (f"applications.total.{c}",), APPLICANT_COLUMN_LABELS[c], partial=True))
+    for r in apps.rows:
+        keys = apps.row_keys(r)
+        out.append(Relation("A3", tuple(keys[:6]), (keys[6],), r.label))
+    for g in REVIEW_GROUPS:
+        keys = REVIEW.row_keys(REVIEW.row(g))
+        out.append(Relation("A4", tuple(keys[:4]), (keys[4],), REVIEW_GROUP_LABELS[g]))
+    for c in APPLICANT_COLUMNS:
+        out.append(Relation("A5", (f"applications.carried_over.{c}",), (f"applications.carried_forward.{c}",),
+                            APPLICANT_COLUMN_LABELS[c]))
+    return tuple(out)
+
+
+RELATIONS = {tpl: _relations(tpl) for tpl in TEMPLATES}
+
+
+def relations(template: str, code: str) -> tuple:
+    """The template's relations of one kind (A1 … A5), in table order."""
+    return tuple(r for r in RELATIONS[template if template in RELATIONS else "2021"] if r.code == code)
 
 
 def label_of(key: str, template: str = "2021") -> str:

@@ -1,6 +1,8 @@
 """``parse --debug``: what the parser saw, block by block, with locations and part headings."""
 from __future__ import annotations
 
+from .. import spec
+
 
 def document_to_debug(doc, headings) -> str:
     """What the parser saw: every block (paragraph or table row) with its location, and where the
@@ -10,7 +12,7 @@ def document_to_debug(doc, headings) -> str:
     for i, b in enumerate(doc.blocks):
         if i in at:
             h = at[i]
-            out.append(f"══ 第{'一二三四五六'[h.part - 1]}部分标题：{h.title}")
+            out.append(f"══ 第{spec.part_numeral(h.part)}部分标题：{h.title}")
         loc = b.cells[0].loc.describe() if b.cells else ""
         if b.kind == "para":
             text = b.cells[0].text

@@ -41,7 +41,7 @@ def _known(report: Report, key: str) -> bool:
 def report_to_text(report: Report) -> str:
     out = [f"文件：{report.file}（{report.format}）",
            f"机关：{report.agency or '未识别'}　年度：{report.year or '未识别'}　模板：{report.template or '未识别'}版",
-           "部分：" + "、".join("一二三四五六"[p.number - 1] for p in report.parts)]
+           "部分：" + "、".join(spec.part_numeral(p.number) for p in report.parts)]
     tables = spec.TABLES.get(report.template or "2021", spec.TABLES["2021"])
     for t in tables:
         out.append("")
@@ -51,14 +51,13 @@ def report_to_text(report: Report) -> str:
         if t.single_row:
             out.append(_pad("", 30) + "".join(_pad(spec.REVIEW_COLUMN_LABELS[c], 10, True) for c in spec.REVIEW_COLUMNS))
             for r in t.rows:
-                out.append(_pad(r.label, 30) + "".join(_pad(_fmt(report, f"{t.key}.{r.key}.{c.key}"), 10, True)
-                                                     for c in r.columns))
+                out.append(_pad(r.label, 30) + "".join(_pad(_fmt(report, k), 10, True) for k in t.row_keys(r)))
             continue
         if t.key == "applications":
             out.append(_pad("", 46) + "".join(_pad(spec.APPLICANT_COLUMN_LABELS[c], 14, True)
                                               for c in spec.APPLICANT_COLUMNS))
         for r in t.rows:
-            keys = [f"{t.key}.{r.key}.{c.key}" for c in r.columns]
+            keys = t.row_keys(r)
             if not any(k in report.cells for k in keys):
                 continue
             if t.key == "active":

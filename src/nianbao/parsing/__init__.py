@@ -63,7 +63,7 @@ def document_to_report(doc: Document, *, filename: str | None = None, sha256: st
     report.parts = blocks_to_parts(doc.blocks, headings)
     for n, title in PART_TITLES.items():
         if n not in found:
-            report.diagnostics.append(diag("P101", part="一二三四五六"[n - 1], title=title))
+            report.diagnostics.append(diag("P101", part=spec.part_numeral(n), title=title))
 
     # template
     regions = {p: region_tokens(tokens, p, found) for p in (2, 3, 4)}

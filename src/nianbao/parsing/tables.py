@@ -175,7 +175,7 @@ def groups_to_reads(table: spec.Table, groups: list, template: str):
                 unplaced.append((g, previous if previous is not None and groups[i - 1] is previous.group else None))
             continue
         r = rows[j]
-        previous = reads[r.key] = Read([f"{table.key}.{r.key}.{c.key}" for c in r.columns], list(r.columns),
+        previous = reads[r.key] = Read(table.row_keys(r), list(r.columns),
                                        r.label.lstrip("一二三四五六七八九（）()、.0123456789"), g)
         nxt = j + 1
     return reads, unplaced
@@ -217,11 +217,8 @@ def single_row_read(table: spec.Table, groups: list) -> Optional[Read]:
     values = [v for g in groups for v in g.values]
     if not any(v.kind == "num" for v in values):
         return None
-    keys, cols = [], []
-    for r in table.rows:
-        for c in r.columns:
-            keys.append(f"{table.key}.{r.key}.{c.key}")
-            cols.append(c)
+    keys = list(table.keys())
+    cols = [c for r in table.rows for c in r.columns]
     return Read(keys, cols, "行政复议、行政诉讼", Group([], values))
 
 
@@ -375,68 +372,57 @@ def read_to_candidates(read: Read, unit: int) -> None:
 
 # ---------------------------------------------------------------- arithmetic
 
-def _v(x) -> float:
-    return 0 if x is None else x
+def _values(read: Read, cand: tuple) -> dict:
+    return {k: p.value for k, p in zip(read.keys, cand)}
 
 
-def a3_holds(c: tuple) -> bool:
-    vals = [p.value for p in c]
-    return _v(vals[6]) == sum(_v(x) for x in vals[:6])
+def relations_hold(relations, values: dict) -> bool:
+    """Every relation whose cells ``values`` has holds (:class:`spec.Relation`)."""
+    present = values.__contains__
+    return all(rel.holds(values.get, present) for rel in relations if rel.applies(present))
 
 
-def a4_holds(c: tuple) -> bool:
-    vals = [p.value for p in c]
-    return all(_v(vals[g * 5 + 4]) == sum(_v(x) for x in vals[g * 5: g * 5 + 4]) for g in range(3))
-
-
-def applications_hold(rows: dict) -> bool:
-    """A1 and A2 over the columns, given one candidate per row key (missing rows: not checked)."""
-    outcome = [k for k in spec.OUTCOME_ROWS if k in rows]
-    for i in range(7):
-        def val(k):
-            return _v(rows[k][i].value)
-        if all(k in rows for k in ("new_requests", "carried_over", "total", "carried_forward")):
-            if val("new_requests") + val("carried_over") != val("total") + val("carried_forward"):
-                return False
-        if "total" in rows and outcome and sum(val(k) for k in outcome) != val("total"):
-            return False
-    return True
-
-
-def _narrow(read: Read, test) -> None:
+def _narrow(read: Read, relations) -> None:
     if len(read.candidates) > 1:
-        ok = [c for c in read.candidates if test(c)]
+        ok = [c for c in read.candidates if relations_hold(relations, _values(read, c))]
         if ok:
             read.candidates = ok
 
 
-def solve(table_key: str, reads: dict) -> None:
-    """Narrow split candidates with the template's arithmetic (A3/A4 per row, then A1/A2)."""
+def solve(table_key: str, reads: dict, template: str) -> None:
+    """Narrow split candidates with the template's arithmetic (:data:`spec.RELATIONS`): A3/A4
+    within each row, then A1/A2 across the rows of table 三."""
     if table_key == "applications":
         for r in reads.values():
-            _narrow(r, a3_holds)
+            _narrow(r, [rel for rel in spec.relations(template, "A3") if rel.totals[0] in r.keys])
         multi = [k for k, r in reads.items() if len(r.candidates) > 1]
         if not multi:
             return
-        fixed = {k: r.candidates[0] for k, r in reads.items() if len(r.candidates) == 1}
+        across = spec.relations(template, "A1") + spec.relations(template, "A2")
+        fixed = {}
+        for r in reads.values():
+            if len(r.candidates) == 1:
+                fixed.update(_values(r, r.candidates[0]))
         space = 1
         for k in multi:
             space *= len(reads[k].candidates)
         if space > MAX_COMBINATIONS:
             return
+        options = [[(c, _values(reads[k], c)) for c in reads[k].candidates] for k in multi]
         keep = {k: set() for k in multi}
-        for combo in itertools.product(*(reads[k].candidates for k in multi)):
-            rows = dict(fixed)
-            rows.update(zip(multi, combo))
-            if applications_hold(rows):
-                for k, c in zip(multi, combo):
+        for combo in itertools.product(*options):
+            values = dict(fixed)
+            for _, v in combo:
+                values.update(v)
+            if relations_hold(across, values):
+                for k, (c, _) in zip(multi, combo):
                     keep[k].add(c)
         if all(keep.values()):
             for k in multi:
                 reads[k].candidates = [c for c in reads[k].candidates if c in keep[k]]
     elif table_key == "review_litigation":
         for r in reads.values():
-            _narrow(r, a4_holds)
+            _narrow(r, spec.relations(template, "A4"))
 
 
 # ---------------------------------------------------------------- cells
@@ -476,7 +462,7 @@ def reads_to_cells(table_key: str, reads: dict):
     if certain_split:
         loc = split_rows[0].group.values[0].cell.loc
         rows = "、".join(certain_split[:3]) + ("等" if len(certain_split) > 3 else "")
-        diags.append(diag("P208", loc, table=_TABLE_NAMES[table_key], n=len(certain_split), rows=rows))
+        diags.append(diag("P208", loc, table=spec.table("2021", table_key).name, n=len(certain_split), rows=rows))
     return cells, diags
 
 
@@ -484,9 +470,6 @@ def _uncertain_cell(r: Read) -> CellValue:
     loc = r.group.values[0].cell.loc if r.group and r.group.values else (r.group.loc if r.group else None)
     return CellValue(None, r.raw, loc, False)
 
-
-_TABLE_NAMES = {"active": "二、主动公开政府信息情况", "applications": "三、收到和处理政府信息公开申请情况",
-                "review_litigation": "四、政府信息公开行政复议、行政诉讼情况"}
 
 
 def money_unit(group: Group, col: spec.Column) -> tuple:
@@ -504,7 +487,7 @@ def table_to_cells(table: spec.Table, tokens: list, template: str):
     """Read one table from its region's tokens. Returns (cells, diagnostics, found)."""
     groups = tokens_to_groups(significant_tokens(tokens, None if table.single_row else table))
     diags: list = []
-    name = _TABLE_NAMES[table.key]
+    name = table.name
     if table.single_row:
         read = single_row_read(table, groups)
         if read is None:
@@ -529,16 +512,11 @@ def table_to_cells(table: spec.Table, tokens: list, template: str):
                 unit, stated = money_unit(read.group, money[0])
                 read.unit_stated = stated
             read_to_candidates(read, unit)
-        expected = [r for r in table.rows]
-        if table.key == "applications" and template == "2021":
-            divided = any(k in reads for k in ("other_no_correction", "other_no_fee", "other_other"))
-            skip = {"other"} if divided or "other" not in reads else {"other_no_correction", "other_no_fee", "other_other"}
-            expected = [r for r in expected if r.key not in skip]
-        for r in expected:
+        for r in spec.expected_rows(table, template, reads):
             if r.key not in reads:
-                diags.append(diag("P202", None, [f"{table.key}.{r.key}.{c.key}" for c in r.columns],
+                diags.append(diag("P202", None, table.row_keys(r),
                                   table=name, row=r.label))
-    solve(table.key, reads)
+    solve(table.key, reads, template)
     cells, more = reads_to_cells(table.key, reads)
     diags.extend(more)
     if not table.single_row:

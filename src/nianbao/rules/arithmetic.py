@@ -1,4 +1,6 @@
-"""Arithmetic rules (A): the relations the template itself states (勾稽关系 A1–A4).
+"""Arithmetic rules (A): the relations the template itself states (勾稽关系 A1–A4), as
+:data:`nianbao.spec.RELATIONS` declares them (the table reader narrows fused digits with the same
+relations).
 
 Blank cells count as 0 here (blanks are reported by C101); uncertain cells are skipped (the
 parser already says it could not read them).
@@ -7,8 +9,6 @@ from __future__ import annotations
 
 from .. import spec
 from .registry import hit, rule
-
-_COLS = spec.APPLICANT_COLUMNS
 
 
 def _val(report, key):
@@ -45,15 +45,15 @@ def applications_balance(report, previous):
     """
     if "applications" not in report.tables:
         return
-    for c in _COLS:
-        keys = [f"applications.{r}.{c}" for r in ("new_requests", "carried_over", "total", "carried_forward")]
+    for rel in spec.relations(report.template, "A1"):
+        keys = list(rel.terms + rel.totals)
         vals = [_val(report, k) for k in keys]
         if not all(u for _, u in vals) or all(report.cells[k].value is None for k in keys):
             continue
         new, carried, total, fwd = (v for v, _ in vals)
         if new + carried != total + fwd:
             yield hit(keys, report.cells[keys[2]].loc, expected=_fmt(new + carried), actual=_fmt(total + fwd),
-                      col=spec.APPLICANT_COLUMN_LABELS[c], new=new, carried=carried, lhs=new + carried,
+                      col=rel.label, new=new, carried=carried, lhs=new + carried,
                       total=total, fwd=fwd, rhs=total + fwd)
 
 
@@ -71,15 +71,14 @@ def outcomes_sum(report, previous):
     if "applications" not in report.tables:
         return
     present = {k.split(".")[1] for k in report.cells if k.startswith("applications.")}
-    rows = [r for r in spec.OUTCOME_ROWS if r in present]
-    for c in _COLS:
-        keys = [f"applications.{r}.{c}" for r in rows]
-        total_key = f"applications.total.{c}"
+    for rel in spec.relations(report.template, "A2"):
+        keys = [k for k in rel.terms if k.split(".")[1] in present]
+        total_key = rel.totals[0]
         s, ok = _sum(report, keys)
         t, ok_t = _val(report, total_key)
         if ok and ok_t and s != t:
             yield hit(keys + [total_key], report.cells[total_key].loc, expected=_fmt(t), actual=_fmt(s),
-                      col=spec.APPLICANT_COLUMN_LABELS[c])
+                      col=rel.label)
 
 
 @rule("A103", "applicants-not-summing-to-total", "error",
@@ -94,16 +93,15 @@ def applicants_sum(report, previous):
     """
     if "applications" not in report.tables:
         return
-    for r in spec.APPLICATIONS_2021.rows + (spec.APPLICATIONS_2019.row("other"),):
-        keys = [f"applications.{r.key}.{c}" for c in _COLS[:6]]
-        total_key = f"applications.{r.key}.total"
+    for rel in spec.relations(report.template, "A3"):
+        keys, total_key = list(rel.terms), rel.totals[0]
         if total_key not in report.cells or not any(k in report.cells for k in keys):
             continue
         s, ok = _sum(report, keys)
         t, ok_t = _val(report, total_key)
         if ok and ok_t and s != t and report.cells[total_key].value is not None:
             yield hit(keys + [total_key], report.cells[total_key].loc, expected=_fmt(t), actual=_fmt(s),
-                      row=r.label)
+                      row=rel.label)
 
 
 @rule("A104", "review-litigation-not-summing", "error",
@@ -119,11 +117,10 @@ def review_sum(report, previous):
     """
     if "review_litigation" not in report.tables:
         return
-    for g in spec.REVIEW_GROUPS:
-        keys = [f"review_litigation.{g}.{c}" for c in spec.REVIEW_COLUMNS[:4]]
-        total_key = f"review_litigation.{g}.total"
+    for rel in spec.relations(report.template, "A4"):
+        keys, total_key = list(rel.terms), rel.totals[0]
         s, ok = _sum(report, keys)
         t, ok_t = _val(report, total_key)
         if ok and ok_t and s != t:
             yield hit(keys + [total_key], report.cells[total_key].loc, expected=_fmt(t), actual=_fmt(s),
-                      group=spec.REVIEW_GROUP_LABELS[g])
+                      group=rel.label)

@@ -8,7 +8,6 @@ from ..parsing.sections import PART_TITLES
 from .registry import hit, rule
 
 SIMILARITY_THRESHOLD = config.DEFAULT.similarity_threshold
-_NUM = "一二三四五六"
 
 
 def _v(report, key):
@@ -32,12 +31,11 @@ def carried_over_chain(report, previous):
     """
     if not _consecutive(report, previous):
         return
-    for c in spec.APPLICANT_COLUMNS:
-        now = _v(report, f"applications.carried_over.{c}")
-        before = _v(previous, f"applications.carried_forward.{c}")
+    for rel in spec.relations(report.template, "A5"):
+        (this_key,), (last_key,) = rel.terms, rel.totals
+        now, before = _v(report, this_key), _v(previous, last_key)
         if now is not None and before is not None and now != before:
-            yield hit([f"applications.carried_over.{c}"], report.cells[f"applications.carried_over.{c}"].loc,
-                      expected=before, actual=now, col=spec.APPLICANT_COLUMN_LABELS[c])
+            yield hit([this_key], report.cells[this_key].loc, expected=before, actual=now, col=rel.label)
 
 
 @rule("Y102", "in-force-count-discontinuous", "warning",
@@ -104,4 +102,4 @@ def copied_text(report, previous):
         s = similarity(p.text, q.text)
         if s >= SIMILARITY_THRESHOLD:
             yield hit(loc=p.loc, expected=f"<{int(SIMILARITY_THRESHOLD * 100)}%", actual=round(s, 3),
-                      num=_NUM[p.number - 1], title=PART_TITLES[p.number], pct=round(100 * s))
+                      num=spec.part_numeral(p.number), title=PART_TITLES[p.number], pct=round(100 * s))

@@ -7,7 +7,6 @@ from .. import spec
 from ..parsing.sections import PART_TITLES
 from .registry import hit, rule
 
-_NUM = "一二三四五六"
 
 
 @rule("S101", "part-missing", "error", "缺少第{num}部分“{title}”")
@@ -23,7 +22,7 @@ def part_missing(report, previous):
     have = {p.number for p in report.parts}
     for n, title in PART_TITLES.items():
         if n not in have:
-            yield hit(num=_NUM[n - 1], title=title, expected=title, actual=None)
+            yield hit(num=spec.part_numeral(n), title=title, expected=title, actual=None)
 
 
 @rule("S102", "table-missing", "error", "缺少统计表“{table}”")
@@ -35,11 +34,9 @@ def table_missing(report, previous):
     Example: seed 004 (兑镇镇 2021) has no part-二 table.
     Basis: 国办公开办函〔2021〕30号 report format, tables 二–四.
     """
-    names = {"active": "二、主动公开政府信息情况", "applications": "三、收到和处理政府信息公开申请情况",
-             "review_litigation": "四、政府信息公开行政复议、行政诉讼情况"}
-    for key, name in names.items():
-        if key not in report.tables:
-            yield hit(table=name, expected=name, actual=None)
+    for t in spec.TABLES["2021"]:
+        if t.key not in report.tables:
+            yield hit(table=t.name, expected=t.name, actual=None)
 
 
 @rule("S103", "row-missing", "error", "表格“{table}”缺少“{row}”一行")
@@ -57,12 +54,9 @@ def row_missing(report, previous):
     for t in spec.TABLES[report.template]:
         if t.key not in report.tables:
             continue
-        for r in t.rows:
-            keys = [f"{t.key}.{r.key}.{c.key}" for c in r.columns]
-            if r.key == "other" and report.template == "2021":
-                continue
-            if r.key.startswith("other_") and any(k.startswith("applications.other.") for k in report.cells):
-                continue
+        present = {k.split(".")[1] for k in report.cells if k.startswith(t.key + ".")}
+        for r in spec.expected_rows(t, report.template, present):
+            keys = t.row_keys(r)
             if not any(k in report.cells for k in keys):
                 yield hit(keys, table=t.title, row=r.label)
 
@@ -99,5 +93,5 @@ def part_without_content(report, previous):
         if p.number == 5 or (p.number == 6 and report.template == "2021"):
             body = re.sub(r"\s+", "", p.text)
             if len(body) < 8 and _EMPTY.match(body):
-                yield hit(loc=p.loc, num=_NUM[p.number - 1], title=PART_TITLES[p.number],
+                yield hit(loc=p.loc, num=spec.part_numeral(p.number), title=PART_TITLES[p.number],
                           text=body or "空", actual=body)
