@@ -74,3 +74,18 @@ def test_pdf_settings_reach_the_reader():
     assert texts(None) == texts(DEFAULT)
     assert texts(Settings(table_gap=1e9)) != texts(DEFAULT)  # no rules read: no ruled grids
     assert texts(Settings(space_gap=1e9)) != texts(DEFAULT)
+
+
+def test_solver_caps_reach_the_table_reader():
+    """A fused row with many splits: a cap of one candidate stops the enumeration early (the
+    P206 finding counts the candidates kept)."""
+    import nianbao
+    from nianbao.config import Settings
+
+    text = ("某某县某某局2022年政府信息公开工作年度报告\n二、主动公开政府信息情况\n"
+            "规章 000\n行政规范性文件 693665\n行政许可 5\n")
+    default = nianbao.parse(text.encode(), filename="x.txt")
+    capped = nianbao.parse(text.encode(), filename="x.txt", settings=Settings(max_candidates=1))
+    def kept(report):
+        return next(d.params["n"] for d in report.diagnostics if d.code == "P206")
+    assert kept(capped) <= 2 < kept(default)

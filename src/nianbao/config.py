@@ -7,8 +7,8 @@
     parse(path, settings=DEFAULT.replace(snap=3.0, column_gap=1.5))
 
 ``parse`` hands the object down to ingest (size cap, HTML/DOCX span cap, the PDF reader's
-tolerances). The table solver's caps and the cross-year similarity threshold are read from
-:data:`DEFAULT` for now. :func:`settings_help` lists every setting (the README's table is
+tolerances) and to the table reader (the solver's caps). The cross-year similarity threshold is
+read from :data:`DEFAULT` (rules take no settings yet). :func:`settings_help` lists every setting (the README's table is
 generated from it and a test keeps the two equal).
 """
 from __future__ import annotations
@@ -39,7 +39,7 @@ class Settings:
     table_gap: float = _setting(0.6, "pdf", "em: a page with a gap this wide in some line may hold a table (its rules are read)")
     same_edge: float = _setting(4.0, "pdf", "points: tables with these left/right edges on two pages are one table")
     heading_size: float = _setting(1.2, "pdf", "a line whose characters are this much taller than the body text is heading type")
-    # table solver (read from DEFAULT for now)
+    # table solver
     max_candidates: int = _setting(20000, "tables", "most candidate readings kept for one table region before giving up")
     max_combinations: int = _setting(200000, "tables", "most combinations of candidates the solver tries for one table")
     # rules (read from DEFAULT for now)

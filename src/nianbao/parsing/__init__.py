@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Union
 
 from .. import spec
-from ..config import Settings
+from ..config import DEFAULT, Settings
 from ..errors import InputError
 from ..ingest import bytes_to_document
 from ..model import Report
@@ -37,10 +37,11 @@ def parse(source: Union[str, os.PathLike, bytes], *, filename: str | None = None
         data = path.read_bytes()
         filename = filename or path.name
     doc = bytes_to_document(data, filename, settings)
-    return document_to_report(doc, filename=filename, sha256=hashlib.sha256(data).hexdigest())
+    return document_to_report(doc, filename=filename, sha256=hashlib.sha256(data).hexdigest(), settings=settings)
 
 
-def document_to_report(doc: Document, *, filename: str | None = None, sha256: str = "") -> Report:
+def document_to_report(doc: Document, *, filename: str | None = None, sha256: str = "",
+                       settings: Settings | None = None) -> Report:
     report = Report(file=filename, format=doc.format, sha256=sha256)
     report.diagnostics.extend(doc.diagnostics)
     if not doc.blocks:
@@ -73,7 +74,7 @@ def document_to_report(doc: Document, *, filename: str | None = None, sha256: st
 
     # tables
     for table in spec.TABLES[template]:
-        cells, diags, ok = table_to_cells(table, regions[table.part], template)
+        cells, diags, ok = table_to_cells(table, regions[table.part], template, settings or DEFAULT)
         report.cells.update(cells)
         report.diagnostics.extend(diags)
         if ok:

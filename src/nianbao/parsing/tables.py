@@ -19,8 +19,6 @@ from ..model.codes import diag
 from .normalise import ValueError_, is_blank, normalise_label, parse_number
 from .tokens import Token
 
-MAX_CANDIDATES = config.DEFAULT.max_candidates
-MAX_COMBINATIONS = config.DEFAULT.max_combinations
 
 
 @dataclass
@@ -225,7 +223,7 @@ def single_row_read(table: spec.Table, groups: list) -> Optional[Read]:
 # ---------------------------------------------------------------- candidates
 
 @lru_cache(maxsize=4096)
-def _chunk_splits(chunk: str, base: int, lo: int, hi: int) -> tuple:
+def _chunk_splits(chunk: str, base: int, lo: int, hi: int, cap: int) -> tuple:
     """All ways to cut a digit chunk (no spaces) into lo..hi pieces: lists of (text, offset).
 
     Cuts fall between two digits; fractional digits and a unit suffix stay with the last piece;
@@ -238,7 +236,7 @@ def _chunk_splits(chunk: str, base: int, lo: int, hi: int) -> tuple:
     out: list = []
 
     def rec(start: int, acc: list):
-        if len(out) > MAX_CANDIDATES or len(acc) + (limit - start) + 1 < lo:
+        if len(out) > cap or len(acc) + (limit - start) + 1 < lo:
             return  # too few digits left to make lo pieces
         pieces = len(acc) + 1
         if lo <= pieces <= hi and _valid_piece(chunk[start:]):
@@ -259,7 +257,7 @@ def _valid_piece(p: str) -> bool:
     return bool(p) and p[0].isdigit() and not (len(p) > 1 and p[0] == "0" and p[1].isdigit())
 
 
-def _token_splits(tok: Token, lo: int, hi: int):
+def _token_splits(tok: Token, lo: int, hi: int, cap: int):
     """Piece lists (lo..hi pieces) for one fused value token; spaces are certain cell boundaries."""
     chunks = []
     i = 0
@@ -278,9 +276,9 @@ def _token_splits(tok: Token, lo: int, hi: int):
             c_hi = hi - len(acc) - rest
             if c_hi < c_lo:
                 continue
-            for sp in _chunk_splits(chunk, off, c_lo, c_hi):
+            for sp in _chunk_splits(chunk, off, c_lo, c_hi, cap):
                 nxt.append(acc + sp)
-                if len(nxt) > MAX_CANDIDATES:
+                if len(nxt) > cap:
                     return nxt
         results = nxt
     return [r for r in results if lo <= len(r) <= hi]
@@ -318,7 +316,7 @@ def trim_padding(toks: list, n: int) -> list:
     return toks[start:end]
 
 
-def read_to_candidates(read: Read, unit: int) -> None:
+def read_to_candidates(read: Read, unit: int, settings: config.Settings = config.DEFAULT) -> None:
     """Fill ``read.candidates`` (and problems) from the group's value tokens."""
     n = len(read.columns)
     toks = trim_padding(read.group.values, n)
@@ -350,7 +348,7 @@ def read_to_candidates(read: Read, unit: int) -> None:
             continue
         lo = max(1, n - (sum(most) - most[i]))  # the others give at most their digit counts
         hi = n - (len(toks) - 1)  # and at least one piece each
-        per_token.append(_token_splits(tok, lo, hi))
+        per_token.append(_token_splits(tok, lo, hi, settings.max_candidates))
     cands = []
     for combo in itertools.product(*per_token):
         flat = [(tok, text, off) for tok, pieces in zip(toks, combo) for text, off in pieces]
@@ -361,7 +359,7 @@ def read_to_candidates(read: Read, unit: int) -> None:
                                for (tok, text, off), col in zip(flat, read.columns)))
         except ValueError_:
             continue
-        if len(cands) > MAX_CANDIDATES:
+        if len(cands) > settings.max_candidates:
             break
     read.split = sum(len(t.text.split()) for t in toks) < n  # digits had to be cut, not just spaces
     read.candidates = cands
@@ -389,7 +387,7 @@ def _narrow(read: Read, relations) -> None:
             read.candidates = ok
 
 
-def solve(table_key: str, reads: dict, template: str) -> None:
+def solve(table_key: str, reads: dict, template: str, settings: config.Settings = config.DEFAULT) -> None:
     """Narrow split candidates with the template's arithmetic (:data:`spec.RELATIONS`): A3/A4
     within each row, then A1/A2 across the rows of table 三."""
     if table_key == "applications":
@@ -406,7 +404,7 @@ def solve(table_key: str, reads: dict, template: str) -> None:
         space = 1
         for k in multi:
             space *= len(reads[k].candidates)
-        if space > MAX_COMBINATIONS:
+        if space > settings.max_combinations:
             return
         options = [[(c, _values(reads[k], c)) for c in reads[k].candidates] for k in multi]
         keep = {k: set() for k in multi}
@@ -483,7 +481,7 @@ def money_unit(group: Group, col: spec.Column) -> tuple:
     return col.unit, False
 
 
-def table_to_cells(table: spec.Table, tokens: list, template: str):
+def table_to_cells(table: spec.Table, tokens: list, template: str, settings: config.Settings = config.DEFAULT):
     """Read one table from its region's tokens. Returns (cells, diagnostics, found)."""
     groups = tokens_to_groups(significant_tokens(tokens, None if table.single_row else table))
     diags: list = []
@@ -492,7 +490,7 @@ def table_to_cells(table: spec.Table, tokens: list, template: str):
         read = single_row_read(table, groups)
         if read is None:
             return {}, [diag("P201", None, table=name)], False
-        read_to_candidates(read, 1)
+        read_to_candidates(read, 1, settings)
         reads = {"all": read}
     else:
         reads, unplaced = groups_to_reads(table, groups, template)
@@ -511,12 +509,12 @@ def table_to_cells(table: spec.Table, tokens: list, template: str):
             if money:
                 unit, stated = money_unit(read.group, money[0])
                 read.unit_stated = stated
-            read_to_candidates(read, unit)
+            read_to_candidates(read, unit, settings)
         for r in spec.expected_rows(table, template, reads):
             if r.key not in reads:
                 diags.append(diag("P202", None, table.row_keys(r),
                                   table=name, row=r.label))
-    solve(table.key, reads, template)
+    solve(table.key, reads, template, settings)
     cells, more = reads_to_cells(table.key, reads)
     diags.extend(more)
     if not table.single_row:
