@@ -17,6 +17,8 @@ CODES = {
              "The statistics year could not be read from the title or text. Example: a title without the year: “某某局政府信息公开工作年度报告”."),
     "P104": ("template-undetermined", "warning", "表格结构不足以判断模板，按年度 {year} 推定为 {template} 版",
              "The tables do not show which template is used; it was inferred from the year. Example: a report whose part-二 table is missing and whose （六）其他处理 row is undivided."),
+    "P105": ("metadata-from-text", "info", "{what}“{value}”取自正文线索（{clue}），未见于标题",
+             "The publishing body or the year was not in a title line and was read from a clue in the text (clue: quoted-title 《…报告》, compiled-by 由X编制, sentence-title 现公布X…报告, opening 2023年，X…, contact 请与X办公室联系, statistics-period 统计期限为…, year-mentions the year the text names most). Example: a web copy without its title line: “现将北坡镇2022年政府信息公开工作年度报告进行公开”."),
     "P201": ("table-not-found", "warning", "未找到表格“{table}”",
              "A statistics table of the template was not found. Example: seed 004 has no part-二 table at all."),
     "P202": ("row-not-found", "warning", "表格“{table}”中未找到“{row}”一行",
