@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from .normalise import fold_with_offsets, normalise_label, to_halfwidth
+from .normalise import fold_with_offsets, normalise_label, strip_pinyin, to_halfwidth
 
 # the title's closing words: 政府信息公开工作年度报告 and its variants, with characters dropped or
 # swapped (信息公开 must all be there, in any order)
@@ -43,7 +43,7 @@ def _original(text: str, offsets, s: int, e: int) -> str:
     """The text as written between folded offsets s and e, without whitespace, half-width."""
     if s >= e:
         return ""
-    return re.sub(r"\s+", "", to_halfwidth(text[offsets[s]: offsets[e - 1] + 1]))
+    return re.sub(r"\s+", "", to_halfwidth(strip_pinyin(text[offsets[s]: offsets[e - 1] + 1])))
 
 
 class Meta:
@@ -178,12 +178,11 @@ def find_metadata(head_texts, body_texts=(), fallback: Optional[str] = None, *, 
 
     for text, folded, offsets in prepped:  # 《2021年XX局政府信息公开工作年度报告》
         for q in _QUOTED.finditer(folded):
-            for m in _title_matches(folded[: q.end("q")]):
-                if m.start() < q.start("q"):
-                    continue
-                a = _agency_at(text, offsets, folded, m.start("pre"), m.end("pre"), suffix=True)
+            quote, qoff = q.group("q"), offsets[q.start("q"):]
+            for m in _title_matches(quote):
+                a = _agency_at(text, qoff, quote, m.start("pre"), m.end("pre"), suffix=True)
                 if not a and "mid" in m.groupdict():
-                    a = _agency_at(text, offsets, folded, m.start("mid"), m.end("mid"), suffix=True)
+                    a = _agency_at(text, qoff, quote, m.start("mid"), m.end("mid"), suffix=True)
                 meta.offer("quoted-title", a or None, int(m.group("year")))
                 break
     for text, folded, offsets in prepped:
@@ -213,6 +212,9 @@ def find_metadata(head_texts, body_texts=(), fallback: Optional[str] = None, *, 
                 if a:
                     meta.offer("opening", a, int(m.group("year")))
                     break
+            else:
+                if _SELF.match(clause):  # 2022年，我镇认真贯彻…: the year, not the body
+                    meta.offer("opening", year=int(m.group("year")))
     for text, folded, offsets in prepped:
         for m in _CONTACT.finditer(folded):
             seg = folded[m.start("a"): m.end("a")]

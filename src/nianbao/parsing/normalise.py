@@ -79,7 +79,7 @@ class ValueError_(Exception):
 
 
 def is_blank(raw: str) -> bool:
-    return to_halfwidth(raw).strip() in BLANK_MARKS
+    return to_halfwidth(to_simplified(raw)).strip() in BLANK_MARKS
 
 
 @lru_cache(maxsize=4096)
@@ -90,7 +90,7 @@ def parse_number(raw: str, *, money: bool = False, unit: int = 1, signed: bool =
     written in the cell (元/万元/亿元) or else ``unit`` (the column header's). Blank marks give
     ``None``. Raises :class:`ValueError_` for anything else.
     """
-    t = to_halfwidth(raw).strip()
+    t = to_halfwidth(to_simplified(raw)).strip()  # 萬元 → 万元, 無 → 无
     if t in BLANK_MARKS:
         return None, None
     t = t.replace(" ", "")
