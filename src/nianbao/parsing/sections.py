@@ -96,6 +96,9 @@ _FORMS = {
 }
 
 
+_FORM_CHARS = {f: set(f) for forms in _FORMS.values() for f in forms}
+
+
 def _distance(a: str, b: str, bound: int) -> int:
     """Damerau–Levenshtein (optimal string alignment) distance, or bound+1 when larger."""
     if abs(len(a) - len(b)) > bound:
@@ -123,6 +126,9 @@ def _approx_part(rest: str):
     for part, forms in _FORMS.items():
         for form in forms:
             bound = _bound(form)
+            chars = _FORM_CHARS[form]
+            if sum(c in chars for c in rest[: len(form) + bound]) < len(form) - 2 * bound:
+                continue  # too few of the title's characters to be within ``bound`` edits
             for n in range(len(form) - bound, len(form) + bound + 1):
                 if n <= 1 or n > len(rest) or not _TAIL_OK.match(rest, n):
                     continue
@@ -177,12 +183,11 @@ def _weak_candidates(text: str, block: int):
 
 def blocks_to_headings(blocks: list) -> list:
     """The part headings in order: for each part, the first heading after the previous part's."""
-    found, weak = [], []
+    found = []
     for i, b in enumerate(blocks):
         if b.kind != "para":
             continue
         text = b.cells[0].text
-        weak.extend(_weak_candidates(text, i))
         if "、" not in text and "." not in text and "．" not in text and "）" not in text and ")" not in text:
             continue
         found.extend(block_headings(text, i))
@@ -192,8 +197,10 @@ def blocks_to_headings(blocks: list) -> list:
         if h.part > last:
             result.append(h)
             last = h.part
-    if weak and len(result) < 6:
-        result = _fill_gaps(result, weak)
+    if len(result) < 6:
+        weak = [c for i, b in enumerate(blocks) if b.kind == "para" for c in _weak_candidates(b.cells[0].text, i)]
+        if weak:
+            result = _fill_gaps(result, weak)
     return result
 
 
