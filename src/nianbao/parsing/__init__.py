@@ -16,7 +16,7 @@ from ..ingest import bytes_to_document
 from ..model import Report
 from ..model.codes import diag
 from ..model.document import Document
-from .meta import detect_template, find_title
+from .meta import detect_template, find_metadata
 from .parts import blocks_to_parts
 from .sections import PART_TITLES, blocks_to_headings
 from .tables import region_tokens, structure_fit, table_to_cells
@@ -51,12 +51,17 @@ def document_to_report(doc: Document, *, filename: str | None = None, sha256: st
     tokens = blocks_to_tokens(doc.blocks, headings, grid_rows=doc.format in ("html", "docx"))
     found = {h.part for h in headings}
 
-    # metadata
+    # metadata: a title line first; else clues in the text, each named in a P105
     first = headings[0].block if headings else min(len(doc.blocks), 40)
     texts = [b.text for b in doc.blocks[: max(first, 1) + 1] if b.kind == "para"]
-    report.title, report.agency, report.year = find_title(texts, doc.title)
-    if report.title is None:
+    body = [" ".join(c.text for c in b.cells) for b in doc.blocks[:400]]
+    meta = find_metadata(texts, body, doc.title)
+    report.title, report.agency, report.year = meta.title, meta.agency, meta.year
+    if report.title is None and report.agency is None:
         report.diagnostics.append(diag("P102"))
+    for what, value, clue in (("发布机关", meta.agency, meta.agency_clue), ("报告年度", meta.year, meta.year_clue)):
+        if value is not None and clue != "title":
+            report.diagnostics.append(diag("P105", what=what, value=value, clue=clue))
     if report.year is None:
         report.diagnostics.append(diag("P103"))
 

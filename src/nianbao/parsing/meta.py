@@ -4,15 +4,104 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from .normalise import normalise_label, to_halfwidth
+from .normalise import fold_with_offsets, normalise_label, strip_pinyin, to_halfwidth
 
+# the title's closing words: 政府信息公开工作年度报告 and its variants, with characters dropped or
+# swapped (信息公开 must all be there, in any order)
+_CORE = r"(?P<core>[政府务信息公开工作年度的]{4,14})(?:报告|年报)"
 _TITLE = re.compile(
-    r"(?P<pre>[^。；;\n]{0,60}?)(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<mid>[^。；;\n]{0,40}?)"
-    r"(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:报告|年报)"
-)
+    r"(?P<pre>[^。；;,，、\n]{0,60}?)(?P<year>(?:19|20)\d{2})年度?(?P<mid>[^。；;,，、\n]{0,40}?)" + _CORE)
+# 政府信息公开工作2021年度报告: the year inside the closing words
+_TITLE_LATE = re.compile(
+    r"(?P<pre>[^。；;,，、\n]{0,60}?)(?:政府|政务)?信息公开(?:工作)?(?P<year>(?:19|20)\d{2})年度?(?:工作)?(?:报告|年报)")
 _CN_YEAR = re.compile(r"([〇零○一二三四五六七八九]{4})年")
 _CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
-_PREFIX = re.compile(r"^.*[:：]|^\s*(?:关于|印发)")
+_PREFIX = re.compile(r"^.*[:：>＞/|]|^\s*(?:关于|印发)")
+# a sentence's verb before the title it quotes: 现将X…报告, 特向社会公布X…报告, 编制并向社会公布X…
+_VERB = re.compile(r"^.*(?:现将|特将|公布|公开|发布|印发|编制|制作|形成|关于)")
+_SENTENCE_VERB = re.compile(r"现将|特将|公布|发布|编制|制作|形成|现予|进行")
+_SELF = re.compile(r"^(?:我|本|该|全|各|贵|此|其|上述|以下)")
+_GENERIC = re.compile(r"^(?:省|市|区|县|镇|乡|街道)?(?:人民政府|政府|局|委|委员会|办公室|街道|镇|乡|单位|机关|部门|本级)$")
+_BAD = re.compile(r"[《》\d%。,，;；:：!?“”\"]|条例|规定|通知|要求|报告|情况|根据|按照|依据|做好|信息公开")
+_SUFFIX = re.compile(r"(?:局|委员会|委|办|办公室|办公厅|办事处|街道|镇|乡|苏木|嘎查|村|社区|政府|中心|区|县|市|旗|州|盟|省|"
+                     r"院|厅|部|署|所|站|队|馆|会|处|公司|集团|园|场|岛|府)$")
+_OFFICE = re.compile(r"(?:党政综合办公室|党政办公室|综合办公室|党政办|综合办|政务公开办公室|政务公开办|办公室|办公厅|"
+                     r"党政综合办|信息公开办|综合科|秘书科|办公科)$")
+
+
+def _prep(text: str):
+    """Text folded for matching (Simplified, no pinyin glosses, half-width, no whitespace, years in
+    Chinese numerals as digits) and, for each of its characters plus the end, the offset in ``text``."""
+    folded, offsets = fold_with_offsets(text or "")
+    folded = to_halfwidth(folded)
+    folded = _CN_YEAR.sub(lambda m: m.group(1).translate(_CN_DIGITS) + "年", folded)
+    keep = [i for i, c in enumerate(folded) if not c.isspace()]
+    return "".join(folded[i] for i in keep), [offsets[i] for i in keep] + [offsets[-1]]
+
+
+def _original(text: str, offsets, s: int, e: int) -> str:
+    """The text as written between folded offsets s and e, without whitespace, half-width."""
+    if s >= e:
+        return ""
+    return re.sub(r"\s+", "", to_halfwidth(strip_pinyin(text[offsets[s]: offsets[e - 1] + 1])))
+
+
+class Meta:
+    """Title, agency and year with the clue each came from (``title`` when from a title line)."""
+
+    def __init__(self):
+        self.title = self.agency = self.year = None
+        self.agency_clue = self.year_clue = None
+
+    def offer(self, clue, agency=None, year=None, title=None):
+        if agency and self.agency is None:
+            self.agency, self.agency_clue = agency, clue
+        if year and self.year is None:
+            self.year, self.year_clue = year, clue
+        if title and self.title is None:
+            self.title = title
+
+    def done(self):
+        return self.agency is not None and self.year is not None
+
+
+def _agency_at(text, offsets, folded, s, e, *, verb=False, suffix=False):
+    """The body's name between folded offsets s and e, cleaned and checked, or ''."""
+    seg = folded[s:e]
+    cut = _PREFIX.match(seg)
+    if cut:
+        s += cut.end()
+        seg = folded[s:e]
+    if verb:
+        cut = _VERB.match(seg)
+        if cut:
+            s += cut.end()
+            seg = folded[s:e]
+    while seg and seg[0] in "《》“”\"'（）()【】[]·-—_|向将":
+        s, seg = s + 1, seg[1:]
+    while seg and seg[-1] in "《》“”\"'（）()【】[]·-—_|":
+        e, seg = e - 1, seg[:-1]
+    for tail in ("关于", "的"):
+        if seg.endswith(tail):
+            e, seg = e - len(tail), seg[: -len(tail)]
+    if not _valid_agency(seg) or (suffix and not _SUFFIX.search(seg)):
+        return ""
+    return _original(text, offsets, s, e)
+
+
+def _valid_agency(name: str) -> bool:
+    """A body's name, not a pronoun (我局, 本机关), a bare 区政府 or a piece of a sentence."""
+    return (2 <= len(name) <= 40 and not _SELF.match(name) and not _GENERIC.match(name)
+            and not _BAD.search(name))
+
+
+def _title_matches(folded):
+    for rx in (_TITLE, _TITLE_LATE):
+        for m in rx.finditer(folded):
+            core = m.groupdict().get("core")
+            if core is not None and not set("信息公开") <= set(core):
+                continue
+            yield m
 
 
 def find_title(texts, fallback: Optional[str] = None):
@@ -20,30 +109,136 @@ def find_title(texts, fallback: Optional[str] = None):
 
     Returns (title, agency, year) — any may be None.
     """
-    texts = list(texts) + ([fallback] if fallback else [])
-    for i, text in enumerate(texts):
-        t = _CN_YEAR.sub(lambda m: m.group(1).translate(_CN_DIGITS) + "年", to_halfwidth(text or "").strip())
-        if len(t) > 160:
-            t = t[:160]
-        m = _TITLE.search(t)
-        if not m:
+    meta = find_metadata(texts, (), fallback, title_only=True)
+    return meta.title, meta.agency, meta.year
+
+
+def _title_lines(meta, texts):
+    """Clue ``title``: a short paragraph that is the title (or its second half, the body's name
+    on the line before)."""
+    prepped = [_prep(t) for t in texts]
+    for i, (folded, offsets) in enumerate(prepped):
+        if len(folded) > 80:
             continue
-        agency = _clean_agency(m.group("pre")) or _clean_agency(m.group("mid"))
-        title = m.group(0).strip()
-        if not agency and i > 0:  # title broken over two lines: the body's name on the line before
-            prev = _clean_agency(to_halfwidth(texts[i - 1] or ""))
-            if 2 <= len(prev) <= 40 and not re.search(r"[。，,；;：:]", prev):
-                agency, title = prev, prev + title
-        return title, agency or None, int(m.group("year"))
-    return None, None, None
+        for m in _title_matches(folded):
+            if _PREFIX.sub("", folded[: m.start()]) or len(_PREFIX.sub("", folded[: m.start("year")])) > 40:
+                continue  # the title inside a sentence
+            if _SENTENCE_VERB.search(folded[m.start("pre"): m.end("pre")]) or "。" in folded[m.end():] or len(folded) - m.end() > 30:
+                continue
+            text = texts[i]
+            agency = _agency_at(text, offsets, folded, m.start("pre"), m.end("pre"))
+            if not agency and "mid" in m.groupdict():
+                agency = _agency_at(text, offsets, folded, m.start("mid"), m.end("mid"))
+            title = text[offsets[m.start()]: offsets[m.end() - 1] + 1].strip()
+            if not agency and i > 0 and not _PREFIX.sub("", folded[m.start("pre"): m.end("pre")]).strip("关于"):
+                # title broken over two lines: the body's name on the line before
+                pf, po = prepped[i - 1]
+                if 2 <= len(pf) <= 40 and not re.search(r"[。,;:]", pf):
+                    agency = _agency_at(texts[i - 1], po, pf, 0, len(pf))
+                    if agency:
+                        title = agency + title
+            meta.offer("title", agency or None, int(m.group("year")), title)
+            if meta.agency:
+                return
 
 
-def _clean_agency(s: str) -> str:
-    s = _PREFIX.sub("", s or "").strip()
-    s = re.sub(r"[\s\u3000]+", "", s)
-    s = s.strip("《》“”\"'（）()【】[]·-—_|")
-    s = re.sub(r"(关于|的)$", "", s)
-    return s
+_QUOTED = re.compile(r"《(?P<q>[^《》]{4,80}?(?:报告|年报))》")
+_COMPILED_BY = re.compile(r"由(?P<a>[^。;,，、由]{2,40}?)(?:负责)?(?:编制|编写|制作|发布)")
+_OPENING = re.compile(
+    r"(?:^|[。;])(?:\(?[一二三四五六七八九十\d]+[)、.]?)?[^。;,]{0,12}?(?P<year>(?:19|20)\d{2})年(?:度|全年|以来)?,?"
+    r"(?:在[^。;,]{2,40}?(?:下|中),)?(?P<a>[^。;,、《》]{2,60})")
+_OPENING_VERB = re.compile(
+    r"认真|严格|坚持|全面|深入|持续|积极|紧紧|紧密|按照|根据|依据|始终|围绕|高度重视|进一步|继续|扎实|不断|"
+    r"共|全年|累计|通过|主动|贯彻|落实|切实|在|以|为|出台|发布|公开|制定|立足|着力|聚焦|牢固|结合|大力|坚决|"
+    r"对|把|将|按|依|于|新|收到|受理|未|无|政府信息|政务公开|信息公开")
+# 现将穆寨街道办事处2021年度信息公开工作的总体情况…报告如下
+_SENTENCE_YEAR = re.compile(
+    r"(?:现将|特将|现向社会公布|特向社会公布|向社会公布|现予公布|现公布|现公开|现发布|编制并公布)"
+    r"(?P<a>[^。;,、《》]{2,40}?)(?P<year>(?:19|20)\d{2})年度?(?:的)?(?:政府|政务)?(?:信息公开|政务公开)")
+_CONTACT = re.compile(r"(?:请与|请联系|联系单位[:：]?)(?P<a>[^。;,，、()]{2,40}?)(?:联系|[(,，。]|$)")
+_PERIOD = re.compile(
+    r"统计(?:期限|时限|时间|期间|区间|范围|起止时间|口径)?[^。;]{0,12}?(?:自|从|为|是|:)?[^。;\d]{0,6}?"
+    r"(?P<year>(?:19|20)\d{2})年?1月1?日?")
+_YEAR = re.compile(r"(?<![\d〔\[(])((?:19|20)\d{2})年(?!\d{1,2}月\d{1,2}日[^至起到-])")
+
+
+def find_metadata(head_texts, body_texts=(), fallback: Optional[str] = None, *, title_only=False) -> Meta:
+    """Agency and year as a reader finds them, from the most reliable clue to the least: a title
+    line; a quoted title 《…报告》; ``由X编制``; a title inside a sentence (``现公布X…报告``); the
+    opening ``2023年，X认真贯彻…``; the contact ``请与X办公室联系`` (the office dropped); the
+    statistics period (year only); the year the text names most (year only).
+    """
+    meta = Meta()
+    head_texts = [t for t in head_texts if t] + ([fallback] if fallback else [])
+    _title_lines(meta, head_texts)
+    if title_only or meta.done():
+        return meta
+    texts = list(dict.fromkeys([t for t in head_texts if t] + [t for t in body_texts if t]))
+    prepped = [(t, *_prep(t)) for t in texts]
+
+    for text, folded, offsets in prepped:  # 《2021年XX局政府信息公开工作年度报告》
+        for q in _QUOTED.finditer(folded):
+            quote, qoff = q.group("q"), offsets[q.start("q"):]
+            for m in _title_matches(quote):
+                a = _agency_at(text, qoff, quote, m.start("pre"), m.end("pre"), suffix=True)
+                if not a and "mid" in m.groupdict():
+                    a = _agency_at(text, qoff, quote, m.start("mid"), m.end("mid"), suffix=True)
+                meta.offer("quoted-title", a or None, int(m.group("year")))
+                break
+    for text, folded, offsets in prepped:
+        for m in _COMPILED_BY.finditer(folded):
+            a = _agency_at(text, offsets, folded, m.start("a"), m.end("a"), suffix=True)
+            meta.offer("compiled-by", a or None)
+    for text, folded, offsets in prepped:  # 现将X2022年政府信息公开工作年度报告进行公开
+        for m in _title_matches(folded):
+            a = _agency_at(text, offsets, folded, m.start("pre"), m.end("pre"), verb=True, suffix=True)
+            if not a and "mid" in m.groupdict():
+                a = _agency_at(text, offsets, folded, m.start("mid"), m.end("mid"), verb=True, suffix=True)
+            if a:
+                meta.offer("sentence-title", a, int(m.group("year")))
+    for text, folded, offsets in prepped:
+        for m in _SENTENCE_YEAR.finditer(folded):
+            a = _agency_at(text, offsets, folded, m.start("a"), m.end("a"), suffix=True)
+            if a:
+                meta.offer("sentence-title", a, int(m.group("year")))
+    for text, folded, offsets in prepped:
+        for m in _OPENING.finditer(folded):
+            clause = m.group("a")
+            for v in _OPENING_VERB.finditer(clause):
+                k = v.start()
+                if k < 2:
+                    continue
+                a = _agency_at(text, offsets, folded, m.start("a"), m.start("a") + k, suffix=True)
+                if a:
+                    meta.offer("opening", a, int(m.group("year")))
+                    break
+            else:
+                if _SELF.match(clause):  # 2022年，我镇认真贯彻…: the year, not the body
+                    meta.offer("opening", year=int(m.group("year")))
+    for text, folded, offsets in prepped:
+        for m in _CONTACT.finditer(folded):
+            seg = folded[m.start("a"): m.end("a")]
+            office = _OFFICE.search(seg)
+            if office and office.start() >= 2:
+                a = _agency_at(text, offsets, folded, m.start("a"), m.start("a") + office.start(), suffix=True)
+                if a:
+                    meta.offer("contact", a)
+    if meta.year is None:
+        for text, folded, offsets in prepped:
+            m = _PERIOD.search(folded)
+            if m:
+                meta.offer("statistics-period", year=int(m.group("year")))
+                break
+    if meta.year is None:
+        counts = {}
+        for text, folded, offsets in prepped:
+            for m in _YEAR.finditer(folded):
+                counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+        if counts:
+            best = max(counts.items(), key=lambda kv: kv[1])
+            if list(counts.values()).count(best[1]) == 1:
+                meta.offer("year-mentions", year=int(best[0]))
+    return meta
 
 
 _T2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额", "本年处理决定数量")

@@ -5,6 +5,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from ._t2s import SIMPLIFIED, TRADITIONAL
+
 # Full-width ASCII variants → ASCII; ideographic space → space; dashes unified.
 _FW = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
 _FW.update({0x3000: 0x20, 0x00A0: 0x20, 0x2212: ord("-"), 0x3001: 0x3001})
@@ -16,14 +18,53 @@ def to_halfwidth(text: str) -> str:
     return text.translate(_FW_TABLE)
 
 
+_T2S_TABLE = str.maketrans(TRADITIONAL, SIMPLIFIED)
+
+# A pinyin reading inserted after a character by some mirror sites: 鎮(zhèn), 項（xiàng）.
+_PINYIN = re.compile(r"(?<=[\u3400-\u9fff])[(（][a-zü\u00e0-\u01dc\u01f9\u1e3f\u0300-\u030c]{1,7}[)）]")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional characters → Simplified, one to one (same length, offsets kept)."""
+    return text.translate(_T2S_TABLE)
+
+
+def strip_pinyin(text: str) -> str:
+    """Drop pinyin glosses written in brackets right after a CJK character (``鎮(zhèn)`` → ``鎮``)."""
+    if "(" not in text and "（" not in text:
+        return text
+    return _PINYIN.sub("", text)
+
+
+def fold(text: str) -> str:
+    """Text for matching: Simplified characters, no pinyin glosses (lengths may change)."""
+    return to_simplified(strip_pinyin(text))
+
+
+def fold_with_offsets(text: str):
+    """``fold(text)`` and, for each of its characters plus the end, the offset in ``text``."""
+    offsets = []
+    parts = []
+    pos = 0
+    for m in _PINYIN.finditer(text) if ("(" in text or "（" in text) else ():
+        parts.append(text[pos: m.start()])
+        offsets.extend(range(pos, m.start()))
+        pos = m.end()
+    parts.append(text[pos:])
+    offsets.extend(range(pos, len(text)))
+    offsets.append(len(text))
+    return to_simplified("".join(parts)), offsets
+
+
 _LABEL_DROP = re.compile(r"[\s\"'“”‘’「」『』]+|\[bookmark:[^\]]*\]")
 
 
 @lru_cache(maxsize=8192)
 def normalise_label(text: str) -> str:
     """Label text for matching: half-width, no whitespace, no quotes, unified brackets."""
-    t = to_halfwidth(text)
+    t = to_halfwidth(fold(text))
     t = _LABEL_DROP.sub("", t)
+    t = t.replace("规范性档案", "规范性文件")  # mirror sites' Taiwan wording of 文件
     return t.replace("【", "(").replace("】", ")").replace("〔", "(").replace("〕", ")")
 
 
@@ -39,7 +80,7 @@ class ValueError_(Exception):
 
 
 def is_blank(raw: str) -> bool:
-    return to_halfwidth(raw).strip() in BLANK_MARKS
+    return to_halfwidth(to_simplified(raw)).strip() in BLANK_MARKS
 
 
 @lru_cache(maxsize=4096)
@@ -50,7 +91,7 @@ def parse_number(raw: str, *, money: bool = False, unit: int = 1, signed: bool =
     written in the cell (元/万元/亿元) or else ``unit`` (the column header's). Blank marks give
     ``None``. Raises :class:`ValueError_` for anything else.
     """
-    t = to_halfwidth(raw).strip()
+    t = to_halfwidth(to_simplified(raw)).strip()  # 萬元 → 万元, 無 → 无
     if t in BLANK_MARKS:
         return None, None
     t = t.replace(" ", "")

@@ -3,11 +3,20 @@
 A heading is a part number (``一、`` / ``1、`` / ``（一）``) followed by that part's title words.
 The number must agree with the title: ``（一）主动公开政府信息情况`` inside 总体情况 is a
 subsection, not part 二; ``二、上年结转…`` inside table 三 is a row label, not a heading.
+
+Headings that agree are found first. Then gaps are filled, in order, from weaker candidates that
+start a paragraph and stand alone there: a title with a typo (a character added, dropped, changed or
+two swapped), a number that disagrees with an unambiguous title (parts renumbered: 三 written
+``二、``, 六 written ``五、``) in the document's own numbering style, or a bare title without number.
+A weaker candidate is taken only between the found headings of the parts before and after it.
+Text is folded for matching (Traditional → Simplified, pinyin glosses dropped).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from .normalise import fold_with_offsets
 
 PART_TITLES = {
     1: "总体情况",
@@ -48,13 +57,128 @@ def _number(num: str) -> int:
     return _NUMS.get(ch) or int(ch)
 
 
+def _style(num: str) -> str:
+    """Numbering style: 'cn' 一、, 'ar' 1、, 'br' （一）/(1)."""
+    if num[0] in "(（":
+        return "br"
+    return "ar" if num[0].isdigit() else "cn"
+
+
+def _folded(text: str):
+    folded, offsets = fold_with_offsets(text)
+    return folded, offsets
+
+
 def block_headings(text: str, block: int):
     """All number/title-consistent headings in one paragraph's text."""
-    for m in _HEADING.finditer(text):
+    folded, offsets = _folded(text)
+    for m in _HEADING.finditer(folded):
         part = next(k for k in _TITLE_RX if m.group(f"t{k}"))
         if _number(m.group("num")) != part:
             continue
-        yield Heading(part, block, m.start(), m.end(), text[m.start(): m.end()].strip())
+        s, e = offsets[m.start()], offsets[m.end()]
+        yield Heading(part, block, s, e, text[s:e].strip())
+
+
+# ---- weaker candidates: typos, renumbered parts, bare titles
+
+_LEAD = re.compile(r"[ \t\u3000]*(?P<num>第?[一二三四五六][、.．]|[1-6][、.．](?!\d)|[(（][一二三四五六1-6][)）])?[ \t\u3000]*")
+_TAIL_OK = re.compile(r"[ \t\u3000]*(?:[:：。.]|$)")
+_FULL_TITLE = {k: re.compile(rf"(?:{v})") for k, v in _TITLE_RX.items()}
+# the forms a typo is measured against (canonical titles and common wordings)
+_FORMS = {
+    1: ("总体情况",),
+    2: ("主动公开政府信息情况", "政府主动公开信息情况"),
+    3: ("收到和处理政府信息公开申请情况",),
+    4: ("政府信息公开行政复议、行政诉讼情况", "政府信息公开行政复议行政诉讼情况"),
+    5: ("存在的主要问题及改进情况", "存在的主要问题及改进措施"),
+    6: ("其他需要报告的事项",),
+}
+
+
+_FORM_CHARS = {f: set(f) for forms in _FORMS.values() for f in forms}
+
+
+def _distance(a: str, b: str, bound: int) -> int:
+    """Damerau–Levenshtein (optimal string alignment) distance, or bound+1 when larger."""
+    if abs(len(a) - len(b)) > bound:
+        return bound + 1
+    prev2, prev = None, list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def _bound(title: str) -> int:
+    return 1 if len(title) < 9 else 2
+
+
+def _approx_part(rest: str):
+    """(part, length matched) when ``rest`` starts with a part title within a few edits, the title
+    being alone on its line; the closest part, None when two parts are equally close."""
+    best = []
+    for part, forms in _FORMS.items():
+        for form in forms:
+            bound = _bound(form)
+            chars = _FORM_CHARS[form]
+            if sum(c in chars for c in rest[: len(form) + bound]) < len(form) - 2 * bound:
+                continue  # too few of the title's characters to be within ``bound`` edits
+            for n in range(len(form) - bound, len(form) + bound + 1):
+                if n <= 1 or n > len(rest) or not _TAIL_OK.match(rest, n):
+                    continue
+                d = _distance(rest[:n], form, bound)
+                if d <= bound:
+                    best.append((d, part, n))
+    if not best:
+        return None
+    best.sort()
+    d, part, n = best[0]
+    if any(p != part and dd == d for dd, p, _ in best):
+        return None
+    return part, n
+
+
+def _weak_candidates(text: str, block: int):
+    """(part, number style or None, heading) for a paragraph that is a heading-like line."""
+    folded, offsets = _folded(text)
+    if len(folded.strip()) > 40:
+        return
+    m = _LEAD.match(folded)
+    num = m.group("num")
+    rest = folded[m.end():]
+    hit = None
+    for part, rx in _FULL_TITLE.items():
+        t = rx.match(rest)
+        if t and _TAIL_OK.match(rest, t.end()):
+            if hit is not None and hit[0] != part:
+                return  # ambiguous
+            hit = (part, t.end())
+    exact = hit is not None
+    if hit is None:
+        hit = _approx_part(rest)
+        if hit is None:
+            return
+    part, n = hit
+    if num is None:
+        if not exact:
+            return  # a bare line with a typo is too weak
+        style = None
+    else:
+        style = _style(num)
+        agrees = _number(num) == part
+        if not agrees and (not exact or abs(_number(num) - part) > 2):
+            return  # renumbered only when the title itself is exact
+        if agrees and exact:
+            return  # found by the strict pass already
+    s = offsets[len(folded) - len(folded.lstrip())]
+    e = offsets[m.end() + n]
+    yield part, style, Heading(part, block, s, e, text[s:e].strip())
 
 
 def blocks_to_headings(blocks: list) -> list:
@@ -73,4 +197,35 @@ def blocks_to_headings(blocks: list) -> list:
         if h.part > last:
             result.append(h)
             last = h.part
+    if len(result) < 6:
+        weak = [c for i, b in enumerate(blocks) if b.kind == "para" for c in _weak_candidates(b.cells[0].text, i)]
+        if weak:
+            result = _fill_gaps(result, weak)
+    return result
+
+
+def _fill_gaps(result: list, weak: list) -> list:
+    """Add weaker candidates where a part is missing and the candidate sits between the headings
+    found for the parts around it; a renumbered candidate must use the document's numbering style."""
+    styles = set()
+    for h in result:
+        m = _LEAD.match(_folded(h.title)[0])
+        if m and m.group("num"):
+            styles.add(_style(m.group("num")))
+    style = styles.pop() if len(styles) == 1 else "cn"
+    have = {h.part for h in result}
+    for part, st, h in weak:
+        if part in have:
+            continue
+        if st is not None and st != style:
+            continue
+        before = [x for x in result if x.part < part]
+        after = [x for x in result if x.part > part]
+        pos = (h.block, h.start)
+        if before and (before[-1].block, before[-1].start) >= pos:
+            continue
+        if after and (after[0].block, after[0].start) <= pos:
+            continue
+        result = sorted(result + [h], key=lambda x: x.part)
+        have.add(part)
     return result
