@@ -203,6 +203,10 @@ def lines_to_blocks(lines: list, first: int = 1) -> list:
             continue
         if not line.strip() or _PAGE_FURNITURE.match(line):
             flush()
+            if line and not line.strip() and not last_was_cell and blocks and blocks[-1].kind == "para":
+                # a line of spaces only, between paragraphs: maybe an empty cell of a table copied
+                # one cell per paragraph, maybe layout — a ghost, for the table reader to decide
+                blocks.append(Block("para", [Cell("", _line(n), ghost=True)]))
             last_was_cell = False
             continue
         if last_was_cell and row:

@@ -115,6 +115,9 @@ def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False) -> l
             if h is not None:
                 part = h.part
                 continue
+            if cell.ghost:  # a line of spaces between paragraphs: perhaps an empty cell
+                tokens.append(Token("blank", "", cell, i, part, False))
+                continue
             if e <= s or not cell.text[s:e].strip():
                 continue
             if cell_kind(cell.text[s:e]) == "blank":  # a paragraph holding only “/”: a blank cell
