@@ -169,8 +169,12 @@ def groups_to_reads(table: spec.Table, groups: list, template: str):
         j = _match_row(rows, nxt, last, texts)
         if j is None:
             if has_num and reads:
-                # numbers right after a row may be that row's, cut off (a number wrapped in its cell)
-                unplaced.append((g, previous if previous is not None and groups[i - 1] is previous.group else None))
+                # numbers right after a row may be that row's, cut off (a number wrapped in its
+                # cell, a fragment of its label between) — not when a label of their own says
+                # what they are (a note line after the table: “…发布总数量：3”)
+                adjacent = previous is not None and groups[i - 1] is previous.group
+                own_label = len(g.label_text) > _FRAGMENT
+                unplaced.append((g, previous if adjacent and not own_label else None))
             continue
         r = rows[j]
         previous = reads[r.key] = Read(table.row_keys(r), list(r.columns),
@@ -178,6 +182,9 @@ def groups_to_reads(table: spec.Table, groups: list, template: str):
         nxt = j + 1
     return reads, unplaced
 
+
+# longest label text that may be a fragment of the row label before it (a wrapped label's tail)
+_FRAGMENT = 8
 
 # the start of a label run up to the next row numbering: “(三)”, “2.”, “四、”
 _CONTINUATION = re.compile(r"[^(\d一二三四五六七八九]*(?:\))?")
