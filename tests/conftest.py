@@ -7,12 +7,14 @@ from nianbao.testing.scoring import answer_files as _answer_files
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
+PAGES = SHARED / "pages"  # web-page copies cut after ~2,000 bytes (see its README)
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
 def answer_files():
-    """Every NAME.expected.json beside a document, in the shared corpus and our own fixtures."""
-    return _answer_files(CORPUS, FIXTURES)
+    """Every NAME.expected.json beside a document: the shared corpus, the shared web-page copies
+    and our own fixtures."""
+    return _answer_files(CORPUS, PAGES, FIXTURES)
 
 
 @pytest.fixture(scope="session")

@@ -41,6 +41,7 @@ class Column:
     money: bool = False  # value normalised to yuan
     unit: int = 1  # multiplier for a bare number when the header states no unit (万元 → 10000)
     signed: bool = False  # may be negative (本年增/减)
+    unit_printed: bool = False  # the template's own header states the money unit (2021: 单位：万元)
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ ACTIVE_2021 = Table("active", "主动公开政府信息情况", 2, (
     Row("penalty", "行政处罚", r"行政处罚$", _DECISIONS),
     Row("coercion", "行政强制", r"行政强制$", _DECISIONS),
     Row("fees", "行政事业性收费", r"行政事业性收费$",
-        _cols(("amount_yuan", "本年收费金额（单位：万元）", True, 10000))),
+        _cols(("amount_yuan", "本年收费金额（单位：万元）", True, 10000, False, True))),
 ))
 
 _APP = _cols(*[(k, APPLICANT_COLUMN_LABELS[k]) for k in APPLICANT_COLUMNS])

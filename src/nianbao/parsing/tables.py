@@ -482,28 +482,41 @@ def _uncertain_cell(r: Read) -> CellValue:
 
 
 
-def money_unit(group: Group, col: spec.Column) -> tuple:
+_WAN = ("万元",)
+_YUAN = ("(元)", "单位:元", "金额(元", "(单位:元")
+
+
+def money_unit(group: Group, col: spec.Column, header: str = "") -> tuple:
     """The unit a bare number in a money column takes: from the header text in the row's label
-    run, else the template's default. Returns (factor, stated)."""
-    text = group.label_text
-    if "万元" in text:
-        return 10000, True
-    if "(元)" in text or "单位:元" in text or "单位：元" in text or "金额(元" in text:
-        return 1, True
-    return col.unit, False
+    run, else from the table's header text, else the template's (stated when the template's
+    own header prints it). Returns (factor, stated)."""
+    for text in (group.label_text, header):
+        if any(u in text for u in _WAN):
+            return 10000, True
+        if any(u in text for u in _YUAN):
+            return 1, True
+    return col.unit, col.unit_printed
 
 
 def table_to_cells(table: spec.Table, tokens: list, template: str, settings: config.Settings = config.DEFAULT):
-    """Read one table from its region's tokens. Returns (cells, diagnostics, found)."""
+    """Read one table from its region's tokens. Returns (cells, diagnostics, found).
+
+    A table that stops before its last rows (a copy cut off, a page missing) is not found: its
+    cells are given as read but uncertain, and P210 says so.
+    """
     groups = tokens_to_groups(significant_tokens(tokens, None if table.single_row else table))
     diags: list = []
     name = table.name
+    cut_rows: list = []
     if table.single_row:
         read = single_row_read(table, groups)
         if read is None:
             return {}, [diag("P201", None, table=name)], False
         read_to_candidates(read, 1, settings)
         reads = {"all": read}
+        most = sum(sum(ch.isdigit() for ch in v.text) if v.fused else 1 for v in read.group.values)
+        if most < len(read.keys):  # fewer values than cells, even cutting every digit apart
+            cut_rows = [most]
     else:
         reads, unplaced = groups_to_reads(table, groups, template)
         if not reads:
@@ -515,14 +528,22 @@ def table_to_cells(table: spec.Table, tokens: list, template: str, settings: con
                               values=" ".join(v.text for v in g.values)))
             if before is not None:
                 suspects.append(before)
+        header = normalise_label("".join(t.text for t in tokens if t.kind == "label" and not
+                                         table.any_row_regex.search(normalise_label(t.text))))
         for key, read in reads.items():
             unit = 1
             money = [c for c in read.columns if c.money]
             if money:
-                unit, stated = money_unit(read.group, money[0])
+                unit, stated = money_unit(read.group, money[0], header)
                 read.unit_stated = stated
             read_to_candidates(read, unit, settings)
-        for r in spec.expected_rows(table, template, reads):
+        expected = spec.expected_rows(table, template, reads)
+        last = max(groups.index(r.group) for r in reads.values())
+        if not any(groups.index(g) > last for g, _ in unplaced):
+            # nothing read after the last row found: the rows after it were cut off
+            while expected and expected[-1].key not in reads:
+                cut_rows.insert(0, expected.pop())
+        for r in expected:
             if r.key not in reads:
                 diags.append(diag("P202", None, table.row_keys(r),
                                   table=name, row=r.label))
@@ -542,6 +563,16 @@ def table_to_cells(table: spec.Table, tokens: list, template: str, settings: con
             c = cells.get(k)
             if col.money and c is not None and c.value not in (None, 0) and not any(
                     u in c.raw for u in ("元", "万")):
+                cells[k] = CellValue(c.value, c.raw, c.loc, False)  # yuan or 万元: not known
                 diags.append(diag("P207", c.loc, [k], label=read.label,
                                   unit="万元" if col.unit == 10000 else "元"))
+    if cut_rows:
+        for k, c in cells.items():
+            cells[k] = CellValue(c.value, c.raw, c.loc, False)
+        last = next(iter(reversed(reads.values())))
+        loc = (last.group.values or last.group.labels)[-1].cell.loc if last.group and (last.group.values or last.group.labels) else None
+        diags.append(diag("P210", loc, sorted(cells), table=name,
+                          missing="、".join(r.label for r in cut_rows[:3]) + ("等" if len(cut_rows) > 3 else "")
+                          if not table.single_row else f"第{cut_rows[0] + 1}个及以后的数值"))
+        return cells, diags, False
     return cells, diags, True
