@@ -67,3 +67,57 @@ SHAPES = {
     "lone_pipes": lone_pipes,
     "space_padded": space_padded,
 }
+
+
+# ---------------------------------------------------------------- label variants
+
+_NUMBERED = __import__("re").compile(r"^([(（]?[一二三四五六七八九十\d]+[)）、.．]?)*")
+
+
+def _row_label_cells(text: str):
+    """(line index, label) of the tab rows that start with a row label and hold numbers."""
+    for i, line in enumerate(text.splitlines()):
+        if "\t" in line:
+            cells = [c.strip() for c in line.split("\t")]
+            if cells[0] and len(cells) > 1 and cells[1][:1].isdigit():
+                yield i, cells[0]
+
+
+def with_label_typos(text: str, rng, share: float = 0.3) -> tuple:
+    """A character of some row labels dropped, swapped with its neighbour or replaced (typos,
+    homophones). Returns (text, the labels changed as {written: original})."""
+    lines = text.splitlines()
+    changed = {}
+    for i, label in _row_label_cells(text):
+        core = label[len(_NUMBERED.match(label).group(0)):]
+        if len(core) < 5 or rng.random() > share:
+            continue
+        k = rng.randrange(1, len(core) - 1)
+        kind = rng.choice(("drop", "swap", "replace"))
+        if kind == "drop":
+            new = core[:k] + core[k + 1:]
+        elif kind == "swap":
+            new = core[:k] + core[k + 1] + core[k] + core[k + 2:]
+        else:
+            new = core[:k] + "某" + core[k + 1:]
+        written = label[: len(label) - len(core)] + new
+        lines[i] = lines[i].replace(label, written, 1)
+        changed[written] = label
+    return "\n".join(lines) + "\n", changed
+
+
+def with_labels_lost(text: str, rng, share: float = 0.2) -> tuple:
+    """Some row labels lost (an empty first cell), never two rows in a row nor the first or last
+    row of a table. Returns (text, the labels lost)."""
+    lines = text.splitlines()
+    rows = list(_row_label_cells(text))
+    lost = []
+    skip = False
+    for n, (i, label) in enumerate(rows[1:-1], 1):
+        if skip or rng.random() > share or rows[n + 1][0] != i + 1 or rows[n - 1][0] != i - 1:
+            skip = False
+            continue
+        lines[i] = lines[i].replace(label, "", 1)
+        lost.append(label)
+        skip = True
+    return "\n".join(lines) + "\n", lost

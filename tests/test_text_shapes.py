@@ -41,3 +41,46 @@ def test_change_words_and_value_words():
     assert c.value is None and not c.certain and c.raw == "未增未减"
     assert any(d.code == "P205" and "active.penalty.change" in d.keys for d in r.diagnostics)
     assert r.value("active.penalty.decisions") == 25
+
+
+def _check_placed(report, values):
+    """Every cell right, or flagged: uncertain and named by a diagnostic; never a silent wrong."""
+    named = {k for d in report.diagnostics for k in d.keys}
+    for k, want in values.items():
+        c = report.cells.get(k)
+        assert c is not None, k
+        if c.certain:
+            assert c.value == want, (k, c.value, want)
+        else:
+            assert k in named, k
+
+
+@pytest.mark.parametrize("template", ["2019", "2021"])
+@pytest.mark.parametrize("seed", range(6))
+def test_row_label_typos_cost_no_row(template, seed):
+    from shapes import with_label_typos
+    values, text = _report(seed, template)
+    text, changed = with_label_typos(text, random.Random(seed), share=0.35)
+    report = nianbao.parse(pipe_rows_text(text).encode(), filename="typos.md")
+    _check_placed(report, values)
+    assert not any(d.code in ("P202", "P209") for d in report.diagnostics), [d.message for d in report.diagnostics]
+    variants = [d for d in report.diagnostics if d.code in ("P211", "P212")]
+    assert len(variants) <= len(changed)  # the others still match the row's pattern
+    # table 三's rows are confirmed by its arithmetic: certain; table 二 has none: uncertain
+    for d in variants:
+        assert d.code == ("P211" if d.keys[0].startswith("applications.") else "P212")
+
+
+@pytest.mark.parametrize("template", ["2019", "2021"])
+@pytest.mark.parametrize("seed", range(6))
+def test_lost_row_labels_filled_between_anchors(template, seed):
+    from shapes import with_labels_lost
+    values, text = _report(seed, template)
+    text, lost = with_labels_lost(text, random.Random(seed))
+    report = nianbao.parse(pipe_rows_text(text).encode(), filename="lost.md")
+    _check_placed(report, values)
+    assert len([d for d in report.diagnostics if d.code in ("P211", "P212")]) == len(lost)
+
+
+def pipe_rows_text(text):
+    return SHAPES["pipe_rows"](text)

@@ -134,3 +134,19 @@ def _num(d: Decimal):
     if d == d.to_integral_value():
         return int(d)
     return float(d)
+
+
+def edit_distance(a: str, b: str, bound: int) -> int:
+    """Damerau–Levenshtein (optimal string alignment) distance, or bound+1 when larger."""
+    if abs(len(a) - len(b)) > bound:
+        return bound + 1
+    prev2, prev = None, list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .normalise import fold_with_offsets
+from .normalise import edit_distance, fold_with_offsets
 
 PART_TITLES = {
     1: "总体情况",
@@ -99,22 +99,6 @@ _FORMS = {
 _FORM_CHARS = {f: set(f) for forms in _FORMS.values() for f in forms}
 
 
-def _distance(a: str, b: str, bound: int) -> int:
-    """Damerau–Levenshtein (optimal string alignment) distance, or bound+1 when larger."""
-    if abs(len(a) - len(b)) > bound:
-        return bound + 1
-    prev2, prev = None, list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = a[i - 1] != b[j - 1]
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        prev2, prev = prev, cur
-    return prev[-1]
-
-
 def _bound(title: str) -> int:
     return 1 if len(title) < 9 else 2
 
@@ -132,7 +116,7 @@ def _approx_part(rest: str):
             for n in range(len(form) - bound, len(form) + bound + 1):
                 if n <= 1 or n > len(rest) or not _TAIL_OK.match(rest, n):
                     continue
-                d = _distance(rest[:n], form, bound)
+                d = edit_distance(rest[:n], form, bound)
                 if d <= bound:
                     best.append((d, part, n))
     if not best:

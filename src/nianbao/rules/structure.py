@@ -8,7 +8,6 @@ from ..parsing.sections import PART_TITLES
 from .registry import hit, rule
 
 
-
 @rule("S101", "part-missing", "error", "缺少第{num}部分“{title}”")
 def part_missing(report, previous):
     """A part of the six the template requires is missing.

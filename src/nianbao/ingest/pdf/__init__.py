@@ -23,8 +23,8 @@ import pypdfium2 as pdfium
 
 from ...config import DEFAULT, Settings
 from ...errors import InputError
-from ...model.document import Document
 from ...model.codes import diag
+from ...model.document import Document
 from .extract import open_pdf, read_page, read_title
 from .layout import is_furniture, pages_to_blocks
 from .lines import Char, Line, join_chars, split_numbers

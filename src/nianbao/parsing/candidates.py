@@ -1,0 +1,213 @@
+"""Reads → candidate readings of their values → narrowed by the template's arithmetic.
+
+``read_to_candidates`` (the ways a row's values can be read: one, or several when digits ran
+together) → ``solve`` (:data:`nianbao.spec.RELATIONS`: A3/A4 per row, then A1/A2 across rows).
+"""
+from __future__ import annotations
+
+import itertools
+from functools import lru_cache
+from typing import NamedTuple, Optional
+
+from .. import config, spec
+from ..model.codes import diag
+from .normalise import ValueError_, parse_number
+from .rows import Read, trim_padding
+from .tokens import Token
+
+
+class Piece(NamedTuple):
+    raw: str
+    value: object
+    loc: object
+
+
+# ---------------------------------------------------------------- candidates
+
+@lru_cache(maxsize=4096)
+def _chunk_splits(chunk: str, base: int, lo: int, hi: int, cap: int) -> tuple:
+    """All ways to cut a digit chunk (no spaces) into lo..hi pieces: lists of (text, offset).
+
+    Cuts fall between two digits; fractional digits and a unit suffix stay with the last piece;
+    a piece may not start with 0 unless it is 0 (or 0.x).
+    """
+    dot = chunk.find(".")
+    limit = dot if dot >= 0 else len(chunk)
+    while limit > 0 and not chunk[limit - 1].isdigit():
+        limit -= 1
+    out: list = []
+
+    def rec(start: int, acc: list):
+        if len(out) > cap or len(acc) + (limit - start) + 1 < lo:
+            return  # too few digits left to make lo pieces
+        pieces = len(acc) + 1
+        if lo <= pieces <= hi and _valid_piece(chunk[start:]):
+            out.append(acc + [(chunk[start:], base + start)])
+        if pieces >= hi or limit - start < 2:
+            return
+        if chunk[start] == "0":  # a leading 0 is a cell of its own
+            rec(start + 1, acc + [("0", base + start)])
+            return
+        for cut in range(start + 1, limit):
+            rec(cut, acc + [(chunk[start:cut], base + start)])
+
+    rec(0, [])
+    return tuple(out)
+
+
+def _valid_piece(p: str) -> bool:
+    return bool(p) and p[0].isdigit() and not (len(p) > 1 and p[0] == "0" and p[1].isdigit())
+
+
+def _token_splits(tok: Token, lo: int, hi: int, cap: int):
+    """Piece lists (lo..hi pieces) for one fused value token; spaces are certain cell boundaries."""
+    chunks = []
+    i = 0
+    for part in tok.text.split(" "):
+        if part:
+            chunks.append((part, i))
+        i += len(part) + 1
+    if len(chunks) > hi:
+        return []
+    results = [[]]
+    for n, (chunk, off) in enumerate(chunks):
+        rest = len(chunks) - n - 1  # chunks after this one need at least one piece each
+        nxt = []
+        for acc in results:
+            c_lo = max(1, lo - len(acc) - _max_pieces(chunks[n + 1:]))
+            c_hi = hi - len(acc) - rest
+            if c_hi < c_lo:
+                continue
+            for sp in _chunk_splits(chunk, off, c_lo, c_hi, cap):
+                nxt.append(acc + sp)
+                if len(nxt) > cap:
+                    return nxt
+        results = nxt
+    return [r for r in results if lo <= len(r) <= hi]
+
+
+def _max_pieces(chunks) -> int:
+    return sum(len(c) for c, _ in chunks)
+
+
+def _piece(tok: Token, text: str, off: Optional[int], col: spec.Column, unit: int):
+    value, suffix = parse_number(text, money=col.money, unit=unit, signed=col.signed)
+    loc = tok.cell.loc
+    char = tok.offset + (off or 0)
+    if char:
+        loc = _at_char(loc, char)
+    return Piece(text, value, loc), suffix
+
+
+@lru_cache(maxsize=8192)
+def _at_char(loc, char: int):
+    return loc._replace(char=(loc.char or 0) + char)
+
+
+def read_to_candidates(read: Read, unit: int, settings: config.Settings = config.DEFAULT) -> None:
+    """Fill ``read.candidates`` (and problems) from the group's value tokens."""
+    n = len(read.columns)
+    toks = trim_padding(read.group.values, n)
+    read.raw = " ".join(t.text for t in toks)
+    plain = [t for t in toks if not t.fused or " " not in t.text and len(t.text) == 1]
+    if len(toks) == n:
+        pieces = []
+        for tok, col in zip(toks, read.columns):
+            try:
+                p, _ = _piece(tok, tok.text, None, col, unit)
+            except ValueError_ as e:
+                read.problems.append(diag("P205", tok.cell.loc, [read.keys[len(pieces)]],
+                                          label=read.label, reason=str(e)))
+                p = Piece(tok.text, None, tok.cell.loc)
+            pieces.append(p)
+        read.candidates = [tuple(pieces)]
+        return
+    if len(toks) > n or len(plain) == len(toks):
+        code = "P204" if len(toks) > n else "P203"
+        read.problems.append(diag(code, read.group.loc, read.keys, label=read.label, row=read.label,
+                                  expected=n, actual=len(toks)))
+        return
+    # some token holds several cells: enumerate the splits
+    per_token = []
+    most = [sum(ch.isdigit() for ch in t.text) if t.fused else 1 for t in toks]
+    for i, tok in enumerate(toks):
+        if not tok.fused:
+            per_token.append([[(tok.text, None)]])
+            continue
+        lo = max(1, n - (sum(most) - most[i]))  # the others give at most their digit counts
+        hi = n - (len(toks) - 1)  # and at least one piece each
+        per_token.append(_token_splits(tok, lo, hi, settings.max_candidates))
+    cands = []
+    for combo in itertools.product(*per_token):
+        flat = [(tok, text, off) for tok, pieces in zip(toks, combo) for text, off in pieces]
+        if len(flat) != n:
+            continue
+        try:
+            cands.append(tuple(_piece(tok, text, off, col, unit)[0]
+                               for (tok, text, off), col in zip(flat, read.columns)))
+        except ValueError_:
+            continue
+        if len(cands) > settings.max_candidates:
+            break
+    read.split = sum(len(t.text.split()) for t in toks) < n  # digits had to be cut, not just spaces
+    read.candidates = cands
+    if not cands:
+        read.problems.append(diag("P203", read.group.loc, read.keys, row=read.label, expected=n,
+                                  actual=len(toks)))
+
+
+# ---------------------------------------------------------------- arithmetic
+
+def _values(read: Read, cand: tuple) -> dict:
+    return {k: p.value for k, p in zip(read.keys, cand)}
+
+
+def relations_hold(relations, values: dict) -> bool:
+    """Every relation whose cells ``values`` has holds (:class:`spec.Relation`)."""
+    present = values.__contains__
+    return all(rel.holds(values.get, present) for rel in relations if rel.applies(present))
+
+
+def _narrow(read: Read, relations) -> None:
+    if len(read.candidates) > 1:
+        ok = [c for c in read.candidates if relations_hold(relations, _values(read, c))]
+        if ok:
+            read.candidates = ok
+
+
+def solve(table_key: str, reads: dict, template: str, settings: config.Settings = config.DEFAULT) -> None:
+    """Narrow split candidates with the template's arithmetic (:data:`spec.RELATIONS`): A3/A4
+    within each row, then A1/A2 across the rows of table 三."""
+    if table_key == "applications":
+        for r in reads.values():
+            _narrow(r, [rel for rel in spec.relations(template, "A3") if rel.totals[0] in r.keys])
+        multi = [k for k, r in reads.items() if len(r.candidates) > 1]
+        if not multi:
+            return
+        across = spec.relations(template, "A1") + spec.relations(template, "A2")
+        fixed = {}
+        for r in reads.values():
+            if len(r.candidates) == 1:
+                fixed.update(_values(r, r.candidates[0]))
+        space = 1
+        for k in multi:
+            space *= len(reads[k].candidates)
+        if space > settings.max_combinations:
+            return
+        options = [[(c, _values(reads[k], c)) for c in reads[k].candidates] for k in multi]
+        keep = {k: set() for k in multi}
+        for combo in itertools.product(*options):
+            values = dict(fixed)
+            for _, v in combo:
+                values.update(v)
+            if relations_hold(across, values):
+                for k, (c, _) in zip(multi, combo):
+                    keep[k].add(c)
+        if all(keep.values()):
+            for k in multi:
+                reads[k].candidates = [c for c in reads[k].candidates if c in keep[k]]
+    elif table_key == "review_litigation":
+        for r in reads.values():
+            _narrow(r, spec.relations(template, "A4"))
+
+

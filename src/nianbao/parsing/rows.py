@@ -1,0 +1,352 @@
+"""Token stream of a table region → groups → reads: which template row each run of values is.
+
+``region_tokens`` (where a table lies) → ``significant_tokens`` (layout blanks out) →
+``tokens_to_groups`` (a label run + the values after it) → ``groups_to_reads`` (each group
+matched to the next template row by its label: the anchors) → ``place_between_anchors`` (the
+rest placed by a near label or by position between anchors) → ``confirm_placements`` (after the
+values are solved: certain when the arithmetic confirms them).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from typing import Optional
+
+from .. import spec
+from ..model import CellValue
+from ..model.codes import diag
+from .normalise import edit_distance, normalise_label
+from .tokens import Token  # noqa: F401  (the tokens groups hold)
+
+
+@dataclass
+class Group:
+    labels: list
+    values: list
+
+    @cached_property
+    def label_text(self) -> str:
+        return normalise_label("".join(t.text for t in self.labels))
+
+    @property
+    def loc(self):
+        t = (self.labels or self.values)[0]
+        return t.cell.loc
+
+
+@dataclass
+class Read:
+    """One template row (or, for review_litigation, the whole fifteen-cell row) as read."""
+
+    keys: list  # full cell keys, one per column
+    columns: list  # spec.Column per key
+    label: str  # Chinese label for messages
+    group: Optional[Group]
+    candidates: list = field(default_factory=list)  # list[tuple[Piece]]
+    split: bool = False  # candidates come from cutting fused digits
+    problems: list = field(default_factory=list)  # Diagnostics
+    raw: str = ""
+    unit_stated: bool = True  # a money column's unit was written in its header
+    placed: str = "label"  # how the group found its row: "label", "variant" (a near label), "aligned"
+
+
+def significant_tokens(tokens: list, table: Optional[spec.Table] = None) -> list:
+    """Drop blank tokens that are layout, not cells.
+
+    A blank is a cell when its row block holds a number, or when the block's label is one of
+    ``table``'s rows (an all-blank data row: “行政强制 | 无”) and the blank follows it. Blanks before a
+    block's first label (rowspan placeholders, empty header corners) and blanks of header rows
+    (labels that are no template row) are layout.
+    """
+    labels: dict = {}
+    has_num = set()
+    for t in tokens:
+        if t.kind == "label":
+            labels.setdefault(t.block, []).append(t.text)
+        elif t.kind == "num":
+            has_num.add(t.block)
+    rx = table.any_row_regex if table is not None else None
+    row_block = {b for b, texts in labels.items()
+                 if rx is not None and b not in has_num and rx.search(normalise_label("".join(texts)))}
+    out = []
+    seen_label = set()
+    for t in tokens:
+        if t.kind == "label":
+            seen_label.add(t.block)
+        elif t.kind == "blank" and t.block in labels and (
+                t.block not in seen_label or (t.block not in has_num and t.block not in row_block)):
+            continue
+        out.append(t)
+    return out
+
+
+# Where each table begins, whatever the part heading before it says: its own header words.
+SIGNATURES = {
+    2: re.compile(r"信息内容|第二十条第\(一\)项|本年制发件数|本年新制作数量"),
+    3: re.compile(r"申请人情况|法人或其他组织|本年新收[^()]*申请数量"),
+    4: re.compile(r"尚未审结|结果维持|结果纠正|复议后起诉|未经复议直接起诉"),
+}
+
+
+def _signature_at(tokens: list, part: int, start: int = 0) -> Optional[int]:
+    rx = SIGNATURES[part]
+    for i in range(start, len(tokens)):
+        t = tokens[i]
+        if t.kind == "label" and rx.search(normalise_label(t.text)):
+            return i
+    return None
+
+
+def region_tokens(tokens: list, part: int, found_parts: set) -> list:
+    """Tokens where the table of ``part`` lies: its part's, or when that heading is missing, the
+    part before it from the table's own header on. A region ends where the header of a later
+    table begins (its heading may be missing too)."""
+    if part in found_parts:
+        sel = [t for t in tokens if t.part == part]
+    else:
+        prev = max((q for q in found_parts if q < part), default=0)
+        sel = [t for t in tokens if t.part == prev]
+        start = _signature_at(sel, part)
+        if start is None:
+            return []
+        sel = sel[start:]
+    for later in range(part + 1, 5):
+        if later in found_parts:
+            break
+        end = _signature_at(sel, later, 1)
+        if end is not None:
+            sel = sel[:end]
+            break
+    if any(t.in_row for t in sel):
+        sel = [t for t in sel if t.in_row]
+    return sel
+
+
+def tokens_to_groups(tokens: list) -> list:
+    groups: list = []
+    labels: list = []
+    values: list = []
+    for t in tokens:
+        if t.kind == "label":
+            if values:
+                groups.append(Group(labels, values))
+                labels, values = [], []
+            labels.append(t)
+        else:
+            values.append(t)
+    if labels or values:
+        groups.append(Group(labels, values))
+    return groups
+
+
+def groups_to_reads(table: spec.Table, groups: list, template: str):
+    """Match groups to the table's rows in order. Returns (reads by row key, unplaced groups).
+
+    A label wrapped around its row's numbers (text layouts of PDFs print the numbers on the
+    middle line: “（二）部分公开（区分处理的，只计这一情” / numbers / “形，不计其他情形）”) is
+    matched together with the continuation that starts the next label run.
+    """
+    rows = list(table.rows)
+    reads: dict = {}
+    unplaced = []  # (group, the read of the row just before it, if adjacent)
+    previous = None
+    nxt = 0
+    for i, g in enumerate(groups):
+        has_num = any(v.kind == "num" for v in g.values)
+        last = len(rows) if has_num else min(nxt + 1, len(rows))
+        texts = [g.label_text]
+        if has_num and i + 1 < len(groups):
+            nxt_group = groups[i + 1]
+            cont = _CONTINUATION.match(nxt_group.label_text).group(0)
+            # the wrapped tail of this label, before the next row's own numbered label — not a
+            # whole next label with numbers of its own (that is the next row)
+            if cont and (len(cont) < len(nxt_group.label_text) or not has_number(nxt_group)):
+                texts.append(texts[0] + cont)
+        j = _match_row(rows, nxt, last, texts)
+        if j is None:
+            if has_num and reads:
+                # numbers right after a row may be that row's, cut off (a number wrapped in its
+                # cell, a fragment of its label between) — not when a label of their own says
+                # what they are (a note line after the table: “…发布总数量：3”)
+                adjacent = previous is not None and groups[i - 1] is previous.group
+                own_label = len(g.label_text) > _FRAGMENT
+                unplaced.append((g, previous if adjacent and not own_label else None))
+            continue
+        r = rows[j]
+        previous = reads[r.key] = Read(table.row_keys(r), list(r.columns),
+                                       r.label.lstrip("一二三四五六七八九（）()、.0123456789"), g)
+        nxt = j + 1
+    return reads, unplaced
+
+
+# longest label text that may be a fragment of the row label before it (a wrapped label's tail)
+_FRAGMENT = 8
+
+# the start of a label run up to the next row numbering: “(三)”, “2.”, “四、”
+_CONTINUATION = re.compile(r"[^(\d一二三四五六七八九]*(?:\))?")
+
+
+def _match_row(rows, start: int, stop: int, texts: list):
+    for text in texts:
+        for j in range(start, stop):
+            if rows[j].regex.search(text):
+                return j
+    return None
+
+
+# ---------------------------------------------------------------- placing the rest
+
+_NUMBERING = re.compile(r"^[(（]?[一二三四五六七八九十\d]+[)）、.．]?")
+
+
+@lru_cache(maxsize=512)
+def row_core(label: str) -> str:
+    """A row label without its numbering and its parenthesised note: 部分公开, 属于国家秘密."""
+    core = normalise_label(label)
+    while True:
+        stripped = _NUMBERING.sub("", core)
+        if stripped == core:
+            break
+        core = stripped
+    return re.sub(r"\([^()]*\)$", "", core) or core
+
+
+def _variant_distance(text: str, core: str) -> int:
+    """How far the end of a label run is from a row label (large when the row is too short to
+    tell a typo from another word)."""
+    bound = 0 if len(core) < 4 else (1 if len(core) < 9 else 2)
+    best = bound + 1
+    for n in range(max(1, len(core) - bound), len(core) + bound + 1):
+        if n <= len(text):
+            best = min(best, edit_distance(text[-n:], core, bound))
+    return best
+
+
+def has_number(g: Group) -> bool:
+    return any(v.kind == "num" for v in g.values)
+
+
+def place_between_anchors(table: spec.Table, groups: list, reads: dict) -> list:
+    """Place the numeric groups that matched no row, using the rows matched by their labels as
+    anchors: a label within an edit or two of a free row's label between the anchors around it
+    takes that row (``placed="variant"``); unlabelled value groups fill the free rows between two
+    anchors when their counts agree (``placed="aligned"``). Returns the groups placed."""
+    rows = list(table.rows)
+    index = {r.key: i for i, r in enumerate(rows)}
+    position = {id(g): i for i, g in enumerate(groups)}
+    anchors = sorted((position[id(rd.group)], index[k]) for k, rd in reads.items())
+    if not anchors:
+        return []
+    placed = []
+
+    def bounds(gi: int) -> tuple:
+        lo = max((ri + 1 for g, ri in anchors if g < gi), default=0)
+        hi = min((ri for g, ri in anchors if g > gi), default=len(rows))
+        return lo, hi
+
+    def take(g: Group, r: spec.Row, how: str):
+        reads[r.key] = Read(table.row_keys(r), list(r.columns), r.label.lstrip("一二三四五六七八九（）()、.0123456789"),
+                            g, placed=how)
+        placed.append(g)
+
+    loose = [(gi, g) for gi, g in enumerate(groups) if has_number(g) and id(g) not in
+             {id(rd.group) for rd in reads.values()}]
+    for gi, g in loose:  # near labels
+        if len(g.label_text) < 2:
+            continue
+        lo, hi = bounds(gi)
+        scored = sorted((_variant_distance(g.label_text, row_core(r.label)), j) for j, r in
+                        enumerate(rows[lo:hi], lo) if r.key not in reads)
+        if scored and scored[0][0] <= 2 and (len(scored) == 1 or scored[1][0] > scored[0][0]):
+            take(g, rows[scored[0][1]], "variant")
+    segments: dict = {}
+    for gi, g in loose:  # unlabelled value groups between two anchors
+        if g in placed or len(g.label_text) > 1:
+            continue
+        lo, hi = bounds(gi)
+        if lo == 0 or hi == len(rows):
+            continue
+        segments.setdefault((lo, hi), []).append(g)
+    for (lo, hi), gs in segments.items():
+        free = [r for r in rows[lo:hi] if r.key not in reads]
+        if len(free) == len(gs):
+            for g, r in zip(gs, free):
+                take(g, r, "aligned")
+    return placed
+
+
+def confirm_placements(table: spec.Table, template: str, reads: dict, cells: dict) -> list:
+    """Reads placed by a near label or by alignment: certain with an info diagnostic (P211) when
+    the template's arithmetic holds over their cells, else uncertain and named (P212)."""
+    diags = []
+    relations = [rel for code in ("A1", "A2", "A3") for rel in spec.relations(template, code)] \
+        if table.key == "applications" else []
+    values = {k: c.value for k, c in cells.items() if c.certain}
+    for read in reads.values():
+        if read.placed == "label":
+            continue
+        mine = [rel for rel in relations if set(read.keys) & set(rel.terms + rel.totals)]
+        present = values.__contains__
+        confirmed = bool(mine) and all(rel.applies(present) and rel.holds(values.get, present) for rel in mine) \
+            and all(k in values for k in read.keys)
+        written = read.group.labels[-1].text.strip()[-24:] if read.group.labels else "（无标签）"
+        if confirmed:
+            diags.append(diag("P211", read.group.loc, read.keys, table=table.name, row=read.label, written=written))
+        else:
+            for k in read.keys:
+                if k in cells:
+                    c = cells[k]
+                    cells[k] = CellValue(c.value, c.raw, c.loc, False)
+            diags.append(diag("P212", read.group.loc, read.keys, table=table.name, row=read.label, written=written))
+    return diags
+
+
+def structure_fit(table: spec.Table, tokens: list) -> int:
+    """How well a region's rows fit ``table``'s columns: +1 for each matched row whose values
+    up to its trailing empty cells are as many as the template's columns, 0 when the trailing
+    empty cells make up the difference, −1 otherwise (rows whose digits ran together say
+    nothing)."""
+    groups = tokens_to_groups(significant_tokens(tokens, table))
+    reads, _ = groups_to_reads(table, groups, "")
+    fit = 0
+    for read in reads.values():
+        vals = read.group.values
+        if any(v.fused and (" " in v.text or len(v.text) > 1) for v in vals):
+            continue
+        n, core = len(read.columns), len(vals)
+        while core and vals[core - 1].kind == "blank":
+            core -= 1  # trailing empty cells may be padding or blank cells
+        fit += 1 if core == n else (0 if core < n <= len(vals) else -1)
+    return fit
+
+
+def single_row_read(table: spec.Table, groups: list) -> Optional[Read]:
+    """review_litigation: every value of the region, in order, is one of the fifteen cells."""
+    values = [v for g in groups for v in g.values]
+    if not any(v.kind == "num" for v in values):
+        return None
+    keys = list(table.keys())
+    cols = [c for r in table.rows for c in r.columns]
+    return Read(keys, cols, "行政复议、行政诉讼", Group([], values))
+
+
+def trim_padding(toks: list, n: int) -> list:
+    """More value tokens than columns, the extra ones blank: empty cells at the end of the row
+    (padding of a copied table) or before its values (an empty sub-label cell) are layout, and
+    so are lines of spaces (ghosts) when the row has its count without them."""
+    if len(toks) != n and any(t.cell.ghost for t in toks):
+        real = [t for t in toks if not t.cell.ghost]
+        if len(real) == n or (len(toks) > n and len(real) > n):
+            toks = real
+    if len(toks) <= n:
+        return toks
+    end = len(toks)
+    while end - 0 > n and toks[end - 1].kind == "blank":
+        end -= 1
+    start = 0
+    while end - start > n and toks[start].kind == "blank":
+        start += 1
+    return toks[start:end]
+
+
