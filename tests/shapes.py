@@ -121,3 +121,34 @@ def with_labels_lost(text: str, rng, share: float = 0.2) -> tuple:
         lost.append(label)
         skip = True
     return "\n".join(lines) + "\n", lost
+
+
+def with_generic_header(text: str) -> str:
+    """A header row of numbered generic column names (列1 … 列N, as spreadsheet conversions
+    print) before each table's first row."""
+    out, in_table = [], False
+    for line in text.splitlines():
+        is_row = "\t" in line
+        if is_row and not in_table:
+            out.append("\t".join(f"列{i}" for i in range(1, line.count("\t") + 2)))
+        out.append(line)
+        in_table = is_row
+    return "\n".join(out) + "\n"
+
+
+def with_odd_cells(text: str, rng, share: float = 0.15) -> tuple:
+    """Some value cells overwritten with stray signs (5-3, --2, 3~5). Returns (text, the
+    (row label, column index) pairs changed)."""
+    lines = text.splitlines()
+    changed = []
+    for i, label in _row_label_cells(text):
+        if rng.random() > share:
+            continue
+        cells = lines[i].split("\t")
+        j = rng.randrange(1, len(cells))
+        if not cells[j].strip()[:1].isdigit():
+            continue
+        cells[j] = rng.choice(("5-3", "--2", "3~5"))
+        lines[i] = "\t".join(cells)
+        changed.append((label, j - 1))
+    return "\n".join(lines) + "\n", changed

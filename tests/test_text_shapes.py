@@ -84,3 +84,29 @@ def test_lost_row_labels_filled_between_anchors(template, seed):
 
 def pipe_rows_text(text):
     return SHAPES["pipe_rows"](text)
+
+
+@pytest.mark.parametrize("shape", ["pipe_rows", "cell_per_line", "space_padded"])
+@pytest.mark.parametrize("template", ["2019", "2021"])
+def test_generic_numbered_header_is_not_values(shape, template):
+    from shapes import with_generic_header
+    values, text = _report(7, template)
+    report = nianbao.parse(SHAPES[shape](with_generic_header(text)).encode(), filename="x.md")
+    got = report.values()
+    assert {k: got.get(k, "<missing>") for k in values if got.get(k, "<missing>") != values[k]} == {}
+
+
+@pytest.mark.parametrize("shape", ["pipe_rows", "cell_per_line"])
+@pytest.mark.parametrize("template", ["2019", "2021"])
+@pytest.mark.parametrize("seed", range(4))
+def test_an_odd_cell_costs_only_itself(shape, template, seed):
+    from shapes import with_odd_cells
+    values, text = _report(seed, template)
+    text, changed = with_odd_cells(text, random.Random(seed))
+    report = nianbao.parse(SHAPES[shape](text).encode(), filename="x.md")
+    _check_placed(report, values)
+    uncertain = [k for k, c in report.cells.items() if not c.certain]
+    # each odd cell makes its own cell unreadable; the arithmetic may leave its row's other
+    # cells unconfirmed in table 三, but never more than the row
+    assert len({k.rsplit(".", 1)[0] for k in uncertain}) <= len(changed)
+    assert not any(d.code in ("P202", "P209") for d in report.diagnostics)

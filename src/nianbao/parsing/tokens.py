@@ -22,6 +22,7 @@ _CELL_NUMBER = re.compile(r"(?:净?(?:增加|减少|增|减))?[-+]?\s*[\d][\d\s,
 
 # words written in a value cell instead of a number (本年增/减: 未增未减): values, not labels
 VALUE_WORDS = re.compile(r"未增未减|无增减|无增无减|未增减|无变化|未变化|持平|不变|增|减|若干")
+_SIGNS = re.compile(r"[-+~－—–]+")  # signs alone, no space around them
 _CHANGE_PREFIX = re.compile(r"(?:^|\s)\s*净?(?:增加|减少|增|减)\s*$")
 _NOT_A_LABEL = re.compile(r"[\s|,，.。;；:：、]*")
 
@@ -58,8 +59,8 @@ def split_mixed(text: str):
         run = t[s:e]
         # a run ending in "N." / "N、" before non-digits is the numbering of the next label
         tail = t[e: e + 1]
-        if tail and tail in "年月日号%‰:：" or t[s - 1: s] in ("第",):
-            continue  # dates, percentages, 第N…: part of the text, not a cell
+        if tail and tail in "年月日号%‰:：" or t[s - 1: s] in ("第", "列", "栏", "表"):
+            continue  # dates, percentages, 第N…, generic headers 列1 … 列6: text, not a cell
         stripped = run.rstrip(" ,")
         if stripped.endswith(".") or tail == "、":
             core = stripped.rstrip(".")
@@ -78,6 +79,24 @@ def split_mixed(text: str):
         pieces.append(("label", t[pos:], pos))
     out = []
     for k, x, off in pieces:
+        if k == "num" and out and out[-1][0] == "label" and _SIGNS.fullmatch(out[-1][1].strip()):
+            # stray signs before a number (--3, 5-3, 3~5, “5 - 3”): an odd value or a blank
+            # mark, never a label that would split the row
+            lk, lx, loff = out.pop()
+            if lx.endswith(" "):  # set apart by spaces: a cell of its own
+                out.append(("blank" if lx.strip() in BLANK_MARKS else "text", lx.strip(), loff + lx.index(lx.strip())))
+                out.append((k, x, off))
+                continue
+            first, sep, rest = x.partition(" ")  # a run of spaced numbers: only its first is glued
+            glued = lx.lstrip() + first
+            start = loff + len(lx) - len(lx.lstrip())
+            if out and out[-1][0] in ("num", "text") and out[-1][2] + len(out[-1][1]) == start:
+                pk, px, poff = out.pop()
+                glued, start = px + glued, poff
+            out.append(("text", glued, start))
+            if rest:
+                out.append(("num", rest, off + len(first) + 1))
+            continue
         if k == "num" and out and out[-1][0] == "label":
             m = _CHANGE_PREFIX.search(out[-1][1])
             if m and out[-1][2] + m.end() == off:  # 增加5 in a 本年增/减 cell: one signed value
