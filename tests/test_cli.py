@@ -51,6 +51,20 @@ def test_debug_view_shows_blocks_and_headings(shared):
     assert "[行 第17行] 规章 | 0 | 0 | 0" in p.stdout
     assert "[行 第106行] 一、本年新收政府信息公开申请数量 | · | · | · | · | · | · | 0" in p.stdout
     assert "结果维持" in p.stdout
+    # then what the table reader did with them: each row, the label it took and how
+    assert "══ 表 二、主动公开政府信息情况（已找到）" in p.stdout
+    assert "规章" in p.stdout and "按标签，候选 1 种" in p.stdout
+
+
+def test_debug_view_shows_what_no_row_took(tmp_path):
+    text = ("某某县某某局2022年政府信息公开工作年度报告\n二、主动公开政府信息情况\n"
+            "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n| 规章 | 0 | 0 | 0 |\n"
+            "| 行政规范性文件 | 1 | 0 | 4 |\n| 行政许可 | 5 | | |\n| 行政处罚 | 2 | | |\n"
+            "| 行政强制 | 0 | | |\n| 行政事业性收费 | 0 | | |\n| 2022年本部门发布信息总数量 | 17 | | |\n")
+    f = tmp_path / "x.md"
+    f.write_text(text, encoding="utf-8")
+    p = run("parse", "--debug", str(f))
+    assert "未对应任何行：“2022年本部门发布信息总数量”［17 · ·］" in p.stdout, p.stdout
 
 
 def test_check_exits_2_on_a_scanned_pdf(shared):

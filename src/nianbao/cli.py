@@ -60,16 +60,17 @@ def parse_cmd(files, as_json, full, debug):
 
 
 def _debug(f) -> bool:
-    from .ingest import bytes_to_document
-    from .output.debug import document_to_debug
-    from .parsing.sections import blocks_to_headings
+    from .output.debug import document_to_debug, trace_to_debug
+    trace: dict = {}
     try:
-        with open(f, "rb") as fh:
-            doc = bytes_to_document(fh.read(), f)
+        report = parse(f, trace=trace)
     except (InputError, OSError) as e:
+        if "document" in trace:  # read, but not a report: still show what was seen
+            from .parsing.sections import blocks_to_headings
+            click.echo(document_to_debug(trace["document"], blocks_to_headings(trace["document"].blocks)))
         click.echo(f"nianbao: {f}: 无法读取：{getattr(e, 'zh', e)}", err=True)
         return True
-    click.echo(document_to_debug(doc, blocks_to_headings(doc.blocks)))
+    click.echo(trace_to_debug(trace, report))
     return False
 
 

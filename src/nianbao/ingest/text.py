@@ -113,15 +113,20 @@ def region_to_blocks(lines: list, start: int) -> list:
     """One pipe table's lines → row blocks (see the module doc)."""
     cells: list = []  # [line number, char offset, text]
     current = None
+    row_line = False  # the line before was a row of several cells (``| a | b |``)
     for n, raw in enumerate(lines, start=start + 1):
         if _MD_RULE.match(raw):
             continue
         line = unmark(raw)
         pos = 0
-        for k, field in enumerate(line.split("|")):
+        fields = line.split("|")
+        for k, field in enumerate(fields):
             if k == 0 and current is not None:
                 # the line goes on with the cell left open by the line before
-                if not current[2].strip():
+                if not current[2].strip() and not field.strip() and row_line and len(fields) > 2:
+                    cells.pop()  # ``… |`` then ``| …``: the row ended, no cell between
+                    current = None
+                elif not current[2].strip():
                     current[:] = [n, 0, field]
                 elif field.strip() and (_NUMERIC.match(field) or _NUMERIC.match(current[2])):
                     current = [n, 0, field]
@@ -132,6 +137,7 @@ def region_to_blocks(lines: list, start: int) -> list:
                 current = [n, pos, field]
                 cells.append(current)
             pos += len(field) + 1
+        row_line = len(fields) > 2
     if cells and not cells[0][2].strip():
         cells.pop(0)  # the empty field before a leading pipe
     if cells and not cells[-1][2].strip():

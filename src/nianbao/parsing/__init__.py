@@ -24,11 +24,13 @@ from .tokens import blocks_to_tokens
 
 
 def parse(source: Union[str, os.PathLike, bytes], *, filename: str | None = None,
-          settings: Settings | None = None) -> Report:
+          settings: Settings | None = None, trace: dict | None = None) -> Report:
     """Parse a report given as a path or as bytes (``filename`` names it in the record).
 
     ``settings``: a :class:`nianbao.config.Settings` (default :data:`nianbao.config.DEFAULT`);
-    passed down to ingest (size cap, span cap, PDF tolerances).
+    passed down to ingest (size cap, span cap, PDF tolerances) and the table reader.
+    ``trace``: a dict that receives what the parser saw (``document``, ``headings``, and a
+    :class:`~nianbao.parsing.tables.TableReading` per table) — ``parse --debug`` prints it.
     """
     if isinstance(source, (bytes, bytearray)):
         data = bytes(source)
@@ -37,11 +39,16 @@ def parse(source: Union[str, os.PathLike, bytes], *, filename: str | None = None
         data = path.read_bytes()
         filename = filename or path.name
     doc = bytes_to_document(data, filename, settings)
-    return document_to_report(doc, filename=filename, sha256=hashlib.sha256(data).hexdigest(), settings=settings)
+    if trace is not None:
+        trace["document"] = doc
+    return document_to_report(doc, filename=filename, sha256=hashlib.sha256(data).hexdigest(), settings=settings,
+                              trace=trace)
 
 
 def document_to_report(doc: Document, *, filename: str | None = None, sha256: str = "",
-                       settings: Settings | None = None) -> Report:
+                       settings: Settings | None = None, trace: dict | None = None) -> Report:
+    """The record of one document. ``trace``: a dict that receives what the parser saw —
+    ``headings`` and, per table key, a :class:`~nianbao.parsing.tables.TableReading`."""
     report = Report(file=filename, format=doc.format, sha256=sha256)
     report.diagnostics.extend(doc.diagnostics)
     if not doc.blocks:
@@ -50,6 +57,8 @@ def document_to_report(doc: Document, *, filename: str | None = None, sha256: st
     headings = blocks_to_headings(doc.blocks)
     tokens = blocks_to_tokens(doc.blocks, headings, grid_rows=doc.format in ("html", "docx"))
     found = {h.part for h in headings}
+    if trace is not None:
+        trace["headings"] = headings
 
     # metadata: a title line first; else clues in the text, each named in a P105
     first = headings[0].block if headings else min(len(doc.blocks), 40)
@@ -79,7 +88,7 @@ def document_to_report(doc: Document, *, filename: str | None = None, sha256: st
 
     # tables
     for table in spec.TABLES[template]:
-        cells, diags, ok = table_to_cells(table, regions[table.part], template, settings or DEFAULT)
+        cells, diags, ok = table_to_cells(table, regions[table.part], template, settings or DEFAULT, trace)
         report.cells.update(cells)
         report.diagnostics.extend(diags)
         if ok:

@@ -6,6 +6,8 @@ Pipeline: :mod:`.rows` (``tokens_to_groups`` → ``groups_to_reads`` → ``place
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from .. import config, spec
 from ..model import CellValue
 from ..model.codes import diag
@@ -87,13 +89,32 @@ def money_unit(group: Group, col: spec.Column, header: str = "") -> tuple:
     return col.unit, col.unit_printed
 
 
-def table_to_cells(table: spec.Table, tokens: list, template: str, settings: config.Settings = config.DEFAULT):
+@dataclass
+class TableReading:
+    """What the table reader saw for one table (like pdfplumber's ``TableFinder``): the region's
+    tokens, the groups made of them, the reads (groups placed on template rows, with their
+    candidate readings) and the groups no row took. ``parse --debug`` shows it."""
+
+    table: str
+    tokens: list
+    groups: list = field(default_factory=list)
+    reads: dict = field(default_factory=dict)
+    unplaced: list = field(default_factory=list)
+    found: bool = False
+
+
+def table_to_cells(table: spec.Table, tokens: list, template: str, settings: config.Settings = config.DEFAULT,
+                   trace: dict | None = None):
     """Read one table from its region's tokens. Returns (cells, diagnostics, found).
 
     A table that stops before its last rows (a copy cut off, a page missing) is not found: its
-    cells are given as read but uncertain, and P210 says so.
+    cells are given as read but uncertain, and P210 says so. ``trace``: a dict that receives the
+    :class:`TableReading` under the table's key.
     """
     groups = tokens_to_groups(significant_tokens(tokens, None if table.single_row else table))
+    reading = TableReading(table.key, tokens, groups)
+    if trace is not None:
+        trace[table.key] = reading
     diags: list = []
     name = table.name
     cut_rows: list = []
@@ -102,7 +123,7 @@ def table_to_cells(table: spec.Table, tokens: list, template: str, settings: con
         if read is None:
             return {}, [diag("P201", None, table=name)], False
         read_to_candidates(read, 1, settings)
-        reads = {"all": read}
+        reads = reading.reads = {"all": read}
         most = sum(sum(ch.isdigit() for ch in v.text) if v.fused else 1 for v in read.group.values)
         if most < len(read.keys):  # fewer values than cells, even cutting every digit apart
             cut_rows = [most]
@@ -112,6 +133,7 @@ def table_to_cells(table: spec.Table, tokens: list, template: str, settings: con
             return {}, [diag("P201", None, table=name)], False
         placed = {id(g) for g in place_between_anchors(table, groups, reads)}
         unplaced = [(g, before) for g, before in unplaced if id(g) not in placed]
+        reading.reads, reading.unplaced = reads, [g for g, _ in unplaced]
         suspects = []
         for g, before in unplaced:
             diags.append(diag("P209", g.loc, before.keys if before else (), table=name,
@@ -168,4 +190,5 @@ def table_to_cells(table: spec.Table, tokens: list, template: str, settings: con
                           missing="、".join(r.label for r in cut_rows[:3]) + ("等" if len(cut_rows) > 3 else "")
                           if not table.single_row else f"第{cut_rows[0] + 1}个及以后的数值"))
         return cells, diags, False
+    reading.found = True
     return cells, diags, True
