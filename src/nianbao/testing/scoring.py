@@ -34,6 +34,7 @@ class Score:
     wrong: list = field(default_factory=list)  # (key, got, want)
     meta: list = field(default_factory=list)  # metadata mismatches
     diagnostics: int = 0
+    unflagged: list = field(default_factory=list)  # wrong keys the record does not flag (silent)
 
     @property
     def ok(self) -> bool:
@@ -65,6 +66,11 @@ def score_report(report: Report, truth: dict) -> Score:
     if str(report.template) != str(truth.get("template")):
         s.meta.append(f"template {report.template}≠{truth.get('template')}")
     s.diagnostics = len(report.diagnostics)
+    named = {k for d in report.diagnostics for k in d.keys}
+    for key, _, _ in s.wrong:  # a wrong cell is silent when nothing says the record is unsure of it
+        c = report.cells.get(key)
+        if key not in named and (c is None or c.certain) and key.split(".")[0] in report.tables:
+            s.unflagged.append(key)
     return s
 
 
