@@ -266,11 +266,13 @@ def _relations(template: str) -> tuple:
 
 
 RELATIONS = {tpl: _relations(tpl) for tpl in TEMPLATES}
+_BY_CODE = {(tpl, code): tuple(r for r in rels if r.code == code) for tpl, rels in RELATIONS.items()
+            for code in ("A1", "A2", "A3", "A4", "A5")}
 
 
 def relations(template: str, code: str) -> tuple:
     """The template's relations of one kind (A1 … A5), in table order."""
-    return tuple(r for r in RELATIONS[template if template in RELATIONS else "2021"] if r.code == code)
+    return _BY_CODE[(template if template in RELATIONS else "2021", code)]
 
 
 def label_of(key: str, template: str = "2021") -> str:

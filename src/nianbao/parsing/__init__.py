@@ -55,8 +55,10 @@ def document_to_report(doc: Document, *, filename: str | None = None, sha256: st
         return report
 
     headings = blocks_to_headings(doc.blocks)
-    tokens = blocks_to_tokens(doc.blocks, headings, grid_rows=doc.format in ("html", "docx"))
     found = {h.part for h in headings}
+    # the table parts, and the part before each missing one (where its table then lies)
+    wanted = {2, 3, 4} | {max((q for q in found if q < p), default=0) for p in (2, 3, 4) if p not in found}
+    tokens = blocks_to_tokens(doc.blocks, headings, grid_rows=doc.format in ("html", "docx"), parts=wanted)
     if trace is not None:
         trace["headings"] = headings
 
@@ -105,12 +107,16 @@ def choose_template(regions: dict, year) -> tuple:
     Returns (template, diagnostics): P104 when the year decided, P110 when the structure
     contradicts the wording."""
     active = regions[2]
-    fit = {tpl: structure_fit(spec.table(tpl, "active"), active) for tpl in spec.TEMPLATES}
+    by_words, _ = detect_template("".join(t.text for t in active if t.kind == "label"),
+                                  "".join(t.text for t in regions[3] if t.kind == "label"))
+    if by_words is not None:
+        fit, clean = structure_fit(spec.table(by_words, "active"), active)
+        if clean:  # every row fits the wording's template: the other cannot fit better
+            return by_words, []
+    fit = {tpl: structure_fit(spec.table(tpl, "active"), active)[0] for tpl in spec.TEMPLATES}
     by_structure = None
     if fit["2019"] != fit["2021"]:
         by_structure = max(fit, key=fit.get)
-    by_words, _ = detect_template("".join(t.text for t in active if t.kind == "label"),
-                                  "".join(t.text for t in regions[3] if t.kind == "label"))
     if by_structure is not None:
         if by_words is not None and by_words != by_structure:
             return by_structure, [diag("P110", words=by_words, structure=by_structure)]

@@ -180,7 +180,8 @@ def solve(table_key: str, reads: dict, template: str, settings: config.Settings 
     within each row, then A1/A2 across the rows of table 三."""
     if table_key == "applications":
         for r in reads.values():
-            _narrow(r, [rel for rel in spec.relations(template, "A3") if rel.totals[0] in r.keys])
+            if len(r.candidates) > 1:
+                _narrow(r, [rel for rel in spec.relations(template, "A3") if rel.totals[0] in r.keys])
         multi = [k for k, r in reads.items() if len(r.candidates) > 1]
         if not multi:
             return

@@ -29,12 +29,18 @@ _OFFICE = re.compile(r"(?:党政综合办公室|党政办公室|综合办公室|
                      r"党政综合办|信息公开办|综合科|秘书科|办公科)$")
 
 
+_SPACE = re.compile(r"\s")
+
+
 def _prep(text: str):
     """Text folded for matching (Simplified, no pinyin glosses, half-width, no whitespace, years in
     Chinese numerals as digits) and, for each of its characters plus the end, the offset in ``text``."""
     folded, offsets = fold_with_offsets(text or "")
     folded = to_halfwidth(folded)
-    folded = _CN_YEAR.sub(lambda m: m.group(1).translate(_CN_DIGITS) + "年", folded)
+    if "年" in folded:
+        folded = _CN_YEAR.sub(lambda m: m.group(1).translate(_CN_DIGITS) + "年", folded)
+    if not _SPACE.search(folded):
+        return folded, offsets
     keep = [i for i, c in enumerate(folded) if not c.isspace()]
     return "".join(folded[i] for i in keep), [offsets[i] for i in keep] + [offsets[-1]]
 

@@ -24,9 +24,12 @@ _T2S_TABLE = str.maketrans(TRADITIONAL, SIMPLIFIED)
 _PINYIN = re.compile(r"(?<=[\u3400-\u9fff])[(（][a-zü\u00e0-\u01dc\u01f9\u1e3f\u0300-\u030c]{1,7}[)）]")
 
 
+_TRADITIONAL = frozenset(TRADITIONAL)
+
+
 def to_simplified(text: str) -> str:
     """Traditional characters → Simplified, one to one (same length, offsets kept)."""
-    return text.translate(_T2S_TABLE)
+    return text if _TRADITIONAL.isdisjoint(text) else text.translate(_T2S_TABLE)
 
 
 def strip_pinyin(text: str) -> str:
@@ -42,7 +45,10 @@ def fold(text: str) -> str:
 
 
 def fold_with_offsets(text: str):
-    """``fold(text)`` and, for each of its characters plus the end, the offset in ``text``."""
+    """``fold(text)`` and, for each of its characters plus the end, the offset in ``text`` (a
+    ``range`` when folding kept every character in place)."""
+    if ("(" not in text and "（" not in text) or not _PINYIN.search(text):
+        return to_simplified(text), range(len(text) + 1)
     offsets = []
     parts = []
     pos = 0

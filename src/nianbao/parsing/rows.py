@@ -20,7 +20,7 @@ from .normalise import edit_distance, normalise_label
 from .tokens import Token  # noqa: F401  (the tokens groups hold)
 
 
-@dataclass
+@dataclass(eq=False)
 class Group:
     labels: list
     values: list
@@ -35,7 +35,7 @@ class Group:
         return t.cell.loc
 
 
-@dataclass
+@dataclass(eq=False)
 class Read:
     """One template row (or, for review_litigation, the whole fifteen-cell row) as read."""
 
@@ -250,8 +250,8 @@ def place_between_anchors(table: spec.Table, groups: list, reads: dict) -> list:
                             g, placed=how)
         placed.append(g)
 
-    loose = [(gi, g) for gi, g in enumerate(groups) if has_number(g) and id(g) not in
-             {id(rd.group) for rd in reads.values()}]
+    taken = {id(rd.group) for rd in reads.values()}
+    loose = [(gi, g) for gi, g in enumerate(groups) if has_number(g) and id(g) not in taken]
     for gi, g in loose:  # near labels
         if len(g.label_text) < 2:
             continue
@@ -302,14 +302,14 @@ def confirm_placements(table: spec.Table, template: str, reads: dict, cells: dic
     return diags
 
 
-def structure_fit(table: spec.Table, tokens: list) -> int:
+def structure_fit(table: spec.Table, tokens: list) -> tuple:
     """How well a region's rows fit ``table``'s columns: +1 for each matched row whose values
     up to its trailing empty cells are as many as the template's columns, 0 when the trailing
     empty cells make up the difference, −1 otherwise (rows whose digits ran together say
-    nothing)."""
+    nothing). Returns (fit, clean): ``clean`` when every row read scored +1."""
     groups = tokens_to_groups(significant_tokens(tokens, table))
     reads, _ = groups_to_reads(table, groups, "")
-    fit = 0
+    fit = scored = 0
     for read in reads.values():
         vals = read.group.values
         if any(v.fused and (" " in v.text or len(v.text) > 1) for v in vals):
@@ -318,7 +318,8 @@ def structure_fit(table: spec.Table, tokens: list) -> int:
         while core and vals[core - 1].kind == "blank":
             core -= 1  # trailing empty cells may be padding or blank cells
         fit += 1 if core == n else (0 if core < n <= len(vals) else -1)
-    return fit
+        scored += 1
+    return fit, fit == scored
 
 
 def single_row_read(table: spec.Table, groups: list) -> Optional[Read]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .normalise import edit_distance, fold_with_offsets
+from .normalise import edit_distance, fold_with_offsets, to_simplified
 
 PART_TITLES = {
     1: "总体情况",
@@ -97,6 +97,7 @@ _FORMS = {
 
 
 _FORM_CHARS = {f: set(f) for forms in _FORMS.values() for f in forms}
+_ALL_TITLE_CHARS = frozenset().union(*_FORM_CHARS.values())
 
 
 def _bound(title: str) -> int:
@@ -106,6 +107,8 @@ def _bound(title: str) -> int:
 def _approx_part(rest: str):
     """(part, length matched) when ``rest`` starts with a part title within a few edits, the title
     being alone on its line; the closest part, None when two parts are equally close."""
+    if len(rest) < 3 or len(_ALL_TITLE_CHARS.intersection(rest[:20])) < 3:
+        return None  # a number, a short label: no title within a few edits
     best = []
     for part, forms in _FORMS.items():
         for form in forms:
@@ -130,6 +133,10 @@ def _approx_part(rest: str):
 
 def _weak_candidates(text: str, block: int):
     """(part, number style or None, heading) for a paragraph that is a heading-like line."""
+    if len(text) > 40 and len(text.strip()) > 80:  # folding only shortens (glosses): surely too long
+        return
+    if len(_ALL_TITLE_CHARS.intersection(to_simplified(text[:30]))) < 3:
+        return  # a number, a short label: no part title
     folded, offsets = _folded(text)
     if len(folded.strip()) > 40:
         return

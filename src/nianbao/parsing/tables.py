@@ -151,8 +151,9 @@ def table_to_cells(table: spec.Table, tokens: list, template: str, settings: con
                 read.unit_stated = stated
             read_to_candidates(read, unit, settings)
         expected = spec.expected_rows(table, template, reads)
-        last = max(groups.index(r.group) for r in reads.values())
-        if not any(groups.index(g) > last for g, _ in unplaced):
+        position = {id(g): i for i, g in enumerate(groups)}
+        last = max(position[id(r.group)] for r in reads.values())
+        if not any(position[id(g)] > last for g, _ in unplaced):
             # nothing read after the last row found: the rows after it were cut off
             while expected and expected[-1].key not in reads:
                 cut_rows.insert(0, expected.pop())

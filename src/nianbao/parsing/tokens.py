@@ -109,14 +109,18 @@ def split_mixed(text: str):
     return out
 
 
-def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False) -> list:
-    """Tokenise every block; paragraphs are cut at part headings (the heading itself dropped)."""
+def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False, parts=None) -> list:
+    """Tokenise the blocks; paragraphs are cut at part headings (the heading itself dropped).
+    ``parts``: only blocks lying in these parts are tokenised (the table reader reads parts
+    二–四, and the part before a missing heading)."""
     by_block: dict = {}
     for h in headings:
         by_block.setdefault(h.block, []).append(h)
     tokens: list = []
     part = 0
     for i, b in enumerate(blocks):
+        if parts is not None and part not in parts and i not in by_block:
+            continue
         if b.kind == "row":
             _row_tokens(b, i, part, tokens, grid_rows or b.grid)
             continue
@@ -139,7 +143,7 @@ def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False) -> l
                 continue
             if e <= s or not cell.text[s:e].strip():
                 continue
-            if cell_kind(cell.text[s:e]) == "blank":  # a paragraph holding only “/”: a blank cell
+            if e - s <= 6 and cell_kind(cell.text[s:e]) == "blank":  # only “/”: a blank cell
                 tokens.append(Token("blank", to_halfwidth(cell.text[s:e]).strip(), cell, i, part, False, offset=s))
                 continue
             for kind, text, off in split_mixed(cell.text[s:e]):
