@@ -248,3 +248,21 @@ def test_numbers_cut_off_a_row_make_it_uncertain():
     d = next(d for d in r.diagnostics if d.code == "P209")
     assert "applications.granted.natural_person" in d.keys
     assert r.cells["applications.partially_granted.total"].value == 454
+
+
+def test_fused_digits_of_table_two_settled_by_the_text(shared):
+    """Table 二 has no arithmetic: a figure stated in the text settles a fused row; without it
+    the row stays ambiguous (P206), never guessed."""
+    from conftest import FIXTURES
+    text = (FIXTURES / "rule_bases" / "pingtan-2021.txt").read_text(encoding="utf-8")
+    plain = nianbao.parse(text.encode(), filename="p.txt")
+    assert plain.value("active.normative_documents.issued") is None
+    assert any(d.code == "P206" and "active.normative_documents.issued" in d.keys for d in plain.diagnostics)
+    said = text.replace("一、总体情况2021年，", "一、总体情况2021年，全区制发行政规范性文件69件，废止3件，现行有效665件。")
+    r = nianbao.parse(said.encode(), filename="p.txt")
+    assert [r.value(f"active.normative_documents.{c}") for c in ("issued", "repealed", "in_force")] == [69, 3, 665]
+    assert r.cells["active.normative_documents.issued"].certain
+    assert any(d.code == "P213" for d in r.diagnostics)
+    # a figure that no split gives settles nothing
+    wrong = text.replace("一、总体情况2021年，", "一、总体情况2021年，全区制发行政规范性文件5件。")
+    assert nianbao.parse(wrong.encode(), filename="p.txt").value("active.normative_documents.issued") is None

@@ -19,6 +19,7 @@ from ..model.document import Document
 from .meta import detect_template, find_metadata
 from .parts import blocks_to_parts
 from .sections import PART_TITLES, blocks_to_headings
+from .statements import text_to_statements
 from .tables import region_tokens, structure_fit, table_to_cells
 from .tokens import blocks_to_tokens
 
@@ -88,9 +89,11 @@ def document_to_report(doc: Document, *, filename: str | None = None, sha256: st
     report.diagnostics.extend(diags)
     report.template = template
 
-    # tables
+    # tables (table 二's fused digits may be settled by figures the text states)
+    statements = text_to_statements("\n".join(p.text for p in report.parts if p.number in (1, 2)))
     for table in spec.TABLES[template]:
-        cells, diags, ok = table_to_cells(table, regions[table.part], template, settings or DEFAULT, trace)
+        cells, diags, ok = table_to_cells(table, regions[table.part], template, settings or DEFAULT, trace,
+                                          statements)
         report.cells.update(cells)
         report.diagnostics.extend(diags)
         if ok:

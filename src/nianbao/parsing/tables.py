@@ -103,8 +103,35 @@ class TableReading:
     found: bool = False
 
 
+def narrow_by_text(table: spec.Table, reads: dict, template: str, statements: dict) -> list:
+    """Table 二 has no arithmetic: narrow the split candidates of its rows with what the report's
+    text states (``statements``: :func:`~nianbao.parsing.statements.text_to_statements`) and, in
+    the 2021 template, with the bound 本年废止 ≤ 现行有效 + 本年制发. Returns the reads that the
+    text settled (one candidate left)."""
+    settled = []
+    for read in reads.values():
+        if len(read.candidates) < 2:
+            continue
+        cols = [k.split(".", 1)[1] for k in read.keys]
+        cands = read.candidates
+        if template == "2021" and cols[:3] == ["{}.issued".format(cols[0].split(".")[0]),
+                                              "{}.repealed".format(cols[0].split(".")[0]),
+                                              "{}.in_force".format(cols[0].split(".")[0])]:
+            bounded = [c for c in cands if (c[1].value or 0) <= (c[2].value or 0) + (c[0].value or 0)]
+            cands = bounded or cands
+        said = [(i, statements[c]) for i, c in enumerate(cols) if c in statements]
+        by_text = [c for c in cands if said and all(c[i].value in values for i, values in said)]
+        if by_text:
+            cands = by_text
+        if len(cands) < len(read.candidates):
+            read.candidates = cands
+            if by_text and len(cands) == 1:
+                settled.append(read)
+    return settled
+
+
 def table_to_cells(table: spec.Table, tokens: list, template: str, settings: config.Settings = config.DEFAULT,
-                   trace: dict | None = None):
+                   trace: dict | None = None, statements: dict | None = None):
     """Read one table from its region's tokens. Returns (cells, diagnostics, found).
 
     A table that stops before its last rows (a copy cut off, a page missing) is not found: its
@@ -162,6 +189,12 @@ def table_to_cells(table: spec.Table, tokens: list, template: str, settings: con
                 diags.append(diag("P202", None, table.row_keys(r),
                                   table=name, row=r.label))
     solve(table.key, reads, template, settings)
+    settled = narrow_by_text(table, reads, template, statements) if table.key == "active" and statements else []
+    for read in settled:
+        read.split = False  # settled by the text, not by the column count (P208)
+        diags.append(diag("P213", read.group.values[0].cell.loc, read.keys, table=name, row=read.label,
+                          raw=" ".join(v.text for v in read.group.values),
+                          values="/".join("" if p.value is None else str(p.value) for p in read.candidates[0])))
     cells, more = reads_to_cells(table.key, reads)
     diags.extend(more)
     if not table.single_row:
