@@ -74,7 +74,6 @@ def _debug(f) -> bool:
 
 
 _SEV = {"error": "错误", "warning": "警告", "info": "提示"}
-_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 def _codes(value):
@@ -83,50 +82,34 @@ def _codes(value):
 
 @main.command("check")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--json", "as_json", is_flag=True, help="输出 JSON Lines，每行一条问题。")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON Lines，每行一条问题；无法读取的文件也占一行（含 error）。")
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="写出核查工作簿（.xlsx）。")
 @click.option("--select", multiple=True, help="只运行这些代码前缀的规则，如 A,S1。")
 @click.option("--ignore", multiple=True, help="忽略这些代码前缀的规则，如 C101,P2。")
-def check_cmd(paths, as_json, xlsx_path, select, ignore):
+@click.option("--workers", type=int, help="并行进程数（默认：全部 CPU 核）；每个文件在独立进程中解析，受时间和内存上限约束。")
+def check_cmd(paths, as_json, xlsx_path, select, ignore, workers):
     """核查年报（文件、目录或 zip 压缩包）：解析并按规则逐项检查。
 
     退出码：0 无错误级问题；1 有错误级问题；2 有文件无法读取。
     """
-    from .audit import audit_inputs
-    from .ingest.sources import iter_inputs
+    from .audit import audit
+    from .output.text import audit_run_to_text
 
-    skipped: list = []
-    audits = audit_inputs(iter_inputs(paths, skipped), select=_codes(select), ignore=_codes(ignore))
-    _note_skipped(skipped)
-    for a in audits:
+    run = audit(paths, select=_codes(select), ignore=_codes(ignore), workers=workers)
+    _note_skipped(run.skipped)
+    for a in run.tasks:
         if a.error is not None:
             click.echo(f"nianbao: {a.name}: 无法读取：{a.error.zh}（{a.error.en}）", err=True)
     if as_json:
-        for a in audits:
-            for f in a.findings:
-                d = f.to_dict()
-                d["file"] = a.name
-                sys.stdout.write(json.dumps(d, ensure_ascii=False) + "\n")
+        for d in run.json_lines():
+            sys.stdout.write(json.dumps(d, ensure_ascii=False) + "\n")
     else:
-        for a in audits:
-            if a.report is None:
-                continue
-            r = a.report
-            click.echo(f"\n{a.name}：{r.agency or '未识别机关'} {r.year or '?'}年度（{r.template or '?'}版）"
-                       f" 错误{a.count('error')} 警告{a.count('warning')} 提示{a.count('info')}")
-            for f in sorted(a.findings, key=lambda f: (_ORDER[f.severity], f.code)):
-                where = f"［{f.loc.describe()}］" if f.loc is not None and f.loc.describe() else ""
-                click.echo(f"  {f.code} {_SEV[f.severity]}{where} {f.message}")
-        ok = [a for a in audits if a.report is not None]
-        click.echo(f"\n共 {len(audits)} 份：读取 {len(ok)} 份，无法读取 {len(audits) - len(ok)} 份，"
-                   f"有错误 {sum(1 for a in ok if a.count('error'))} 份。")
+        click.echo(audit_run_to_text(run))
     if xlsx_path:
         from .output.xlsx import audits_to_workbook
-        audits_to_workbook(audits, xlsx_path)
+        audits_to_workbook(run, xlsx_path)
         click.echo(f"核查工作簿已写出：{xlsx_path}", err=True)
-    if any(a.error is not None or a.unreadable for a in audits):
-        sys.exit(2)  # an input could not be read (corrupt, not a report, a scan without text)
-    sys.exit(1 if any(a.count("error") for a in audits) else 0)
+    sys.exit(run.exit_code)
 
 
 def _note_skipped(skipped: list) -> None:

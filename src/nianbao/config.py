@@ -29,6 +29,13 @@ class Settings:
     max_bytes: int = _setting(200 * 1024 * 1024, "ingest",
                               "largest input read, in bytes; a larger one is refused (InputError too-big)")
     max_span: int = _setting(1000, "ingest", "largest colspan (HTML) / gridSpan (DOCX) honoured; larger spans are cut to it")
+    max_zip_members: int = _setting(10000, "ingest", "most members a zip archive (or a .docx) may hold; a larger one is refused (InputError zip-bomb)")
+    max_expanded_bytes: int = _setting(1024 * 1024 * 1024, "ingest",
+                                       "most bytes a zip archive's members may expand to, in all; a member larger than max_bytes is refused on its own")
+    max_xml_bytes: int = _setting(64 * 1024 * 1024, "ingest", "largest DOCX document.xml (expanded) read; larger is refused (InputError zip-bomb)")
+    # worker isolation
+    time_limit: float = _setting(300.0, "worker", "seconds of wall time one input may take in its worker; then the worker is killed (InputError timeout)")
+    memory_limit: int = _setting(2048, "worker", "MB of resident memory a worker may use for one input; above it the worker is killed (InputError memory-limit)")
     # PDF reader
     rule_max_thickness: float = _setting(2.5, "pdf", "points: a path thinner than this is a ruling line")
     rule_min_length: float = _setting(2.0, "pdf", "points: a ruling line shorter than this is ignored")

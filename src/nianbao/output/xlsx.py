@@ -29,8 +29,8 @@ def audits_to_workbook(audits, path) -> None:
     ws.title = "汇总"
     ws.append(["文件", "机关", "年度", "模板", "错误", "警告", "提示", "状态"])
     for a in audits:
-        if a.report is None:
-            ws.append([a.name, None, None, None, None, None, None, f"无法读取：{a.error.zh}"])
+        if a.report is None or a.error is not None:
+            ws.append([a.name, None, None, None, None, None, None, f"无法读取：{a.error.zh}（{a.error.code}）"])
             continue
         r = a.report
         ws.append([a.name, r.agency, r.year, r.template, a.count("error"), a.count("warning"), a.count("info"),
@@ -48,7 +48,7 @@ def audits_to_workbook(audits, path) -> None:
             wf.cell(wf.max_row, 6).fill = _FILL[f.severity]
     _header(wf)
 
-    for n, a in enumerate(a for a in audits if a.report is not None):
+    for n, a in enumerate(a for a in audits if a.report is not None and a.error is None):
         _report_sheet(wb, a, n + 1)
     wb.save(path)
 

@@ -22,6 +22,11 @@ from .sections import PART_TITLES, blocks_to_headings
 from .tables import region_tokens, structure_fit, table_to_cells
 from .tokens import blocks_to_tokens
 
+PARSER_VERSION = "0.1.0"
+"""The parser's version, stored with every report and every recorded failure. Bump it whenever
+the parsing output may change: a stored failure is retried, and ``nianbao reprocess --older``
+re-reads the documents parsed by an older version."""
+
 
 def parse(source: Union[str, os.PathLike, bytes], *, filename: str | None = None,
           settings: Settings | None = None) -> Report:

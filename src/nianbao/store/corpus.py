@@ -1,26 +1,28 @@
 """``Corpus``: a store of parsed and audited reports (SQLite file or PostgreSQL)."""
 from __future__ import annotations
 
+import hashlib
 import json
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from ..config import DEFAULT, Settings
 from ..ingest.sources import iter_inputs
 from ..model import Report
+from ..parsing import PARSER_VERSION
 from ..parsing.meta import norm_agency
 from ..rules import check
 from .db import Database
 from .migrations import migrate
-from .work import parse_and_check
+from .work import run_local
 
 
 @dataclass
 class IngestSummary:
     parsed: int = 0
     failed: int = 0
-    skipped: int = 0  # already stored (same bytes)
+    skipped: int = 0  # already stored (same bytes), or failed before with this parser version
+    skipped_failed: int = 0  # of ``skipped``: recorded failures not retried (``retry_failed`` retries them)
     with_errors: int = 0  # parsed, with error-level findings
     cross_year_pairs: int = 0
     failures: list = field(default_factory=list)  # (name, reason)
@@ -79,24 +81,44 @@ class Corpus:
     def known(self, sha256: str) -> bool:
         return self.db.one("SELECT 1 FROM documents WHERE sha256 = ?", (sha256,)) is not None
 
+    def _skip(self, sha256: str, retry_failed: bool):
+        """Why these bytes need no work: ``"parsed"``, ``"failed"`` (same parser version), or None."""
+        row = self.db.one("SELECT status, parser_version FROM documents WHERE sha256 = ?", (sha256,))
+        if row is None:
+            return None
+        if row[0] == "parsed":
+            return "parsed"
+        if row[1] == PARSER_VERSION and not retry_failed:
+            return "failed"
+        return None
+
     def ingest(self, paths, *, workers: int | None = None, engine: str = "local", scheduler: str | None = None,
-               progress=None, cross_year: bool = True) -> IngestSummary:
+               progress=None, cross_year: bool = True, settings: Settings | None = None,
+               retry_failed: bool = False) -> IngestSummary:
         """Parse, audit and store every report under ``paths`` (files, directories, zip archives).
 
-        Each document is written in one transaction; documents already stored (same bytes) are
-        skipped, so re-running after an interruption continues where it stopped.
+        Each document is parsed in an isolated worker process (``settings.time_limit``,
+        ``settings.memory_limit``) and written in one transaction; documents already stored (same
+        bytes) are skipped, so re-running after an interruption continues where it stopped. A
+        document that failed is recorded with its reason and skipped by later runs until its
+        bytes or the parser version change (``retry_failed=True`` retries it now).
         """
-        import hashlib
+        settings = settings or DEFAULT
         summary = IngestSummary()
-        todo = []
-        for name, blob in iter_inputs(paths):
-            if not isinstance(blob, Exception) and self.known(hashlib.sha256(blob).hexdigest()):
-                summary.skipped += 1
-                if progress:
-                    progress(1)
-                continue
-            todo.append((name, blob))
-        for result in self._run(todo, workers, engine, scheduler):
+
+        def todo():
+            for name, blob in iter_inputs(paths, settings=settings):
+                if not isinstance(blob, Exception):
+                    why = self._skip(hashlib.sha256(blob).hexdigest(), retry_failed)
+                    if why is not None:
+                        summary.skipped += 1
+                        summary.skipped_failed += why == "failed"
+                        if progress:
+                            progress(1)
+                        continue
+                yield name, blob
+
+        for result in self._run(todo(), workers, engine, scheduler, settings):
             self.store_result(result, summary)
             if progress:
                 progress(1)
@@ -104,40 +126,44 @@ class Corpus:
             summary.cross_year_pairs = self.run_cross_year(only=summary.new_reports)
         return summary
 
-    def _run(self, todo, workers, engine, scheduler):
+    def _run(self, todo, workers, engine, scheduler, settings):
         if engine == "dask":
             from .distributed import run_on_dask
-            yield from run_on_dask(todo, scheduler)
+            yield from run_on_dask(todo, scheduler, settings)
             return
-        workers = workers or os.cpu_count() or 1
-        if workers == 1 or len(todo) <= 1:
-            for name, blob in todo:
-                yield parse_and_check(name, blob)
-            return
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            names = [n for n, _ in todo]
-            blobs = [b for _, b in todo]
-            yield from pool.map(parse_and_check, names, blobs, chunksize=8)
+        yield from run_local(todo, workers, settings)
 
     def store_result(self, res: dict, summary: IngestSummary | None = None) -> None:
-        """Write one worker result: a document row, and its report, cells, parts, findings."""
+        """Write one worker result: a document row, and its report, cells, parts, findings.
+
+        A recorded failure of the same bytes is replaced (a retry); stored parsed bytes are kept."""
         summary = summary if summary is not None else IngestSummary()
         now = datetime.now(timezone.utc).isoformat()
         db = self.db
         with db.transaction():
             error = res.get("error")
-            sha = res["sha256"] or f"unreadable:{res['name']}:{now}"
-            # one round trip: next version of this name, and nothing if these bytes are stored already
-            row = db.one(
-                "INSERT INTO documents (sha256, name, format, size, version, ingested_at, status, error_code, "
-                "error_message) SELECT ?, ?, ?, ?, COALESCE(MAX(version), 0) + 1, ?, ?, ?, ? FROM documents "
-                "WHERE name = ? ON CONFLICT (sha256) DO NOTHING RETURNING id",
-                (sha, res["name"], res.get("format"), res["size"], now, "failed" if error else "parsed",
-                 error[0] if error else None, f"{error[1]}（{error[2]}）" if error else None, res["name"]))
-            if row is None:
+            sha = res["sha256"] or f"unreadable:{res['name']}"
+            fields = (res["name"], res.get("format"), res["size"], now, "failed" if error else "parsed",
+                      error[0] if error else None, f"{error[1]}（{error[2]}）" if error else None, PARSER_VERSION)
+            old = db.one("SELECT id, status FROM documents WHERE sha256 = ?", (sha,))
+            if old is not None and old[1] == "parsed":
                 summary.skipped += 1
                 return
-            doc_id = row[0]
+            if old is not None:  # a failure recorded before: this is its retry
+                doc_id = old[0]
+                db.execute("UPDATE documents SET name = ?, format = ?, size = ?, ingested_at = ?, status = ?, "
+                           "error_code = ?, error_message = ?, parser_version = ? WHERE id = ?", (*fields, doc_id))
+            else:
+                # one round trip: next version of this name, and nothing if these bytes are stored already
+                row = db.one(
+                    "INSERT INTO documents (sha256, name, format, size, version, ingested_at, status, error_code, "
+                    "error_message, parser_version) SELECT ?, ?, ?, ?, COALESCE(MAX(version), 0) + 1, ?, ?, ?, ?, ? "
+                    "FROM documents WHERE name = ? ON CONFLICT (sha256) DO NOTHING RETURNING id",
+                    (sha, *fields[:3], *fields[3:], res["name"]))
+                if row is None:
+                    summary.skipped += 1
+                    return
+                doc_id = row[0]
             if error:
                 summary.failed += 1
                 summary.failures.append((res["name"], error[1]))
@@ -150,9 +176,9 @@ class Corpus:
             counts = {s: sum(1 for f in findings if f["severity"] == s) for s in ("error", "warning", "info")}
             report_id = db.one(
                 "INSERT INTO reports (document_id, agency, agency_norm, year, template, title, errors, warnings, "
-                "infos, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                "infos, record, parser_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (doc_id, rec["agency"], norm_agency(rec["agency"]) or None, rec["year"], rec["template"],
-                 rec["title"], counts["error"], counts["warning"], counts["info"], _j(rec)))[0]
+                 rec["title"], counts["error"], counts["warning"], counts["info"], _j(rec), PARSER_VERSION))[0]
             db.insert_rows("cells", _CELL_COLUMNS,
                            [(report_id, k, *k.split("."), c["value"], c["raw"], int(c["certain"]),
                              *_loc_columns(c.get("loc"))) for k, c in details.items()])
@@ -247,9 +273,10 @@ class Corpus:
         return [dict(zip(cols, r)) for r in rows]
 
     def documents(self) -> list:
-        rows = self.db.query("SELECT id, name, sha256, format, size, version, status, error_code, error_message "
-                             "FROM documents ORDER BY id")
-        cols = ["id", "name", "sha256", "format", "size", "version", "status", "error_code", "error_message"]
+        rows = self.db.query("SELECT id, name, sha256, format, size, version, status, error_code, error_message, "
+                             "parser_version FROM documents ORDER BY id")
+        cols = ["id", "name", "sha256", "format", "size", "version", "status", "error_code", "error_message",
+                "parser_version"]
         return [dict(zip(cols, r)) for r in rows]
 
     def findings(self, *, code=None) -> list:

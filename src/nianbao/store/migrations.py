@@ -81,6 +81,10 @@ CREATE VIEW current_reports AS
     FROM reports r JOIN documents d ON d.id = r.document_id
     WHERE d.version = (SELECT MAX(d2.version) FROM documents d2 WHERE d2.name = d.name);
 """),
+    (2, "parser version of each document and report (a failure is retried when it changes)", """
+ALTER TABLE documents ADD COLUMN parser_version TEXT;
+ALTER TABLE reports ADD COLUMN parser_version TEXT;
+"""),
 ]
 
 _ID = {"sqlite": "INTEGER PRIMARY KEY AUTOINCREMENT",
@@ -100,11 +104,12 @@ def migrate(db) -> int:
     for version, description, script in MIGRATIONS:
         if version <= have:
             continue
-        with db.transaction():
+        with db.transaction():  # SQLite: BEGIN IMMEDIATE is the lock; PostgreSQL: an explicit one
             if db.dialect == "postgresql":
                 db.execute("LOCK TABLE schema_migrations IN EXCLUSIVE MODE")
-                if current_version(db) >= version:
-                    continue
+            if current_version(db) >= version:  # another process migrated while we waited
+                have = current_version(db)
+                continue
             for stmt in script.format(id=_ID[db.dialect]).split(";"):
                 if stmt.strip():
                     db.execute(stmt)
