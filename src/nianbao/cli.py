@@ -155,7 +155,8 @@ _DB_HELP = "数据库：默认为当前目录下的 SQLite 文件 nianbao.db（�
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="local：本机多进程；dask：在 Dask 分布式集群上解析。")
 @click.option("--scheduler", help="Dask 调度器地址，如 tcp://127.0.0.1:8786（--engine dask 时必填）。")
-def ingest_cmd(paths, db_url, workers, engine, scheduler):
+@click.option("--retry-failed", is_flag=True, help="重试以前无法读取的文件（默认跳过，直到文件内容或解析器版本改变）。")
+def ingest_cmd(paths, db_url, workers, engine, scheduler, retry_failed):
     """批量解析、核查并入库（文件、目录或 zip 压缩包）。同一文件重复入库只保留一份；中断后重跑会从断点继续。"""
     from .ingest.sources import iter_inputs
     from .store import Corpus
@@ -167,9 +168,12 @@ def ingest_cmd(paths, db_url, workers, engine, scheduler):
     _note_skipped(skipped)
     with Corpus(db_url) as corpus:
         with click.progressbar(length=total, label="入库", file=sys.stderr) as bar:
-            s = corpus.ingest(paths, workers=workers, engine=engine, scheduler=scheduler, progress=bar.update)
+            s = corpus.ingest(paths, workers=workers, engine=engine, scheduler=scheduler, progress=bar.update,
+                              retry_failed=retry_failed)
         for name, reason in s.failures:
             click.echo(f"nianbao: {name}: 无法读取：{reason}", err=True)
+        if s.skipped_failed:
+            click.echo(f"nianbao: {s.skipped_failed} 份以前无法读取，已跳过（--retry-failed 可重试）", err=True)
         click.echo(f"共 {s.total} 份：新解析 {s.parsed} 份，无法读取 {s.failed} 份，已入库跳过 {s.skipped} 份，"
                    f"有错误级问题 {s.with_errors} 份；跨年度核查 {s.cross_year_pairs} 对。数据库：{corpus.db.url}")
     sys.exit(2 if s.failed else 0)

@@ -9,7 +9,7 @@ native crash (segfault, OOM kill) of the reader becomes a coded failure of *that
         for name, result in pool.map(named_blobs):   # in input order
             ...                                        # result: the function's value or an InputError
 
-Workers are plain subprocesses (``python -m nianbao.isolation``) talking over two pipes, so they
+Workers are plain subprocesses (``python -c …_worker_main``) talking over two pipes, so they
 also run inside daemonic processes (Dask workers). The parent watches each busy worker's resident
 memory (``/proc/PID/statm``) and its wall time and kills it (SIGKILL) above either limit; no
 address-space rlimit is used (it breaks allocators that reserve large virtual ranges). A worker
@@ -57,7 +57,9 @@ class _Worker:
         src = str(Path(__file__).resolve().parents[1])
         env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "nianbao.isolation", str(task_r), str(res_w), func, str(os.getpid())],
+            [sys.executable, "-c", "import sys; from nianbao.isolation import _worker_main; "
+             "_worker_main(*map(int, sys.argv[1:3]), sys.argv[3], int(sys.argv[4]))",
+             str(task_r), str(res_w), func, str(os.getpid())],
             pass_fds=(task_r, res_w), env=env, stdin=subprocess.DEVNULL, close_fds=True)
         os.close(task_r)
         os.close(res_w)
@@ -274,6 +276,3 @@ def _worker_main(task_fd: int, result_fd: int, func: str, parent: int) -> None:
             err = InputError("internal-error", error=f"{type(e).__name__}: {e}"[:500], message=str(e)[:500])
             results.send(("error", (err.code, err.params, err.zh, err.en)))
 
-
-if __name__ == "__main__":
-    _worker_main(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], int(sys.argv[4]))
