@@ -38,8 +38,9 @@ def parse(source: Union[str, os.PathLike, bytes], *, filename: str | None = None
     if isinstance(source, (bytes, bytearray)):
         data = bytes(source)
     else:
+        from ..ingest.sources import read_regular
         path = Path(source)
-        data = path.read_bytes()
+        data = read_regular(path, settings)  # regular files only, size capped before reading
         filename = filename or path.name
     doc = bytes_to_document(data, filename, settings)
     return document_to_report(doc, filename=filename, sha256=hashlib.sha256(data).hexdigest(), settings=settings)
