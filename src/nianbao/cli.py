@@ -24,8 +24,10 @@ def main():
 @click.option("--debug", is_flag=True, help="显示解析器看到的内容：每个段落和表格行及其位置、各部分标题。")
 def parse_cmd(files, as_json, full, debug):
     """解析年报文件，输出三张统计表和诊断信息。"""
+    from .ingest.sources import display_name
     failed = False
     for i, f in enumerate(files):
+        shown = display_name(f)  # a GBK file name on a UTF-8 system: shown, never a traceback
         if debug:
             failed |= _debug(f)
             continue
@@ -33,24 +35,24 @@ def parse_cmd(files, as_json, full, debug):
             report = parse(f)
         except InputError as e:
             failed = True
-            click.echo(f"nianbao: {f}: 无法读取：{e.zh}（{e.en}）", err=True)
+            click.echo(f"nianbao: {shown}: 无法读取：{e.zh}（{e.en}）", err=True)
             continue
         except OSError as e:
             failed = True
-            click.echo(f"nianbao: {f}: 无法打开文件（cannot open file）：{e.strerror or e}", err=True)
+            click.echo(f"nianbao: {shown}: 无法打开文件（cannot open file）：{e.strerror or e}", err=True)
             continue
         except Exception as e:  # a parser defect must not stop the other files
             failed = True
-            click.echo(f"nianbao: {f}: 解析出错（internal error）：{type(e).__name__}: {e}", err=True)
+            click.echo(f"nianbao: {shown}: 解析出错（internal error）：{type(e).__name__}: {e}", err=True)
             continue
         if any(d.severity == "error" for d in report.diagnostics):
             failed = True  # e.g. a scanned PDF: recorded, but nothing could be read
             for d in report.diagnostics:
                 if d.severity == "error":
-                    click.echo(f"nianbao: {f}: {d.code} {d.message}", err=True)
+                    click.echo(f"nianbao: {shown}: {d.code} {d.message}", err=True)
         if as_json:
             d = report.to_dict(full)
-            d["file"] = f
+            d["file"] = shown
             sys.stdout.write(json.dumps(d, ensure_ascii=False) + "\n")
         else:
             if i:
@@ -63,9 +65,9 @@ def _debug(f) -> bool:
     from .ingest import bytes_to_document
     from .output.debug import document_to_debug
     from .parsing.sections import blocks_to_headings
+    from .ingest.sources import read_regular
     try:
-        with open(f, "rb") as fh:
-            doc = bytes_to_document(fh.read(), f)
+        doc = bytes_to_document(read_regular(f), f)
     except (InputError, OSError) as e:
         click.echo(f"nianbao: {f}: 无法读取：{getattr(e, 'zh', e)}", err=True)
         return True

@@ -50,18 +50,13 @@ def _too_big(size: int, limit: int) -> InputError:
     return InputError("too-big", size=size, mb=size // 1048576, limit_mb=limit // 1048576)
 
 
-def _kind(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "命名管道 FIFO"
-    if stat.S_ISCHR(mode):
-        return "字符设备"
-    if stat.S_ISBLK(mode):
-        return "块设备"
-    if stat.S_ISSOCK(mode):
-        return "套接字"
-    if stat.S_ISDIR(mode):
-        return "目录"
-    return "特殊文件"
+_KINDS = ((stat.S_ISFIFO, "命名管道 FIFO", "FIFO"), (stat.S_ISCHR, "字符设备", "character device"),
+          (stat.S_ISBLK, "块设备", "block device"), (stat.S_ISSOCK, "套接字", "socket"), (stat.S_ISDIR, "目录", "directory"))
+
+
+def _not_regular(mode: int) -> InputError:
+    zh, en = next(((zh, en) for test, zh, en in _KINDS if test(mode)), ("特殊文件", "special file"))
+    return InputError("not-regular-file", kind=zh, kind_en=en)
 
 
 def open_regular(p):
@@ -72,7 +67,7 @@ def open_regular(p):
     except OSError as e:
         raise InputError("cannot-open", reason=str(e.strerror or e), error=str(e)) from None
     if not stat.S_ISREG(st.st_mode):
-        raise InputError("not-regular-file", kind=_kind(st.st_mode))
+        raise _not_regular(st.st_mode)
     try:
         fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as e:
@@ -80,7 +75,7 @@ def open_regular(p):
     st = os.fstat(fd)  # the file opened is the file checked (no swap in between)
     if not stat.S_ISREG(st.st_mode):
         os.close(fd)
-        raise InputError("not-regular-file", kind=_kind(st.st_mode))
+        raise _not_regular(st.st_mode)
     return os.fdopen(fd, "rb")
 
 

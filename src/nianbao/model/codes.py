@@ -138,7 +138,7 @@ _ENTRIES = [
        "Reading the input made its worker's resident memory exceed the ceiling (setting ``memory_limit``); the worker was killed and the batch went on."),
     _i("worker-crashed", "处理进程异常退出（{reason}），已跳过此文件", "the worker process died ({reason}); input skipped",
        "The worker reading the input died (a native crash such as a segfault, or the system's OOM killer); a fresh worker took over and the batch went on."),
-    _i("not-regular-file", "不是普通文件（{kind}），未读取", "not a regular file ({kind}); not read",
+    _i("not-regular-file", "不是普通文件（{kind}），未读取", "not a regular file ({kind_en}); not read",
        "A named input is a FIFO, a device, a socket or a link to one (e.g. a link to /dev/zero); it is refused without being opened for reading."),
     _i("zip-bomb", "压缩包超出限制：{reason}", "zip archive over the limits: {detail}",
        "A zip archive (or a .docx) whose members declare more bytes, more members or a higher compression ratio than the limits allow (settings ``max_zip_members``, ``max_expanded_bytes``); it is refused before anything is expanded."),
