@@ -5,6 +5,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from decimal import Decimal
 
 from ..config import DEFAULT, Settings
 from ..ingest.sources import iter_inputs
@@ -38,7 +39,28 @@ def _j(v):
 
 
 _CELL_COLUMNS = ("report_id", "key", "tbl", "row_key", "col_key", "value", "raw", "certain", "loc_line", "loc_table",
-                 "loc_row", "loc_col", "loc_page", "loc_bbox", "loc_char")
+                 "loc_row", "loc_col", "loc_page", "loc_bbox", "loc_char", "value_exact")
+
+
+def exact(v):
+    """A cell value as exact decimal text (``value_exact``): ints as they are; a float from the
+    parser (money with cents) by its shortest repr, which is the decimal the report wrote (values
+    are below 10¹² with at most a few decimals, well within a double's 15 exact digits)."""
+    if v is None:
+        return None
+    if isinstance(v, float):
+        return str(Decimal(repr(v)))
+    return str(int(v))
+
+
+def from_exact(text, fallback=None, *, decimal: bool = False):
+    """``value_exact`` back as int (whole) or, for a fraction, float (``decimal=True``: Decimal)."""
+    if text is None:
+        return _number(fallback)
+    d = Decimal(str(text))
+    if d == d.to_integral_value():
+        return int(d)
+    return d.normalize() if decimal else float(d)
 _LOC_FIELDS = ("line", "table", "row", "col", "page", "bbox", "char")
 
 
@@ -181,7 +203,7 @@ class Corpus:
                  rec["title"], counts["error"], counts["warning"], counts["info"], _j(rec), PARSER_VERSION))[0]
             db.insert_rows("cells", _CELL_COLUMNS,
                            [(report_id, k, *k.split("."), c["value"], c["raw"], int(c["certain"]),
-                             *_loc_columns(c.get("loc"))) for k, c in details.items()])
+                             *_loc_columns(c.get("loc")), exact(c["value"])) for k, c in details.items()])
             db.insert_rows("parts", ("report_id", "number", "title", "text", "loc"),
                            [(report_id, p["number"], p["title"], p["text"], _j(p.get("loc"))) for p in parts])
             self._insert_findings(report_id, findings, cross_year=False)
@@ -246,10 +268,10 @@ class Corpus:
                     self.db.query(f"SELECT id, record FROM reports WHERE id IN ({marks})", chunk)}
             for rec in recs.values():
                 rec["cell_details"], rec["parts"] = {}, []
-            for rid, key, value, raw, certain, *loc in self.db.query(
-                    "SELECT report_id, key, value, raw, certain, loc_line, loc_table, loc_row, loc_col, loc_page, "
-                    f"loc_bbox, loc_char FROM cells WHERE report_id IN ({marks})", chunk):
-                recs[rid]["cell_details"][key] = {"value": _number(value), "raw": raw, "certain": bool(certain),
+            for rid, key, value, vx, raw, certain, *loc in self.db.query(
+                    "SELECT report_id, key, value, value_exact, raw, certain, loc_line, loc_table, loc_row, loc_col, "
+                    f"loc_page, loc_bbox, loc_char FROM cells WHERE report_id IN ({marks})", chunk):
+                recs[rid]["cell_details"][key] = {"value": from_exact(vx, value), "raw": raw, "certain": bool(certain),
                                                   "loc": _loc_dict(loc)}
             for rid, n, t, x, loc in self.db.query(
                     f"SELECT report_id, number, title, text, loc FROM parts WHERE report_id IN ({marks}) "
@@ -292,15 +314,13 @@ class Corpus:
     def long_rows(self, *, year=None, agency=None, template=None) -> list:
         """Tidy long rows: agency, year, template, table, row, column, value (one per cell)."""
         sql = ("SELECT r.agency, r.year, r.template, c.tbl, c.row_key, c.col_key, c.value, c.raw, c.certain, "
-               "r.document_name FROM cells c JOIN current_reports r ON r.id = c.report_id WHERE 1=1")
+               "r.document_name, c.value_exact FROM cells c JOIN current_reports r ON r.id = c.report_id WHERE 1=1")
         sql, params = _filters(sql, [], year, agency, template, prefix="r.")
         cols = ["agency", "year", "template", "table", "row", "column", "value", "raw", "certain", "file"]
         out = []
         for r in self.db.query(sql + " ORDER BY r.agency_norm, r.year, r.id, c.key", params):
-            d = dict(zip(cols, r))
-            v = d["value"]
-            if isinstance(v, float) and v.is_integer():
-                d["value"] = int(v)
+            d = dict(zip(cols, r[:-1]))
+            d["value"] = from_exact(r[-1], d["value"], decimal=True)  # exact: int, or Decimal for cents
             d["certain"] = bool(d["certain"])
             out.append(d)
         return out
