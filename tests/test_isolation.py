@@ -202,3 +202,37 @@ def test_killing_ingest_ends_its_workers(shared, tmp_path, sig):
     os.kill(p.pid, sig)
     p.wait()
     assert _wait_for(lambda: not any(_alive(w) for w in workers)), "orphan workers left behind"
+
+
+# ------------------------------------------------------------------ two ingests at once
+
+def _state(url):
+    with Corpus(url) as c:
+        docs = sorted((d["sha256"], d["status"]) for d in c.documents())
+        cells = sorted((r["file"], r["table"], r["row"], r["column"], str(r["value"])) for r in c.long_rows())
+        finds = sorted((f["file"], f["code"], f["keys"]) for f in c.findings())
+    return docs, cells, finds
+
+
+def test_two_ingests_at_once_on_a_fresh_database_end_as_one(db_url, shared, tmp_path):
+    from test_store import seed_year
+    text = SEED.read_text(encoding="utf-8")
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir(), b.mkdir()
+    for y in (2018, 2019, 2020):
+        (a / f"{y}.txt").write_text(seed_year(text, y), encoding="utf-8")
+    for y in (2019, 2020, 2021):  # overlapping: 2019 and 2020 are the same bytes in both folders
+        (b / f"{y}.txt").write_text(seed_year(text, y), encoding="utf-8")
+    cmd = lambda d: [sys.executable, "-m", "nianbao", "ingest", "--db", db_url, "--workers", "2", str(d)]  # noqa: E731
+    procs = [subprocess.Popen(cmd(d), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for d in (a, b)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    concurrent = _state(db_url)
+    one = f"sqlite:///{tmp_path / 'one.db'}"
+    with Corpus(one) as c:
+        c.ingest([a, b], workers=1)
+    ref = _state(one)
+    assert len(concurrent[0]) == 4 and concurrent[0] == ref[0]
+    strip = lambda rows: sorted((Path(r[0]).name, *r[1:]) for r in rows)  # noqa: E731
+    assert strip(concurrent[1]) == strip(ref[1])
+    assert strip(concurrent[2]) == strip(ref[2])

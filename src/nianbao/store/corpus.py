@@ -34,6 +34,9 @@ class IngestSummary:
         return self.parsed + self.failed + self.skipped
 
 
+_CROSS_YEAR_LOCK = 0x6E696132
+
+
 def _j(v):
     return None if v is None else json.dumps(v, ensure_ascii=False)
 
@@ -239,6 +242,7 @@ class Corpus:
             for rid, prev_id in chunk:
                 results[rid] = [f.to_dict() for f in check(loaded[rid], loaded[prev_id], select=["Y"])]
         with self.db.transaction():
+            self.db.lock(_CROSS_YEAR_LOCK)  # two ingests at once: one rewrites the Y findings at a time
             for rid, found in results.items():
                 self.db.execute("DELETE FROM findings WHERE report_id = ? AND cross_year = 1", (rid,))
                 self._insert_findings(rid, found, cross_year=True)
