@@ -450,7 +450,11 @@ def test_cli_check_unreadable_file_exit_2_others_checked(shared, tmp_path):
     assert p.returncode == 2
     assert "empty.txt" in p.stderr and "missing.txt" in p.stderr
     recs = json_lines(p.stdout)
-    assert recs and {r["file"] for r in recs} == {str(S003)}
+    assert recs and {r["file"] for r in recs if "code" in r} == {str(S003)}
+    # an unreadable input is a record line too, with its code and Chinese message
+    errors = {r["file"]: r["error"] for r in recs if "error" in r}
+    assert errors[str(empty)]["code"] == "empty" and errors[str(empty)]["message"] == "文件为空"
+    assert errors[str(tmp_path / "missing.txt")]["code"] == "cannot-open"
     # the human summary counts them
     p = run_cli("check", empty, S000)
     assert p.returncode == 2

@@ -42,7 +42,11 @@ def test_ingest_corpus_idempotent_and_faithful(db_url, shared, tmp_path):
         report = nianbao.parse(CORPUS / "real" / "pingtan-2021.txt")
         stored = {(r["table"], r["row"], r["column"]): r["value"]
                   for r in c.long_rows(agency="平潭", year=2021)}
-        assert stored == {tuple(k.split(".")): v for k, v in report.values().items()}
+        # money with cents comes back exact (Decimal), never as a binary float
+        from decimal import Decimal
+        assert stored == {tuple(k.split(".")): Decimal(repr(v)) if isinstance(v, float) else v
+                          for k, v in report.values().items()}
+        assert stored[("active", "fees", "amount_yuan")] == Decimal("242523110.82")
         assert c.schema_version >= 1
         finds = c.findings(code="S102")
         assert [f["file"].endswith("004_a224db91dbdf5e26.txt") for f in finds] == [True]

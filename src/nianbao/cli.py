@@ -24,8 +24,10 @@ def main():
 @click.option("--debug", is_flag=True, help="显示解析器看到的内容：每个段落和表格行及其位置、各部分标题。")
 def parse_cmd(files, as_json, full, debug):
     """解析年报文件，输出三张统计表和诊断信息。"""
+    from .ingest.sources import display_name
     failed = False
     for i, f in enumerate(files):
+        shown = display_name(f)  # a GBK file name on a UTF-8 system: shown, never a traceback
         if debug:
             failed |= _debug(f)
             continue
@@ -33,24 +35,24 @@ def parse_cmd(files, as_json, full, debug):
             report = parse(f)
         except InputError as e:
             failed = True
-            click.echo(f"nianbao: {f}: 无法读取：{e.zh}（{e.en}）", err=True)
+            click.echo(f"nianbao: {shown}: 无法读取：{e.zh}（{e.en}）", err=True)
             continue
         except OSError as e:
             failed = True
-            click.echo(f"nianbao: {f}: 无法打开文件（cannot open file）：{e.strerror or e}", err=True)
+            click.echo(f"nianbao: {shown}: 无法打开文件（cannot open file）：{e.strerror or e}", err=True)
             continue
         except Exception as e:  # a parser defect must not stop the other files
             failed = True
-            click.echo(f"nianbao: {f}: 解析出错（internal error）：{type(e).__name__}: {e}", err=True)
+            click.echo(f"nianbao: {shown}: 解析出错（internal error）：{type(e).__name__}: {e}", err=True)
             continue
         if any(d.severity == "error" for d in report.diagnostics):
             failed = True  # e.g. a scanned PDF: recorded, but nothing could be read
             for d in report.diagnostics:
                 if d.severity == "error":
-                    click.echo(f"nianbao: {f}: {d.code} {d.message}", err=True)
+                    click.echo(f"nianbao: {shown}: {d.code} {d.message}", err=True)
         if as_json:
             d = report.to_dict(full)
-            d["file"] = f
+            d["file"] = shown
             sys.stdout.write(json.dumps(d, ensure_ascii=False) + "\n")
         else:
             if i:
@@ -75,7 +77,6 @@ def _debug(f) -> bool:
 
 
 _SEV = {"error": "错误", "warning": "警告", "info": "提示"}
-_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 def _codes(value):
@@ -84,50 +85,34 @@ def _codes(value):
 
 @main.command("check")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--json", "as_json", is_flag=True, help="输出 JSON Lines，每行一条问题。")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON Lines，每行一条问题；无法读取的文件也占一行（含 error）。")
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="写出核查工作簿（.xlsx）。")
 @click.option("--select", multiple=True, help="只运行这些代码前缀的规则，如 A,S1。")
 @click.option("--ignore", multiple=True, help="忽略这些代码前缀的规则，如 C101,P2。")
-def check_cmd(paths, as_json, xlsx_path, select, ignore):
+@click.option("--workers", type=int, help="并行进程数（默认：全部 CPU 核）；每个文件在独立进程中解析，受时间和内存上限约束。")
+def check_cmd(paths, as_json, xlsx_path, select, ignore, workers):
     """核查年报（文件、目录或 zip 压缩包）：解析并按规则逐项检查。
 
     退出码：0 无错误级问题；1 有错误级问题；2 有文件无法读取。
     """
-    from .audit import audit_inputs
-    from .ingest.sources import iter_inputs
+    from .audit import audit
+    from .output.text import audit_run_to_text
 
-    skipped: list = []
-    audits = audit_inputs(iter_inputs(paths, skipped), select=_codes(select), ignore=_codes(ignore))
-    _note_skipped(skipped)
-    for a in audits:
+    run = audit(paths, select=_codes(select), ignore=_codes(ignore), workers=workers)
+    _note_skipped(run.skipped)
+    for a in run.tasks:
         if a.error is not None:
             click.echo(f"nianbao: {a.name}: 无法读取：{a.error.zh}（{a.error.en}）", err=True)
     if as_json:
-        for a in audits:
-            for f in a.findings:
-                d = f.to_dict()
-                d["file"] = a.name
-                sys.stdout.write(json.dumps(d, ensure_ascii=False) + "\n")
+        for d in run.json_lines():
+            sys.stdout.write(json.dumps(d, ensure_ascii=False) + "\n")
     else:
-        for a in audits:
-            if a.report is None:
-                continue
-            r = a.report
-            click.echo(f"\n{a.name}：{r.agency or '未识别机关'} {r.year or '?'}年度（{r.template or '?'}版）"
-                       f" 错误{a.count('error')} 警告{a.count('warning')} 提示{a.count('info')}")
-            for f in sorted(a.findings, key=lambda f: (_ORDER[f.severity], f.code)):
-                where = f"［{f.loc.describe()}］" if f.loc is not None and f.loc.describe() else ""
-                click.echo(f"  {f.code} {_SEV[f.severity]}{where} {f.message}")
-        ok = [a for a in audits if a.report is not None]
-        click.echo(f"\n共 {len(audits)} 份：读取 {len(ok)} 份，无法读取 {len(audits) - len(ok)} 份，"
-                   f"有错误 {sum(1 for a in ok if a.count('error'))} 份。")
+        click.echo(audit_run_to_text(run))
     if xlsx_path:
         from .output.xlsx import audits_to_workbook
-        audits_to_workbook(audits, xlsx_path)
+        audits_to_workbook(run, xlsx_path)
         click.echo(f"核查工作簿已写出：{xlsx_path}", err=True)
-    if any(a.error is not None or a.unreadable for a in audits):
-        sys.exit(2)  # an input could not be read (corrupt, not a report, a scan without text)
-    sys.exit(1 if any(a.count("error") for a in audits) else 0)
+    sys.exit(run.exit_code)
 
 
 def _note_skipped(skipped: list) -> None:
@@ -173,7 +158,8 @@ _DB_HELP = "数据库：默认为当前目录下的 SQLite 文件 nianbao.db（�
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="local：本机多进程；dask：在 Dask 分布式集群上解析。")
 @click.option("--scheduler", help="Dask 调度器地址，如 tcp://127.0.0.1:8786（--engine dask 时必填）。")
-def ingest_cmd(paths, db_url, workers, engine, scheduler):
+@click.option("--retry-failed", is_flag=True, help="重试以前无法读取的文件（默认跳过，直到文件内容或解析器版本改变）。")
+def ingest_cmd(paths, db_url, workers, engine, scheduler, retry_failed):
     """批量解析、核查并入库（文件、目录或 zip 压缩包）。同一文件重复入库只保留一份；中断后重跑会从断点继续。"""
     from .ingest.sources import iter_inputs
     from .store import Corpus
@@ -185,9 +171,12 @@ def ingest_cmd(paths, db_url, workers, engine, scheduler):
     _note_skipped(skipped)
     with Corpus(db_url) as corpus:
         with click.progressbar(length=total, label="入库", file=sys.stderr) as bar:
-            s = corpus.ingest(paths, workers=workers, engine=engine, scheduler=scheduler, progress=bar.update)
+            s = corpus.ingest(paths, workers=workers, engine=engine, scheduler=scheduler, progress=bar.update,
+                              retry_failed=retry_failed)
         for name, reason in s.failures:
             click.echo(f"nianbao: {name}: 无法读取：{reason}", err=True)
+        if s.skipped_failed:
+            click.echo(f"nianbao: {s.skipped_failed} 份以前无法读取，已跳过（--retry-failed 可重试）", err=True)
         click.echo(f"共 {s.total} 份：新解析 {s.parsed} 份，无法读取 {s.failed} 份，已入库跳过 {s.skipped} 份，"
                    f"有错误级问题 {s.with_errors} 份；跨年度核查 {s.cross_year_pairs} 对。数据库：{corpus.db.url}")
     sys.exit(2 if s.failed else 0)

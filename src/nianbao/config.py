@@ -29,6 +29,15 @@ class Settings:
     max_bytes: int = _setting(200 * 1024 * 1024, "ingest",
                               "largest input read, in bytes; a larger one is refused (InputError too-big)")
     max_span: int = _setting(1000, "ingest", "largest colspan (HTML) / gridSpan (DOCX) honoured; larger spans are cut to it")
+    max_zip_members: int = _setting(10000, "ingest", "most members a zip archive (or a .docx) may hold; a larger one is refused (InputError zip-bomb)")
+    max_expanded_bytes: int = _setting(1024 * 1024 * 1024, "ingest",
+                                       "most bytes a zip archive's members may expand to, in all; a member larger than max_bytes is refused on its own")
+    max_xml_bytes: int = _setting(64 * 1024 * 1024, "ingest", "largest DOCX document.xml (expanded) read; larger is refused (InputError zip-bomb)")
+    max_huge_tree_bytes: int = _setting(32 * 1024 * 1024, "ingest",
+                                        "largest HTML page parsed with libxml2's huge_tree (deep nesting allowed); a larger one keeps libxml2's default limits")
+    # worker isolation
+    time_limit: float = _setting(300.0, "worker", "seconds of wall time one input may take in its worker; then the worker is killed (InputError timeout)")
+    memory_limit: int = _setting(2048, "worker", "MB of resident memory a worker may use for one input; above it the worker is killed (InputError memory-limit)")
     # PDF reader
     rule_max_thickness: float = _setting(2.5, "pdf", "points: a path thinner than this is a ruling line")
     rule_min_length: float = _setting(2.0, "pdf", "points: a ruling line shorter than this is ignored")
@@ -39,6 +48,8 @@ class Settings:
     table_gap: float = _setting(0.6, "pdf", "em: a page with a gap this wide in some line may hold a table (its rules are read)")
     same_edge: float = _setting(4.0, "pdf", "points: tables with these left/right edges on two pages are one table")
     heading_size: float = _setting(1.2, "pdf", "a line whose characters are this much taller than the body text is heading type")
+    max_rules: int = _setting(5000, "pdf", "most ruling lines read on one page; a page with more is read as if unruled")
+    max_grid_cells: int = _setting(40000, "pdf", "most atoms (rows × columns) of one ruling grid; a larger grid is ignored (its text is read unruled)")
     # table solver
     max_candidates: int = _setting(20000, "tables", "most candidate readings kept for one table region before giving up")
     max_combinations: int = _setting(200000, "tables", "most combinations of candidates the solver tries for one table")

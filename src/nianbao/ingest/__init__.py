@@ -33,6 +33,20 @@ def bytes_to_document(data: bytes, filename: str | None = None, settings: Settin
         raise InputError("empty")
     if len(data) > MAX_BYTES:
         raise InputError("too-big", size=len(data), mb=len(data) // 1048576, limit_mb=MAX_BYTES // 1048576)
+    from ._text import decode_wide
+    wide = decode_wide(data)  # UTF-16/32 (with or without BOM): sniffed and read as text
+    if wide is not None:
+        data = wide.encode("utf-8")
+        if not wide.strip():
+            raise InputError("no-content")
+    doc = _read(data, filename, settings)
+    if not doc.blocks and not any(d.severity == "error" for d in doc.diagnostics):
+        # never an empty success: nothing read (a BOM only, pages without area, markup cut off)
+        raise InputError("no-content")
+    return doc
+
+
+def _read(data: bytes, filename: str | None, settings: Settings) -> Document:
     fmt = sniff_format(data, filename)
     if fmt == "pdf":
         from .pdf import pdf_to_document
@@ -44,4 +58,8 @@ def bytes_to_document(data: bytes, filename: str | None = None, settings: Settin
         from .html import html_to_document
         return html_to_document(data, settings)
     from .text import decode_text, text_to_document
-    return text_to_document(decode_text(data))
+    try:
+        text = decode_text(data)
+    except (UnicodeDecodeError, LookupError):  # e.g. a stray BOM before bytes of no encoding
+        raise InputError("bad-encoding") from None
+    return text_to_document(text)

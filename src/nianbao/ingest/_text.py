@@ -35,3 +35,52 @@ PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 """A line that is only a page number: ``- 4 -``, ``— 4 —``, ``4``, ``第 4 页``, ``4/6``, ``page 4 of 6``."""
+
+
+# ---------------------------------------------------------------- UTF-16 / UTF-32
+
+_BOMS = ((b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),  # UTF-32 first: its LE
+         (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"))                  # BOM starts like UTF-16's
+
+
+def _wide_guess(data: bytes):
+    """UTF-16/32 without a BOM, told by where the NUL bytes fall in the first 4 KB (Chinese text in
+    UTF-16 has few NULs; ASCII markup and digits in it have one in every other byte)."""
+    head = data[:4096]
+    n = len(head) - len(head) % 4
+    if n < 8:
+        return None
+    if all(head[i] == 0 and head[i + 1] == 0 for i in range(2, n, 4)) and any(head[i] for i in range(0, n, 4)):
+        return "utf-32-le"
+    if all(head[i] == 0 and head[i + 1] == 0 for i in range(0, n, 4)) and any(head[i + 3] for i in range(0, n, 4)):
+        return "utf-32-be"
+    even = sum(1 for i in range(0, n, 2) if head[i] == 0)
+    odd = sum(1 for i in range(1, n, 2) if head[i] == 0)
+    half = n // 2
+    if odd >= 0.3 * half and even <= 0.05 * half:
+        return "utf-16-le"
+    if even >= 0.3 * half and odd <= 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def decode_wide(data: bytes):
+    """The text of UTF-16 or UTF-32 bytes, with or without a BOM; None for anything else (the
+    caller's decoder takes over). Bytes that are not valid in the encoding its BOM names raise
+    :class:`~nianbao.errors.InputError` ``bad-encoding`` (never a traceback, never garbage)."""
+    from ..errors import InputError
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            body = data[len(bom):]
+            break
+    else:
+        enc, body = _wide_guess(data), data
+        if enc is None:
+            return None
+    try:
+        text = body.decode(enc)
+    except UnicodeDecodeError:
+        raise InputError("bad-encoding") from None
+    if "\x00" in text[:4096]:
+        raise InputError("bad-encoding")
+    return text

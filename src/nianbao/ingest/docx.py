@@ -278,9 +278,29 @@ def _fast_open(data: bytes):
     return (body, title) if body is not None else None
 
 
+def _check_package(data: bytes, settings: Settings) -> None:
+    """Refuse a zip bomb from the central directory, before any part is expanded: too many
+    members, too many bytes in all, an XML part (``document.xml`` …) over ``max_xml_bytes``.
+    (zipfile never returns more than a member declares, so the declared sizes bound the reads.)"""
+    import zipfile
+
+    from .sources import check_zip
+    try:
+        z = zipfile.ZipFile(io.BytesIO(data))
+    except Exception:
+        return  # not a zip at all: the readers report corrupt-docx
+    with z:
+        check_zip(z, settings)
+        for info in z.infolist():
+            if info.file_size > settings.max_xml_bytes and info.filename.lower().endswith((".xml", ".rels")):
+                raise InputError("zip-bomb", reason=f"{info.filename} 解压后 {info.file_size} 字节，上限 {settings.max_xml_bytes}",
+                                 detail=f"{info.filename}: {info.file_size} bytes, limit {settings.max_xml_bytes}")
+
+
 def docx_to_document(data: bytes, settings: Settings | None = None) -> Document:
     """Read a .docx report into a :class:`Document` (format ``"docx"``); ``settings``: the span
     cap (:class:`~nianbao.config.Settings`)."""
+    _check_package(data, settings or DEFAULT)
     fast = _fast_open(data)
     if fast is not None:
         body, title = fast

@@ -370,13 +370,17 @@ class _Walker:
             elif tag == "tbody" or tag == "thead" or tag == "tfoot":
                 rows.extend(tr for tr in ch if tr.tag == "tr")
         nrows = len(rows)
-        pending: dict = {}  # row index -> grid columns covered by rowspans from rows above
+        # grid column -> last row a rowspan from above covers it; cost per cell is its colspan
+        # (≤ max_span) and per row the columns skipped (≤ max_span): linear in the table's size,
+        # whatever rowspan="0" or rowspan="99999" a page throws at it
+        covered: dict = {}
+        prefix, prefix_end = 0, 0  # columns 1..prefix are all covered down to row prefix_end
+        max_col = self.max_span
         grid = []  # per row: [(text, grid column), ...]
         n_cells = 0
         cell_tags = _CELL_TAGS
         for r, tr in enumerate(rows, 1):
-            taken = pending.pop(r, None)
-            c = 1
+            c = prefix + 1 if prefix_end >= r else 1
             out = []
             for td in tr:
                 if td.tag not in cell_tags:
@@ -385,9 +389,11 @@ class _Walker:
                 if len(text) >= _CONTAINER_MIN_CHARS and _is_text_container(td):
                     self.walk(tbl)  # a cell of running text: the table only lays out an article
                     return
-                if taken:
-                    while c in taken:
+                if covered:
+                    while c <= max_col and covered.get(c, 0) >= r:
                         c += 1
+                if c > max_col:  # columns past the span cap: no report table is that wide
+                    break
                 cs = td.get("colspan")
                 cs = min(max(_span(cs), 1), self.max_span) if cs else 1
                 rs = td.get("rowspan")
@@ -397,13 +403,15 @@ class _Walker:
                         rs = nrows - r + 1
                     rs = min(rs, nrows - r + 1)
                     if rs > 1:
-                        cols = range(c, c + cs)
-                        for rr in range(r + 1, r + rs):
-                            st = pending.get(rr)
-                            if st is None:
-                                pending[rr] = set(cols)
-                            else:
-                                st.update(cols)
+                        end = r + rs - 1
+                        for col in range(c, min(c + cs, max_col + 1)):
+                            if covered.get(col, 0) < end:
+                                covered[col] = end
+                        if c == prefix + 1 or (c == 1 and prefix_end < r):
+                            if c == 1:
+                                prefix, prefix_end = 0, end
+                            prefix_end = min(prefix_end, end) if prefix else end
+                            prefix = min(c + cs - 1, max_col)
                 out.append((text, c))
                 c += cs
             n_cells += len(out)
@@ -455,13 +463,20 @@ def html_to_document(data: bytes, settings: Settings | None = None) -> Document:
         raw = raw.replace(b"\x00", b"")
     # huge_tree: libxml2 otherwise gives up past 256 levels of nesting, which pages full of unclosed
     # <font>/<div> tags reach, and drops the rest of the page
+    # (only up to its own size cap: huge_tree lifts libxml2's other limits too)
+    settings = settings or DEFAULT
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
                               collect_ids=False, no_network=True, default_doctype=False,
-                              huge_tree=True)
+                              huge_tree=len(raw) <= settings.max_huge_tree_bytes)
     try:
         root = etree.fromstring(raw, parser)
     except etree.XMLSyntaxError:
         root = None
+    for e in parser.error_log:
+        # libxml2 stopped reading (nesting past its depth limit, a node past its size limit): the
+        # rest of the page is lost, so the record would be silently partial
+        if e.level_name == "FATAL" and ("depth" in e.message.lower() or "huge" in e.message.lower()):
+            raise InputError("too-deep", reason=e.message.strip()[:200], detail=e.message.strip()[:200])
     if root is None:
         return Document(format="html", blocks=[], title=None, diagnostics=[])
     title = _title(root)

@@ -1,9 +1,20 @@
-"""Expand command-line inputs (files, directories, zip archives) into named byte blobs."""
+"""Expand command-line inputs (files, directories, zip archives) into named byte blobs.
+
+Caps hold *before* anything is read: only regular files are opened (a FIFO, a device, a socket
+or a link to one such as ``/dev/zero`` is refused from its ``stat``); a file larger than
+``max_bytes`` is refused from its size; a zip archive is refused from its central directory
+when it declares more members than ``max_zip_members`` or more expanded bytes than
+``max_expanded_bytes``, a member declaring more than ``max_bytes`` is refused alone, and a
+member is read with a cap whatever it declares. A zip inside a zip is stated, not expanded.
+"""
 from __future__ import annotations
 
+import os
+import stat
 import zipfile
 from pathlib import Path
 
+from ..config import DEFAULT, Settings
 from ..errors import InputError
 
 EXTENSIONS = {".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".docx", ".pdf", ".doc"}
@@ -20,49 +31,168 @@ def skip_reason(name: str):
     return None
 
 
-def iter_inputs(paths, skipped=None):
+def display_name(p) -> str:
+    """A path as text, whatever bytes its name holds (a GBK file name on a UTF-8 system is shown
+    with its undecodable bytes escaped, never raising)."""
+    s = os.fsdecode(p) if not isinstance(p, str) else p
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        raw = os.fsencode(s)
+        try:
+            return raw.decode("gb18030")
+        except UnicodeDecodeError:
+            return raw.decode("utf-8", errors="backslashreplace")
+
+
+def _too_big(size: int, limit: int) -> InputError:
+    return InputError("too-big", size=size, mb=size // 1048576, limit_mb=limit // 1048576)
+
+
+_KINDS = ((stat.S_ISFIFO, "命名管道 FIFO", "FIFO"), (stat.S_ISCHR, "字符设备", "character device"),
+          (stat.S_ISBLK, "块设备", "block device"), (stat.S_ISSOCK, "套接字", "socket"), (stat.S_ISDIR, "目录", "directory"))
+
+
+def _not_regular(mode: int) -> InputError:
+    zh, en = next(((zh, en) for test, zh, en in _KINDS if test(mode)), ("特殊文件", "special file"))
+    return InputError("not-regular-file", kind=zh, kind_en=en)
+
+
+def open_regular(p):
+    """``p`` opened for reading (binary) if it is a regular file; else an :class:`InputError`
+    (``not-regular-file``, ``cannot-open``) raised from its ``stat``, before it is opened."""
+    try:
+        st = os.stat(p)
+    except OSError as e:
+        raise InputError("cannot-open", reason=str(e.strerror or e), error=str(e)) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise _not_regular(st.st_mode)
+    try:
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as e:
+        raise InputError("cannot-open", reason=str(e.strerror or e), error=str(e)) from None
+    st = os.fstat(fd)  # the file opened is the file checked (no swap in between)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        raise _not_regular(st.st_mode)
+    return os.fdopen(fd, "rb")
+
+
+def read_regular(p, settings: Settings | None = None) -> bytes:
+    """The bytes of ``p`` if it is a regular file no larger than ``max_bytes``; else an
+    :class:`InputError` (``not-regular-file``, ``too-big``, ``cannot-open``) raised before reading."""
+    settings = settings or DEFAULT
+    with open_regular(p) as f:
+        try:
+            size = os.fstat(f.fileno()).st_size
+            if size > settings.max_bytes:
+                raise _too_big(size, settings.max_bytes)
+            data = f.read(settings.max_bytes + 1)
+        except OSError as e:
+            raise InputError("cannot-open", reason=str(e.strerror or e), error=str(e)) from None
+    if len(data) > settings.max_bytes:
+        raise _too_big(len(data), settings.max_bytes)
+    return data
+
+
+def iter_inputs(paths, skipped=None, settings: Settings | None = None):
     """Yield (name, bytes or InputError) for every report file under the given paths.
 
     Directories are walked recursively (files with a report extension); a ``.zip`` archive yields
     its members as ``archive.zip!member``. Files of a folder or zip that are not reports
     (README, LICENSE …) are left out and, when ``skipped`` is a list, noted there as
-    (name, reason).
+    (name, reason). Special files (FIFOs, devices, links to them) yield ``not-regular-file``.
     """
+    settings = settings or DEFAULT
     for p in map(Path, paths):
-        if p.is_dir():
+        name = display_name(str(p))
+        try:
+            is_dir = p.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
             for f in sorted(p.rglob("*")):
-                if f.is_file() and (f.suffix.lower() in EXTENSIONS or f.suffix.lower() == ".zip"):
+                try:
+                    if f.is_dir():
+                        continue
+                except OSError:
+                    pass
+                if f.suffix.lower() in EXTENSIONS or f.suffix.lower() == ".zip":
                     reason = skip_reason(f.name)
                     if reason:
                         if skipped is not None:
-                            skipped.append((str(f), reason))
+                            skipped.append((display_name(str(f)), reason))
                         continue
-                    yield from iter_inputs([f], skipped)
-        elif p.suffix.lower() == ".zip" and p.is_file():
-            yield from _zip_members(p, skipped)
+                    yield from iter_inputs([f], skipped, settings)
+        elif p.suffix.lower() == ".zip":
+            try:
+                f = open_regular(p)
+            except InputError as e:
+                yield name, e
+                continue
+            with f:
+                yield from _zip_members(name, f, settings, skipped)
         else:
             try:
-                yield str(p), p.read_bytes()
-            except OSError as e:
-                yield str(p), InputError("cannot-open", reason=str(e.strerror or e), error=str(e))
+                yield name, read_regular(p, settings)
+            except InputError as e:
+                yield name, e
 
 
-def _zip_members(p: Path, skipped=None):
+def check_zip(z: zipfile.ZipFile, settings: Settings) -> None:
+    """Refuse a zip from its central directory: too many members, too many declared bytes."""
+    infos = z.infolist()
+    if len(infos) > settings.max_zip_members:
+        raise InputError("zip-bomb", reason=f"{len(infos)} 个成员，上限 {settings.max_zip_members}",
+                         detail=f"{len(infos)} members, limit {settings.max_zip_members}")
+    total = sum(i.file_size for i in infos)
+    if total > settings.max_expanded_bytes:
+        raise InputError("zip-bomb", reason=f"解压后共 {total} 字节，上限 {settings.max_expanded_bytes}",
+                         detail=f"{total} bytes expanded, limit {settings.max_expanded_bytes}")
+
+
+def read_member(z: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+    """A member's bytes, at most ``limit`` whatever its header declares (else ``too-big``)."""
+    if info.file_size > limit:
+        raise _too_big(info.file_size, limit)
+    with z.open(info) as f:
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise _too_big(len(data), limit)
+    return data
+
+
+def _zip_members(name: str, f, settings: Settings, skipped=None):
     try:
-        with zipfile.ZipFile(p) as z:
+        with zipfile.ZipFile(f) as z:
+            try:
+                check_zip(z, settings)
+            except InputError as e:
+                yield name, e
+                return
             for info in z.infolist():
-                name = info.filename
-                if info.is_dir() or Path(name).suffix.lower() not in EXTENSIONS:
-                    continue
-                if skip_reason(name):
-                    if skipped is not None:
-                        skipped.append((f"{p}!{name}", skip_reason(name)))
-                    continue
+                member = info.filename
                 if info.flag_bits & 0x800 == 0:  # legacy zip names from Chinese Windows are GBK
                     try:
-                        name = name.encode("cp437").decode("gbk")
+                        member = member.encode("cp437").decode("gbk")
                     except (UnicodeEncodeError, UnicodeDecodeError):
                         pass
-                yield f"{p}!{name}", z.read(info)
-    except zipfile.BadZipFile:
-        yield str(p), InputError("corrupt-zip")
+                suffix = Path(member).suffix.lower()
+                if info.is_dir() or (suffix not in EXTENSIONS and suffix != ".zip"):
+                    continue
+                if skip_reason(member):
+                    if skipped is not None:
+                        skipped.append((f"{name}!{member}", skip_reason(member)))
+                    continue
+                if suffix == ".zip":
+                    yield f"{name}!{member}", InputError("nested-zip")
+                    continue
+                try:
+                    yield f"{name}!{member}", read_member(z, info, settings.max_bytes)
+                except InputError as e:
+                    yield f"{name}!{member}", e
+                except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError):
+                    yield f"{name}!{member}", InputError("corrupt-zip")
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
+        yield name, InputError("corrupt-zip")

@@ -28,11 +28,10 @@ from ..model.document import Block, Cell, Document, Location
 
 
 def decode_text(data: bytes) -> str:
-    """Decode bytes: BOMs, then UTF-8, then GB18030, then charset detection."""
+    """Decode bytes: a UTF-8 BOM, then UTF-8, then GB18030, then charset detection (UTF-16/32
+    arrive here already as UTF-8: :func:`nianbao.ingest._text.decode_wide`)."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
     for enc in ("utf-8", "gb18030"):
         try:
             text = data.decode(enc)

@@ -75,3 +75,27 @@ def report_to_text(report: Report) -> str:
     else:
         out.append("诊断：无")
     return "\n".join(out)
+
+
+_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def audit_run_to_text(run) -> str:
+    """An :class:`~nianbao.audit.AuditRun` in Chinese: one block per readable input, an
+    “无法读取” line per unreadable one, and the totals."""
+    out = []
+    for a in run.tasks:
+        if a.report is None or a.error is not None:
+            reason = a.reason or {}
+            out.append(f"\n{a.name}：无法读取（{reason.get('code')}）：{reason.get('message')}")
+            continue
+        r = a.report
+        out.append(f"\n{a.name}：{r.agency or '未识别机关'} {r.year or '?'}年度（{r.template or '?'}版）"
+                   f" 错误{a.count('error')} 警告{a.count('warning')} 提示{a.count('info')}")
+        for f in sorted(a.findings, key=lambda f: (_ORDER[f.severity], f.code)):
+            where = f"［{f.loc.describe()}］" if f.loc is not None and f.loc.describe() else ""
+            out.append(f"  {f.code} {_SEV[f.severity]}{where} {f.message}")
+    st = run.stats
+    out.append(f"\n共 {st['inputs']} 份：读取 {st['read']} 份，无法读取 {st['inputs'] - st['read']} 份，"
+               f"有错误 {st['with_errors']} 份。")
+    return "\n".join(out)

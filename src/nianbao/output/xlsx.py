@@ -7,6 +7,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from .. import spec
+from .safe import safe_row, sheet_name
 
 _FILL = {"error": PatternFill("solid", fgColor="F8CBAD"), "warning": PatternFill("solid", fgColor="FFE699"),
          "info": PatternFill("solid", fgColor="DDEBF7")}
@@ -27,28 +28,28 @@ def audits_to_workbook(audits, path) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总"
-    ws.append(["文件", "机关", "年度", "模板", "错误", "警告", "提示", "状态"])
+    ws.append(safe_row(["文件", "机关", "年度", "模板", "错误", "警告", "提示", "状态"]))
     for a in audits:
-        if a.report is None:
-            ws.append([a.name, None, None, None, None, None, None, f"无法读取：{a.error.zh}"])
+        if a.report is None or a.error is not None:
+            ws.append(safe_row([a.name, None, None, None, None, None, None, f"无法读取：{a.error.zh}（{a.error.code}）"]))
             continue
         r = a.report
-        ws.append([a.name, r.agency, r.year, r.template, a.count("error"), a.count("warning"), a.count("info"),
-                   "有错误" if a.count("error") else "通过"])
+        ws.append(safe_row([a.name, r.agency, r.year, r.template, a.count("error"), a.count("warning"), a.count("info"),
+                   "有错误" if a.count("error") else "通过"]))
     _header(ws)
 
     wf = wb.create_sheet("问题清单")
-    wf.append(["文件", "机关", "年度", "代码", "规则", "级别", "位置", "单元格", "应为", "实为", "说明", "单元格键"])
+    wf.append(safe_row(["文件", "机关", "年度", "代码", "规则", "级别", "位置", "单元格", "应为", "实为", "说明", "单元格键"]))
     for a in audits:
         for f in a.findings:
             template = a.report.template if a.report else None
-            wf.append([a.name, f.agency, f.year, f.code, f.name, _SEV[f.severity],
+            wf.append(safe_row([a.name, f.agency, f.year, f.code, f.name, _SEV[f.severity],
                        f.loc.describe() if f.loc else None, "、".join(_label(k, template) for k in f.keys) or None,
-                       _text(f.expected), _text(f.actual), f.message, "、".join(f.keys) or None])
+                       _text(f.expected), _text(f.actual), f.message, "、".join(f.keys) or None]))
             wf.cell(wf.max_row, 6).fill = _FILL[f.severity]
     _header(wf)
 
-    for n, a in enumerate(a for a in audits if a.report is not None):
+    for n, a in enumerate(a for a in audits if a.report is not None and a.error is None):
         _report_sheet(wb, a, n + 1)
     wb.save(path)
 
@@ -78,8 +79,8 @@ def _header(ws):
 def _report_sheet(wb, a, n):
     r = a.report
     title = f"{n}-{(r.agency or '未识别')[:20]}{r.year or ''}"
-    ws = wb.create_sheet(title[:31])
-    ws.append([f"{r.agency or ''} {r.year or ''}年度报告（{r.template or '?'}版）", a.name])
+    ws = wb.create_sheet(sheet_name(title, {n.lower() for n in wb.sheetnames}))
+    ws.append(safe_row([f"{r.agency or ''} {r.year or ''}年度报告（{r.template or '?'}版）", a.name]))
     ws["A1"].font = _BOLD
     worst = {}
     for f in a.findings:
@@ -87,21 +88,21 @@ def _report_sheet(wb, a, n):
             if k not in worst or "ewi".index(f.severity[0]) < "ewi".index(worst[k].severity[0]):
                 worst[k] = f
     for t in spec.TABLES.get(r.template or "2021", spec.TABLES["2021"]):
-        ws.append([])
-        ws.append([t.title])
+        ws.append(safe_row([]))
+        ws.append(safe_row([t.title]))
         ws.cell(ws.max_row, 1).font = _BOLD
         if t.key not in r.tables:
-            ws.append(["（未找到）"])
+            ws.append(safe_row(["（未找到）"]))
             continue
         if t.single_row:
-            ws.append([""] + [spec.REVIEW_COLUMN_LABELS[c] for c in spec.REVIEW_COLUMNS])
+            ws.append(safe_row([""]) + [spec.REVIEW_COLUMN_LABELS[c] for c in spec.REVIEW_COLUMNS])
         for row in t.rows:
             keys = [f"{t.key}.{row.key}.{c.key}" for c in row.columns]
             if not any(k in r.cells for k in keys):
                 continue
             if not t.single_row and (t.key == "active" or row is t.rows[0]):
-                ws.append([""] + [c.label for c in row.columns])
-            ws.append([row.label] + [_cell_value(r, k) for k in keys])
+                ws.append(safe_row([""]) + [c.label for c in row.columns])
+            ws.append(safe_row([row.label]) + [_cell_value(r, k) for k in keys])
             for i, k in enumerate(keys):
                 f = worst.get(k)
                 if f is not None:

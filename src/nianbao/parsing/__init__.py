@@ -23,6 +23,11 @@ from .statements import text_to_statements
 from .tables import region_tokens, structure_fit, table_to_cells
 from .tokens import blocks_to_tokens
 
+PARSER_VERSION = "0.1.0"
+"""The parser's version, stored with every report and every recorded failure. Bump it whenever
+the parsing output may change: a stored failure is retried, and ``nianbao reprocess --older``
+re-reads the documents parsed by an older version."""
+
 
 def parse(source: Union[str, os.PathLike, bytes], *, filename: str | None = None,
           settings: Settings | None = None, trace: dict | None = None) -> Report:
@@ -36,8 +41,9 @@ def parse(source: Union[str, os.PathLike, bytes], *, filename: str | None = None
     if isinstance(source, (bytes, bytearray)):
         data = bytes(source)
     else:
+        from ..ingest.sources import read_regular
         path = Path(source)
-        data = path.read_bytes()
+        data = read_regular(path, settings)  # regular files only, size capped before reading
         filename = filename or path.name
     doc = bytes_to_document(data, filename, settings)
     if trace is not None:

@@ -89,6 +89,11 @@ def is_blank(raw: str) -> bool:
     return to_halfwidth(to_simplified(raw)).strip() in BLANK_MARKS
 
 
+MAX_VALUE = 10 ** 12
+"""A count (or an amount in yuan) this large is no report's: the cell is unreadable (P205). Below it
+every value fits int64, and an amount in fen (× 100) too."""
+
+
 @lru_cache(maxsize=4096)
 def parse_number(raw: str, *, money: bool = False, unit: int = 1, signed: bool = False):
     """Parse one cell's text into (value, unit_seen).
@@ -115,6 +120,8 @@ def parse_number(raw: str, *, money: bool = False, unit: int = 1, signed: bool =
         t = t.replace(",", "").replace("，", "")
     if not re.fullmatch(r"[-+]?\d+(\.\d+)?", t):
         raise ValueError_(f"无法识别的数值“{raw.strip()}”")
+    if len(t.split(".")[0].lstrip("+-").lstrip("0")) > 13:  # cheap guard before any arithmetic
+        raise ValueError_(f"数值过大，不可信“{raw.strip()[:40]}”")
     if t[0] in "+-" and not signed:
         if t[0] == "-" and t.lstrip("-") != "0":
             # a negative count is kept as written; the rules report it
@@ -128,11 +135,15 @@ def parse_number(raw: str, *, money: bool = False, unit: int = 1, signed: bool =
             d = d * _UNIT_FACTOR[suffix]
         else:
             d = d * unit
+        if abs(d) >= MAX_VALUE:
+            raise ValueError_(f"数值过大，不可信“{raw.strip()[:40]}”")
         return _num(d), suffix
     if suffix in _UNIT_FACTOR:
         raise ValueError_(f"计数单元格写有金额单位“{raw.strip()}”")
     if "." in t:  # 2.0 is a decimal written in a count, not the count 2
         raise ValueError_(f"计数单元格出现小数“{raw.strip()}”")
+    if abs(d) >= MAX_VALUE:
+        raise ValueError_(f"数值过大，不可信“{raw.strip()[:40]}”")
     return int(d), suffix
 
 

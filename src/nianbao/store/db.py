@@ -30,7 +30,10 @@ class Database:
             self.dialect = "sqlite"
             self.path = path
             self.conn = sqlite3.connect(path, isolation_level=None, timeout=60, check_same_thread=False)
-            self.conn.execute("PRAGMA journal_mode=WAL")
+            try:  # WAL is a property of the file: another process may be setting it right now
+                self.conn.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.OperationalError:  # busy: it is (or will be) set by that process
+                pass
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
 
@@ -75,6 +78,12 @@ class Database:
                 self.conn.execute("ROLLBACK")
                 raise
             self.conn.execute("COMMIT")
+
+    def lock(self, key: int) -> None:
+        """Inside a transaction: hold lock ``key`` until it ends (PostgreSQL advisory lock;
+        SQLite's BEGIN IMMEDIATE already serialises writers)."""
+        if self.dialect == "postgresql":
+            self.execute("SELECT pg_advisory_xact_lock(?)", (key,))
 
     def close(self) -> None:
         self.conn.close()

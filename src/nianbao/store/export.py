@@ -6,7 +6,10 @@ import csv
 import json
 from pathlib import Path
 
+from decimal import Decimal
+
 from .. import spec
+from ..output.safe import csv_cell, safe_row, sheet_name
 
 FORMATS = ("csv", "xlsx", "parquet", "json")
 LONG_COLUMNS = ["agency", "year", "template", "table", "row", "column", "value", "raw", "certain", "file"]
@@ -50,11 +53,12 @@ def write_tables(tables: dict, out: Path, fmt: str) -> list:
         path = out if out.suffix == ".xlsx" else out / "nianbao.xlsx"
         path.parent.mkdir(parents=True, exist_ok=True)
         wb = Workbook(write_only=True)
+        used: set = set()
         for name, (cols, rows) in tables.items():
-            ws = wb.create_sheet(name[:31])
-            ws.append(cols)
+            ws = wb.create_sheet(sheet_name(name, used))
+            ws.append(safe_row(cols))
             for r in rows:
-                ws.append(r)
+                ws.append(safe_row(r))
         wb.save(path)
         return [path]
     out.mkdir(parents=True, exist_ok=True)
@@ -63,20 +67,51 @@ def write_tables(tables: dict, out: Path, fmt: str) -> list:
         if fmt == "csv":
             with path.open("w", newline="", encoding="utf-8-sig") as f:
                 w = csv.writer(f)
-                w.writerow(cols)
-                w.writerows(rows)
+                w.writerow([csv_cell(c) for c in cols])
+                w.writerows([csv_cell(v) for v in r] for r in rows)
         elif fmt == "json":
             with path.open("w", encoding="utf-8") as f:
-                json.dump([dict(zip(cols, r)) for r in rows], f, ensure_ascii=False, indent=1)
+                json.dump([dict(zip(cols, r)) for r in rows], f, ensure_ascii=False, indent=1, default=_json_number)
         else:
-            import pyarrow as pa
             import pyarrow.parquet as pq
-            data = {c: [r[i] for r in rows] for i, c in enumerate(cols)}
-            if "value" in data:  # money may be fractional: one numeric type for the column
-                data["value"] = [None if v is None else float(v) for v in data["value"]]
-            pq.write_table(pa.table(data), path)
+            pq.write_table(_arrow_table(cols, rows), path)
         written.append(path)
     return written
+
+
+_COUNTS_OR_MONEY = ("value",)
+
+
+def _json_number(v):
+    if isinstance(v, Decimal):  # cents: the decimal's digits, as a JSON number
+        return float(v) if v != v.to_integral_value() else int(v)
+    raise TypeError(f"not JSON serialisable: {type(v).__name__}")
+
+
+def _money_columns() -> set:
+    return {f"{r.key}.{c.key}" for tpl in ("2019", "2021") for t in _WIDE_TABLES
+            for r in spec.table(tpl, t).rows for c in r.columns if c.money}
+
+
+def _arrow_table(cols, rows):
+    """Exact Parquet types: counts int64, money decimal128(20, 2) (or more places when a report wrote
+    them); the long table's ``value`` mixes both, so it is decimal too."""
+    import pyarrow as pa
+    money = _money_columns()
+    arrays = {}
+    for i, c in enumerate(cols):
+        vals = [r[i] for r in rows]
+        numeric = c == "value" or "." in c
+        if not numeric or c in ("agency", "year", "template", "file"):
+            arrays[c] = pa.array(vals)
+            continue
+        if c == "value" or c in money or any(isinstance(v, (Decimal, float)) for v in vals):
+            places = max([2] + [-Decimal(str(v)).as_tuple().exponent for v in vals if v is not None])
+            arrays[c] = pa.array([None if v is None else Decimal(str(v)) for v in vals],
+                                 type=pa.decimal128(20 + places, places))
+        else:
+            arrays[c] = pa.array(vals, type=pa.int64())
+    return pa.table(arrays)
 
 
 def export(corpus, out, *, fmt: str = "csv", shape: str = "both", year=None, agency=None, template=None) -> list:

@@ -1,37 +1,69 @@
 """The unit of work that runs on a worker (a local process or a Dask worker): bytes → result dict.
 
-It must stay picklable and import-light; it never touches the database.
+It must stay picklable and import-light; it never touches the database. Both engines run it in
+an isolated worker process (:mod:`nianbao.isolation`): a crash, a hang or a memory blow-up of one
+document becomes that document's coded failure.
 """
 from __future__ import annotations
 
 import hashlib
 
+from ..config import DEFAULT, Settings
+from ..errors import InputError
+from ..isolation import run_isolated
 
-def parse_and_check(name: str, data) -> dict:
+TASK = "nianbao.store.work:parse_and_check"
+
+
+def failure(name: str, data, error: InputError) -> dict:
+    """The result dict of a document that could not be read (``data``: its bytes, if any)."""
+    ok = isinstance(data, (bytes, bytearray))
+    return {"name": name, "sha256": hashlib.sha256(data).hexdigest() if ok else None,
+            "size": len(data) if ok else 0, "error": [error.code, error.zh, error.en]}
+
+
+def parse_and_check(name: str, data, settings: Settings | None = None) -> dict:
     """Parse and audit one document. Returns a plain dict (safe to send between processes)."""
-    from ..errors import InputError
     from ..parsing import parse
     from ..rules import check
 
     if isinstance(data, InputError):
-        return {"name": name, "sha256": None, "size": 0, "error": [data.code, data.zh, data.en]}
+        return failure(name, None, data)
     sha = hashlib.sha256(data).hexdigest()
     out = {"name": name, "sha256": sha, "size": len(data)}
     try:
-        report = parse(data, filename=name)
+        report = parse(data, filename=name, settings=settings)
+        findings = [f.to_dict() for f in check(report)]
     except InputError as e:
         out["error"] = [e.code, e.zh, e.en]
         return out
     except Exception as e:  # a parser defect is recorded with its reason; the batch goes on
-        err = InputError("internal-error", error=f"{type(e).__name__}: {e}", message=str(e))
+        err = InputError("internal-error", error=f"{type(e).__name__}: {e}"[:500], message=str(e)[:500])
         out["error"] = [err.code, err.zh, err.en]
         return out
     out["format"] = report.format
     out["record"] = report.to_dict(full=True)
-    out["findings"] = [f.to_dict() for f in check(report)]
+    out["findings"] = findings
     return out
 
 
-def parse_and_check_many(items: list) -> list:
-    """A batch of (name, data) for one task: fewer, larger tasks cost less scheduling."""
-    return [parse_and_check(name, data) for name, data in items]
+def run_local(todo, workers: int | None = None, settings: Settings | None = None):
+    """Yield a result dict for each (name, bytes | InputError) of ``todo``, each parsed in an
+    isolated worker process (``workers`` at once)."""
+    from collections import deque
+    blobs: deque = deque()  # the inputs in flight, in order (results come back in input order)
+
+    def feed():
+        for name, data in todo:
+            blobs.append(data)
+            yield name, data
+
+    for name, res in run_isolated(TASK, feed(), workers, settings or DEFAULT):
+        data = blobs.popleft()
+        yield failure(name, data, res) if isinstance(res, InputError) else res
+
+
+def parse_and_check_many(items: list, settings: Settings | None = None) -> list:
+    """A batch of (name, data) for one task (Dask): fewer, larger tasks cost less scheduling.
+    Each document still runs in its own isolated worker process on the Dask worker."""
+    return list(run_local(items, workers=1, settings=settings))

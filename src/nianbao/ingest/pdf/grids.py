@@ -41,6 +41,8 @@ class Grid:
 
 def rules_to_grids(rules: list, settings: Settings = DEFAULT) -> list:
     """Cluster rules that touch into grids, top to bottom; keep those with two cells or more."""
+    if len(rules) > settings.max_rules:  # a hatched or generated page: no table grid to trust
+        return []
     hs = [r for r in rules if r.horizontal]
     vs = sorted((r for r in rules if not r.horizontal), key=attrgetter("pos"))
     snap = settings.snap
@@ -75,7 +77,7 @@ def build_grid(rules: list, settings: Settings = DEFAULT) -> Optional[Grid]:
     xs = snap_positions([v.pos for v in vs] + [min(h.start for h in hs), max(h.end for h in hs)], settings.snap)
     ys = snap_positions([h.pos for h in hs] + [min(v.start for v in vs), max(v.end for v in vs)], settings.snap)
     nr, nc = len(ys) - 1, len(xs) - 1
-    if nr < 1 or nc < 1:
+    if nr < 1 or nc < 1 or nr * nc > settings.max_grid_cells:
         return None
     v_walls = rule_coverage(vs, xs, ys, settings.snap)  # v_walls[j][i]: a rule at xs[j] separates band i
     h_walls = rule_coverage(hs, ys, xs, settings.snap)  # h_walls[i][j]: a rule at ys[i] separates column j
