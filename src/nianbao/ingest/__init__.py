@@ -12,6 +12,8 @@ def sniff_format(data: bytes, filename: str | None = None) -> str:
     if data[:5] == b"%PDF-":
         return "pdf"
     if data[:4] == b"PK\x03\x04":
+        if b"OFD.xml" in data[:65536] or b"OFD.xml" in data[-65536:]:
+            return "ofd"
         if b"word/" in data[:65536] or (filename or "").lower().endswith(".docx"):
             return "docx"
         raise InputError("unsupported-zip")
@@ -51,6 +53,9 @@ def _read(data: bytes, filename: str | None, settings: Settings) -> Document:
     if fmt == "pdf":
         from .pdf import pdf_to_document
         return pdf_to_document(data, settings)
+    if fmt == "ofd":
+        from .ofd import ofd_to_document
+        return ofd_to_document(data, settings)
     if fmt == "ole":
         from .legacy import legacy_to_document
         return legacy_to_document(data, settings)

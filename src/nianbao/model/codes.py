@@ -127,6 +127,8 @@ _ENTRIES = [
        "A zip container given as one document that is not a Word document. Example: an .xlsx or .odt file."),
     _i("legacy-doc", "旧版 Word（.doc）格式暂不支持，请另存为 .docx", "legacy .doc is not supported; save as .docx",
        "A Word 97–2003 binary document (OLE container); only .docx is read.", status=RETIRED),
+    _i("corrupt-ofd", "OFD 文件已损坏或无法读取：{reason}", "corrupt or unreadable OFD file: {reason}",
+       "An OFD package (GB/T 33190) whose zip, OFD.xml, document or page parts cannot be read."),
     _i("needs-libreoffice", "读取旧版 Word（.doc）或 WPS（.wps）文件需要安装 LibreOffice（Debian：apt-get install libreoffice-writer），或将文件另存为 .docx",
        "reading a legacy .doc/.wps file needs LibreOffice (Debian: apt-get install libreoffice-writer), or save it as .docx",
        "A Word 97–2003 or Kingsoft WPS file is converted to DOCX with LibreOffice headless; LibreOffice is not installed."),
