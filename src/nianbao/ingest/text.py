@@ -183,9 +183,17 @@ def lines_to_blocks(lines: list, first: int = 1) -> list:
     blocks: list = []
     row: list = []  # cells of the row being built (one-cell-per-line shape)
     last_was_cell = False
+    tail: list = []  # continuation lines of row[-1], joined once (no quadratic string building)
+
+    def close_cell():
+        if tail:
+            prev = row[-1]
+            row[-1] = Cell(prev.text + "".join(tail), prev.loc)
+            tail.clear()
 
     def flush():
         nonlocal row
+        close_cell()
         if row:
             blocks.append(Block("row", row))
             row = []
@@ -203,6 +211,7 @@ def lines_to_blocks(lines: list, first: int = 1) -> list:
                 blocks.append(Block("row", cells))
                 last_was_cell = False
             else:
+                close_cell()
                 row.append(Cell(body, _line(n)))
                 last_was_cell = True
             continue
@@ -215,8 +224,7 @@ def lines_to_blocks(lines: list, first: int = 1) -> list:
             last_was_cell = False
             continue
         if last_was_cell and row:
-            prev = row[-1]
-            row[-1] = Cell(prev.text + line.strip(), prev.loc)
+            tail.append(line.strip())
             continue
         flush()
         blocks.append(Block("para", [Cell(line, _line(n))]))
