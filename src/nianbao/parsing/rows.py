@@ -45,6 +45,7 @@ class Read:
     group: Optional[Group]
     candidates: list = field(default_factory=list)  # list[tuple[Piece]]
     split: bool = False  # candidates come from cutting fused digits
+    overflow: bool = False  # more split readings than max_candidates: a few kept, none chosen
     problems: list = field(default_factory=list)  # Diagnostics
     raw: str = ""
     unit_stated: bool = True  # a money column's unit was written in its header
