@@ -114,7 +114,7 @@ def region_to_blocks(lines: list, start: int) -> list:
     current = None
     row_line = False  # the line before was a row of several cells (``| a | b |``)
     for n, raw in enumerate(lines, start=start + 1):
-        if _MD_RULE.match(raw):
+        if "---" in raw and _MD_RULE.match(raw):
             continue
         line = unmark(raw)
         pos = 0
@@ -144,7 +144,7 @@ def region_to_blocks(lines: list, start: int) -> list:
     blocks: list = []
     by_line: dict = {}
     for n, off, text in cells:
-        loc = Location(n, char=off or None)
+        loc = Location(n, None, None, None, None, None, off or None)
         block = by_line.get(n)
         if block is None:
             block = by_line[n] = Block("row", [], grid=True)
