@@ -1,0 +1,1 @@
+"""nianbao write: draft a report in the official 2021 template."""
