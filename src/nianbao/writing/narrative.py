@@ -15,7 +15,7 @@ from .. import spec
 from ..parsing.sections import PART_TITLES
 
 NARRATIVE_PARTS = (1, 5, 6)  # the parts the template leaves to words (（文字描述）)
-DRAFT_MARK = "【草稿：以下文字沿用上一年度报告，发布前须逐段改写；照抄上年将被认定为雷同（Y103）】"
+DRAFT_MARK = "【草稿：沿用上年原文，须改写】"  # short: the copy must still read as 雷同 (Y103)
 PLACEHOLDER = "（文字描述，待填写）"
 
 
