@@ -7,6 +7,7 @@ import io
 import re
 from copy import deepcopy
 
+from docx.enum.table import WD_ALIGN_VERTICAL
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Pt
@@ -112,6 +113,7 @@ def _fill_table(tbl, g: layout.Grid, values: dict) -> None:
         if label_rpr is not None:
             run._r.insert(0, deepcopy(label_rpr))
         p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER  # the template leaves some cells top-aligned
 
 
 def render_docx(draft: Draft, narrative: Narrative, out=None) -> bytes:
