@@ -284,12 +284,12 @@ class Corpus:
             raise ValueError(f"unknown selection {which!r}")
         sql = ("SELECT d.id, d.name, d.sha256, b.sha256 IS NOT NULL FROM documents d "
                "LEFT JOIN blobs b ON b.sha256 = d.sha256 "
-               "WHERE d.sha256 NOT LIKE 'unreadable:%'")  # refused before reading: there are no bytes
+               "WHERE d.sha256 NOT LIKE ?")  # refused before reading (too large …): there are no bytes
         if which == "failed":
             sql += " AND d.status = 'failed'"
         elif which == "older":
             sql += " AND (d.parser_version IS NULL OR d.parser_version <> ?)"
-        return self.db.query(sql + " ORDER BY d.id", (PARSER_VERSION,) if which == "older" else ())
+        return self.db.query(sql + " ORDER BY d.id", ("unreadable:%",) + ((PARSER_VERSION,) if which == "older" else ()))
 
     def reprocess_count(self, which: str = "older") -> int:
         """How many documents :meth:`reprocess` would go through."""
