@@ -109,17 +109,23 @@ class Corpus:
     def known(self, sha256: str) -> bool:
         return self.db.one("SELECT 1 FROM documents WHERE sha256 = ?", (sha256,)) is not None
 
-    def _skip(self, sha256: str, retry_failed: bool):
+    def _skip(self, sha256: str, path: str, retry_failed: bool):
         """Why these bytes need no work: ``"parsed"``, ``"failed"`` (same parser version), or None;
-        and the stored document's id (None when it is not stored)."""
-        row = self.db.one("SELECT id, status, parser_version FROM documents WHERE sha256 = ?", (sha256,))
+        the stored document's id (None when it is not stored); and whether this path or the bytes
+        are still to be recorded for it."""
+        row = self.db.one(
+            "SELECT d.id, d.status, d.parser_version, "
+            "(SELECT COUNT(*) FROM document_paths p WHERE p.document_id = d.id AND p.path = ?), "
+            "(SELECT COUNT(*) FROM blobs b WHERE b.sha256 = d.sha256) FROM documents d WHERE d.sha256 = ?",
+            (path, sha256))
         if row is None:
-            return None, None
+            return None, None, True
+        unrecorded = not (row[3] and row[4])
         if row[1] == "parsed":
-            return "parsed", row[0]
+            return "parsed", row[0], unrecorded
         if row[2] == PARSER_VERSION and not retry_failed:
-            return "failed", row[0]
-        return None, row[0]
+            return "failed", row[0], unrecorded
+        return None, row[0], unrecorded
 
     def ingest(self, paths, *, workers: int | None = None, engine: str = "local", scheduler: str | None = None,
                progress=None, cross_year: bool = True, settings: Settings | None = None,
@@ -140,10 +146,11 @@ class Corpus:
         def todo():
             for name, blob in iter_inputs(paths, settings=settings):
                 if not isinstance(blob, Exception):
-                    why, doc_id = self._skip(hashlib.sha256(blob).hexdigest(), retry_failed)
+                    why, doc_id, unrecorded = self._skip(hashlib.sha256(blob).hexdigest(), name, retry_failed)
                     if why is not None:
-                        with self.db.transaction():
-                            self._seen(doc_id, name, blob)
+                        if unrecorded:  # found at a new path, or stored before bytes were kept
+                            with self.db.transaction():
+                                self._seen(doc_id, name, blob)
                         summary.skipped += 1
                         summary.skipped_failed += why == "failed"
                         if progress:
@@ -172,7 +179,8 @@ class Corpus:
         now = datetime.now(timezone.utc).isoformat()
         self.db.execute("INSERT INTO document_paths (document_id, path, first_seen) VALUES (?, ?, ?) "
                         "ON CONFLICT (document_id, path) DO NOTHING", (doc_id, path, now))
-        if isinstance(data, (bytes, bytearray)):
+        if isinstance(data, (bytes, bytearray)) and self.db.one(
+                "SELECT 1 FROM blobs WHERE sha256 = ?", (hashlib.sha256(data).hexdigest(),)) is None:
             self.db.execute("INSERT INTO blobs (sha256, size, data) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
                             (hashlib.sha256(data).hexdigest(), len(data), bytes(data)))
 
