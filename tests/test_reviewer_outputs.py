@@ -1,0 +1,28 @@
+"""Issue 11: reviewer-grade outputs — Chinese for the people who read them, grouped findings,
+the correction notice, ruff-like ``check`` conventions, a printable workbook."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import nianbao
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+HUAIAN_LAYOUT = FIXTURES / "huaian-2024-pdftotext-layout.txt"
+
+
+def run_cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "nianbao", *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd)
+
+
+def test_title_has_no_label_prefix():
+    text = "标题：某某县某某局2023年政府信息公开工作年度报告\n一、总体情况\n略。\n"
+    report = nianbao.parse(text.encode(), filename="x.txt")
+    assert report.title == "某某县某某局2023年政府信息公开工作年度报告"
