@@ -26,3 +26,9 @@ def test_title_has_no_label_prefix():
     text = "标题：某某县某某局2023年政府信息公开工作年度报告\n一、总体情况\n略。\n"
     report = nianbao.parse(text.encode(), filename="x.txt")
     assert report.title == "某某县某某局2023年政府信息公开工作年度报告"
+
+
+def test_licence_is_osi_and_named_in_pyproject():
+    assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
+    py = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'license = {text = "MIT"}' in py and "OSI Approved :: MIT License" in py
