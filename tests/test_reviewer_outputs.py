@@ -32,3 +32,54 @@ def test_licence_is_osi_and_named_in_pyproject():
     assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
     py = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert 'license = {text = "MIT"}' in py and "OSI Approved :: MIT License" in py
+
+
+# ------------------------------------------------------------------ 1. Chinese docs with a basis
+
+from nianbao.model.codes import CATALOGUE  # noqa: E402
+from nianbao.rules import RULES  # noqa: E402
+from nianbao.rules.codes import explain  # noqa: E402
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+# what a basis may cite: the format notices by their numbers (report-format.md) and the 条例's
+# articles the template names (第二十条 in table 二's headers; 第五十条, the report's contents)
+NOTICES = {"〔2019〕60号", "〔2021〕30号"}
+ARTICLES = {"第二十条", "第五十条"}
+ENGLISH = re.compile(r"[A-Za-z]{3,}")  # a word of English (codes like A101, PDF are short or upper)
+ALLOWED_WORDS = {"PDF", "Word", "WPS", "HTML", "XML", "docx", "xlsx", "odt", "zip", "doc",
+                 "max_bytes", "time_limit", "memory_limit", "GB18030", "UTF", "nianbao", "rules"}
+
+
+@pytest.mark.parametrize("code", sorted(CATALOGUE) + sorted(c for c in RULES if c not in CATALOGUE))
+def test_every_code_has_chinese_docs_with_a_basis(code):
+    e = explain(code)
+    doc = e.doc
+    assert CJK.search(doc.splitlines()[0]), "a Chinese one-line summary first"
+    for section in ("说明：", "原因：", "示例：", "依据："):
+        assert re.search(rf"(?m)^{section}\S", doc), f"{code}: no {section}"
+    words = {w for w in ENGLISH.findall(doc.replace("_", "x")) if w not in ALLOWED_WORDS}
+    words = {w for w in re.findall(r"[A-Za-z_]{3,}", doc) if w not in ALLOWED_WORDS}
+    assert not words, f"{code}: English in the docs: {words}"
+    basis = re.search(r"(?m)^依据：(.*)$", doc).group(1)
+    for n in re.findall(r"〔\d{4}〕\d+号", basis):
+        assert n in NOTICES, f"{code}: cites an unverifiable notice {n}"
+    for a in re.findall(r"第[一二三四五六七八九十百]+条", basis):
+        assert a in ARTICLES, f"{code}: cites an article the template does not name: {a}"
+    assert "国办公开办函 on" not in basis and "杜绝雷同" not in basis
+
+
+def test_rule_titles_are_chinese():
+    for code, r in RULES.items():
+        assert CJK.search(r.title) and r.title != r.name, code
+
+
+def test_rules_and_rule_commands_are_chinese():
+    p = run_cli("rules")
+    assert p.returncode == 0 and "单元格空白" in p.stdout and "（parser" not in p.stdout
+    assert not re.search(r"[A-Za-z]{4,}", p.stdout.replace("PDF", "")), "no English in nianbao rules"
+    p = run_cli("rule", "Y103")
+    assert p.returncode == 0 and "依据：" in p.stdout and "What:" not in p.stdout
+    p = run_cli("rule", "empty")
+    assert p.returncode == 0 and "English" not in p.stdout and "文件没有内容" in p.stdout
+    p = run_cli("rule", "NOPE")
+    assert p.returncode == 2 and "没有代码为“NOPE”的规则" in p.stderr and "Traceback" not in p.stderr

@@ -245,7 +245,7 @@ def test_label_typo_found_once_or_throughout(shared):
 
 # ------------------------------------------------------------------------------ documentation
 
-DOC_SECTIONS = ("What:", "Why:", "Example:", "Basis:")
+DOC_SECTIONS = ("说明：", "原因：", "示例：", "依据：")
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -271,7 +271,7 @@ def test_rule_is_documented(code):
         assert len(found) == 1, f"{code}: section {s} appears {len(found)} times"
         positions.append(found[0])
     assert positions == sorted(positions), f"{code}: sections out of order"
-    bodies = re.split(r"(?m)^(?:What|Why|Example|Basis):", doc)[1:]
+    bodies = re.split(r"(?m)^(?:说明|原因|示例|依据)：", doc)[1:]
     assert all(b.strip() for b in bodies), f"{code}: an empty section"
 
 
@@ -301,7 +301,7 @@ def test_cli_rules_lists_every_code():
     p = run_cli("rules")
     assert p.returncode == 0, p.stderr
     for code in CODES:
-        assert re.search(rf"^\s+{code}\s+{re.escape(RULES[code].name)}\s", p.stdout, re.M), code
+        assert re.search(rf"^\s+{code}\s+{re.escape(RULES[code].title)}\s", p.stdout, re.M), code
     for name in FAMILIES.values():
         assert name in p.stdout
 
@@ -311,7 +311,7 @@ def test_cli_rule_prints_its_doc(code):
     p = run_cli("rule", code.lower())
     assert p.returncode == 0, p.stderr
     r = RULES[code]
-    assert p.stdout.startswith(f"{code} {r.name}")
+    assert p.stdout.startswith(f"{code} {r.title}（")
     assert r.message in p.stdout
     for line in r.doc.splitlines():
         assert line in p.stdout

@@ -121,16 +121,27 @@ def _note_skipped(skipped: list) -> None:
 
 
 @main.command("rules")
-def rules_cmd():
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON（每条规则一个对象）。")
+def rules_cmd(as_json):
     """列出全部规则（代码、名称、级别、说明）。"""
     from .rules import FAMILIES, rules_list
+    if as_json:
+        click.echo(json.dumps([{"code": r.code, "name": r.name, "title": r.title, "severity": r.severity,
+                                "summary": r.doc.splitlines()[0] if r.doc else ""} for r in rules_list()],
+                              ensure_ascii=False, indent=1))
+        return
     family = None
     for r in rules_list():
         if r.family != family:
             family = r.family
-            click.echo(f"\n[{family}] {FAMILIES[family]}")
+            click.echo(f"\n【{family}】{FAMILIES[family]}")
         first = r.doc.splitlines()[0] if r.doc else ""
-        click.echo(f"  {r.code}  {r.name:<44} {_SEV[r.severity]}  {first}")
+        click.echo(f"  {r.code}  {_pad(r.title, 28)}{_SEV[r.severity]}  {first}")
+
+
+def _pad(text: str, width: int) -> str:
+    from .output.text import _pad as pad
+    return pad(text, width)
 
 
 @main.command("rule")
@@ -138,12 +149,14 @@ def rules_cmd():
 def rule_cmd(code):
     """打印一条规则的文档（也可查已停用的代码和输入错误代码）。"""
     from .rules.codes import explain
+    from .rules.zh import TITLES
     r = explain(code)
     if r is None:
-        click.echo(f"nianbao: 没有规则 {code}（unknown rule）", err=True)
+        click.echo(f"nianbao: 没有代码为“{code}”的规则或错误（nianbao rules 列出全部规则）", err=True)
         sys.exit(2)
-    status = "" if r.status == "active" else "，已停用（retired）"
-    click.echo(f"{r.code} {r.name}（{_SEV[r.severity]}{status}）\n消息模板：{r.message}\n\n{r.doc}")
+    status = "" if r.status == "active" else "，已停用"
+    click.echo(f"{r.code} {TITLES.get(r.code, r.name)}（{_SEV[r.severity]}{status}）\n标识：{r.name}\n"
+               f"消息模板：{r.message}\n\n{r.doc}")
     if r.retired:
         click.echo(f"\n停用：{r.retired}")
 
