@@ -83,3 +83,19 @@ def test_rules_and_rule_commands_are_chinese():
     assert p.returncode == 0 and "English" not in p.stdout and "文件没有内容" in p.stdout
     p = run_cli("rule", "NOPE")
     assert p.returncode == 2 and "没有代码为“NOPE”的规则" in p.stderr and "Traceback" not in p.stderr
+
+
+# ------------------------------------------------------------------ 2. findings that help
+
+def test_no_false_c106_on_a_header_broken_over_lines():
+    """pdftotext -layout breaks 商业企业 / 科研机构 over two lines: 商业企科… is no typo."""
+    from nianbao.rules import check
+    report = nianbao.parse(HUAIAN_LAYOUT)
+    assert [f for f in check(report, select=["C106"])] == []
+
+
+def test_a_real_typo_in_a_broken_header_is_still_found():
+    from nianbao.rules.cells import _near_miss
+    broken = "自然人总计商业企科研机社会公益法律服务其他业构组织机构"
+    assert _near_miss("商业企业", broken, "applications") is None
+    assert _near_miss("结果维持", "结果维护结果纠正其他结果尚未审结总计结果维持", "review_litigation") == "结果维护"

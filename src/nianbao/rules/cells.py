@@ -126,17 +126,40 @@ def label_differs(report, previous):
         for term in terms:
             if term in text and len(term) < 3:
                 continue  # a two-character term: any "总X" would be a near miss
-            near = _near_miss(term, text)  # also when the term is spelt right elsewhere (one typo of three)
+            near = _near_miss(term, text, table)  # also when the term is spelt right elsewhere (one typo of three)
             if near:
                 yield hit(expected=term, actual=near, written=near, template_label=term)
 
 
-def _near_miss(term: str, text: str):
+# every word a header of these tables prints: a header broken over lines interleaves their pieces
+_HEADER_WORDS = _HEADER_TERMS["applications"] + ("申请人情况", "法人或其他组织") + \
+    _HEADER_TERMS["review_litigation"] + ("行政复议", "行政诉讼", "审结", "维持", "纠正")
+
+
+def _near_miss(term: str, text: str, table: str = ""):
+    """The first window of ``text`` that differs from ``term`` by one character — unless it is a
+    header broken over lines (``pdftotext -layout``: 商业企 | 科研机 | … | 业 | 构): the differing
+    character starts a piece of another header word and the term's missing characters follow
+    later, in order."""
     n = len(term)
     i = text.find(term[0])
     while 0 <= i <= len(text) - n:  # windows starting with the term's first character
         w = text[i: i + n]
-        if sum(a != b for a, b in zip(w, term)) == 1:
+        diff = [j for j, (a, b) in enumerate(zip(w, term)) if a != b]
+        if len(diff) == 1 and not _broken_header(term, text, i, diff[0]):
             return w
         i = text.find(term[0], i + 1)
     return None
+
+
+def _broken_header(term: str, text: str, start: int, j: int) -> bool:
+    piece = text[start + j: start + j + 2]
+    if len(piece) < 2 or not any(piece in w for w in _HEADER_WORDS if w != term):
+        return False
+    rest, k = term[j:], start + j
+    for ch in rest:  # the term's remaining characters, later in the text, in order
+        k = text.find(ch, k)
+        if k < 0:
+            return False
+        k += 1
+    return True
