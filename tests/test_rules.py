@@ -472,7 +472,8 @@ def test_cli_check_xlsx(shared, tmp_path):
     assert p.returncode == 1, p.stderr
     wb = load_workbook(out)
     assert wb.sheetnames[:2] == ["汇总", "问题清单"]
-    assert len(wb.sheetnames) == 2 + 3  # one sheet per report
+    assert wb.sheetnames[2] == "问题明细"
+    assert len(wb.sheetnames) == 3 + 3  # one sheet per report
 
     summary = [list(r) for r in wb["汇总"].iter_rows(values_only=True)]
     head = summary[0]
@@ -483,18 +484,18 @@ def test_cli_check_xlsx(shared, tmp_path):
     assert by_file[str(S003)]["错误"] == 0 and by_file[str(S003)]["警告"] >= 20
     assert by_file[str(a102_file)]["错误"] >= 1
 
-    issues = [list(r) for r in wb["问题清单"].iter_rows(values_only=True)]
+    issues = [list(r) for r in wb["问题明细"].iter_rows(values_only=True)]
     head = issues[0]
-    assert {"代码", "规则", "位置", "应为", "实为", "说明"} <= set(head)
+    assert {"代码", "规则", "原文位置", "应为", "实为", "说明"} <= set(head)
     rows = [dict(zip(head, r)) for r in issues[1:]]
     assert {r["代码"] for r in rows} >= {"S102", "C101", "A102"}
     a = next(r for r in rows if r["代码"] == "A102")
-    assert a["规则"] == RULES["A102"].name and a["应为"] is not None and a["实为"] is not None
+    assert a["规则"] == RULES["A102"].title and a["应为"] is not None and a["实为"] is not None
     assert CJK.search(a["说明"])
 
     # the report sheets mark the failing cells
     filled = {}
-    for name in wb.sheetnames[2:]:
+    for name in wb.sheetnames[3:]:
         ws = wb[name]
         filled[name] = [c for row in ws.iter_rows() for c in row
                         if c.fill is not None and c.fill.fill_type == "solid"]

@@ -22,9 +22,17 @@ def main():
 @click.option("--json", "as_json", is_flag=True, help="每个文件输出一行 JSON（JSON Lines）。")
 @click.option("--full/--brief", default=True, help="JSON 中包含各部分文本和单元格来源（默认包含）。")
 @click.option("--debug", is_flag=True, help="显示解析器看到的内容：每个段落和表格行及其位置、各部分标题。")
-def parse_cmd(files, as_json, full, debug):
+@click.pass_context
+def parse_cmd(ctx, files, as_json, full, debug):
     """解析年报文件，输出三张统计表和诊断信息。"""
+    from click.core import ParameterSource
+
     from .ingest.sources import display_name
+    from .output.findings import error_zh, oserror_zh
+    if debug and as_json:
+        _fail("--debug 与 --json 不能同时使用：--debug 输出解析器所见内容的文字视图，--json 输出解析结果")
+    if not as_json and ctx.get_parameter_source("full") is ParameterSource.COMMANDLINE:
+        _fail("--full/--brief 只对 --json 输出有效，请同时使用 --json")
     failed = False
     for i, f in enumerate(files):
         shown = display_name(f)  # a GBK file name on a UTF-8 system: shown, never a traceback
@@ -35,15 +43,15 @@ def parse_cmd(files, as_json, full, debug):
             report = parse(f)
         except InputError as e:
             failed = True
-            click.echo(f"nianbao: {shown}: 无法读取：{e.zh}（{e.en}）", err=True)
+            click.echo(f"nianbao: {shown}: 无法读取：{error_zh(e)}", err=True)
             continue
         except OSError as e:
             failed = True
-            click.echo(f"nianbao: {shown}: 无法打开文件（cannot open file）：{e.strerror or e}", err=True)
+            click.echo(f"nianbao: {shown}: 无法打开文件：{oserror_zh(e)}", err=True)
             continue
         except Exception as e:  # a parser defect must not stop the other files
             failed = True
-            click.echo(f"nianbao: {shown}: 解析出错（internal error）：{type(e).__name__}: {e}", err=True)
+            click.echo(f"nianbao: {shown}: 解析程序内部错误，未能读取；请将该文件反馈给维护人员", err=True)
             continue
         if any(d.severity == "error" for d in report.diagnostics):
             failed = True  # e.g. a scanned PDF: recorded, but nothing could be read
@@ -70,7 +78,8 @@ def _debug(f) -> bool:
         if "document" in trace:  # read, but not a report: still show what was seen
             from .parsing.sections import blocks_to_headings
             click.echo(document_to_debug(trace["document"], blocks_to_headings(trace["document"].blocks)))
-        click.echo(f"nianbao: {f}: 无法读取：{getattr(e, 'zh', e)}", err=True)
+        from .output.findings import error_zh, oserror_zh
+        click.echo(f"nianbao: {f}: 无法读取：{error_zh(e) if hasattr(e, 'zh') else oserror_zh(e)}", err=True)
         return True
     click.echo(trace_to_debug(trace, report))
     return False
@@ -85,34 +94,60 @@ def _codes(value):
 
 @main.command("check")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--json", "as_json", is_flag=True, help="输出 JSON Lines，每行一条问题；无法读取的文件也占一行（含 error）。")
+@click.option("--output-format", "output_format", type=click.Choice(["grouped", "text", "json"]), default=None,
+              help="grouped（默认）：每张表每条规则一行，共用单元格的问题放在一起；text：每个问题一行；"
+                   "json：JSON Lines，每行一条问题，无法读取的文件也占一行。")
+@click.option("--json", "as_json", is_flag=True, help="等同于 --output-format json。")
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="写出核查工作簿（.xlsx）。")
-@click.option("--select", multiple=True, help="只运行这些代码前缀的规则，如 A,S1。")
-@click.option("--ignore", multiple=True, help="忽略这些代码前缀的规则，如 C101,P2。")
+@click.option("--sheets/--no-sheets", "sheets", default=None,
+              help="工作簿中每份报告一个工作表（默认：不超过 50 份时是）。")
+@click.option("--select", multiple=True, help="只运行这些代码前缀的规则，如 A,S1（替代配置文件中的 select）。")
+@click.option("--ignore", multiple=True, help="忽略这些代码前缀的规则，如 C101,P2（追加到配置文件中的 ignore）。")
+@click.option("--statistics", is_flag=True, help="最后列出各规则的问题数。")
+@click.option("--exit-zero", "exit_zero", is_flag=True, help="有错误级问题时退出码仍为 0（无法读取的文件仍为 2）。")
 @click.option("--workers", type=int, help="并行进程数（默认：全部 CPU 核）；每个文件在独立进程中解析，受时间和内存上限约束。")
-def check_cmd(paths, as_json, xlsx_path, select, ignore, workers):
+def check_cmd(paths, output_format, as_json, xlsx_path, sheets, select, ignore, statistics, exit_zero, workers):
     """核查年报（文件、目录或 zip 压缩包）：解析并按规则逐项检查。
 
-    退出码：0 无错误级问题；1 有错误级问题；2 有文件无法读取。
+    退出码：0 无错误级问题；1 有错误级问题；2 有文件无法读取，或参数、配置有误。
+    规则选择也可写在当前目录（或上级目录）的 nianbao.toml 或 pyproject.toml 的 [tool.nianbao] 中：
+    select = ["A", "S"]、ignore = ["C101"]。
     """
-    from .audit import audit
+    from .audit import SelectionError, audit, selection
+    from .output.findings import error_zh
     from .output.text import audit_run_to_text
 
-    run = audit(paths, select=_codes(select), ignore=_codes(ignore), workers=workers)
+    if as_json and output_format not in (None, "json"):
+        _fail(f"--json 与 --output-format {output_format} 不能同时使用")
+    fmt = "json" if as_json else (output_format or "grouped")
+    try:
+        sel, ign, _ = selection(_codes(select), _codes(ignore))
+    except SelectionError as e:
+        _fail(e.zh)
+    run = audit(paths, select=sel, ignore=ign, workers=workers)
     _note_skipped(run.skipped)
     for a in run.tasks:
         if a.error is not None:
-            click.echo(f"nianbao: {a.name}: 无法读取：{a.error.zh}（{a.error.en}）", err=True)
-    if as_json:
+            click.echo(f"nianbao: {a.name}: 无法读取：{error_zh(a.error)}", err=True)
+    if fmt == "json":
         for d in run.json_lines():
             sys.stdout.write(json.dumps(d, ensure_ascii=False) + "\n")
+        if statistics:
+            from .output.text import statistics_lines
+            click.echo("\n".join(statistics_lines(run)), err=True)
     else:
-        click.echo(audit_run_to_text(run))
+        click.echo(audit_run_to_text(run, fmt, statistics))
     if xlsx_path:
         from .output.xlsx import audits_to_workbook
-        audits_to_workbook(run, xlsx_path)
+        audits_to_workbook(run, xlsx_path, sheets=sheets)
         click.echo(f"核查工作簿已写出：{xlsx_path}", err=True)
-    sys.exit(run.exit_code)
+    code = run.exit_code
+    sys.exit(0 if exit_zero and code == 1 else code)
+
+
+def _fail(message: str, code: int = 2):
+    click.echo(f"nianbao: {message}", err=True)
+    sys.exit(code)
 
 
 def _note_skipped(skipped: list) -> None:

@@ -82,7 +82,8 @@ class Rule:
         for h in self.func(report, previous):
             sev = h.pop("severity", None) or self.severity
             fields = {"expected": h.get("expected"), "actual": h.get("actual"),
-                      **{k: inner_quotes(v) for k, v in h.pop("fields").items()}}
+                      **{k: inner_quotes(v) if f"“{{{k}}}”" in self.message else v
+                         for k, v in h.pop("fields").items()}}
             yield Finding(self.code, self.name, sev, self.message.format(**fields),
                           keys=h.get("keys", []), loc=h.get("loc"), expected=h.get("expected"),
                           actual=h.get("actual"), file=report.file, agency=report.agency, year=report.year)
