@@ -479,7 +479,7 @@ def test_cli_check_xlsx(shared, tmp_path):
     head = summary[0]
     assert {"错误", "警告", "提示"} <= set(head)
     assert len(summary) == 1 + 3
-    by_file = {r[0]: dict(zip(head, r)) for r in summary[1:]}
+    by_file = {r[head.index("文件")]: dict(zip(head, r)) for r in summary[1:]}
     assert by_file[str(S004)]["错误"] >= 1
     assert by_file[str(S003)]["错误"] == 0 and by_file[str(S003)]["警告"] >= 20
     assert by_file[str(a102_file)]["错误"] >= 1

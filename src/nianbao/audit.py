@@ -104,13 +104,16 @@ class AuditRun:
                 "skipped": [{"file": n, "reason": r} for n, r in self.skipped]}
 
     def json_lines(self):
-        """One dict per finding (with ``file``), and one ``{"file", "error"}`` per unreadable input."""
+        """One dict per finding (with ``file`` and its ``id``), and one ``{"file", "error"}`` per
+        unreadable input."""
+        from .output.findings import finding_id
         for a in self.tasks:
             if a.error is not None:
                 yield {"file": a.name, "error": error_dict(a.error)}
             for f in a.findings:
                 d = f.to_dict()
                 d["file"] = a.name
+                d["id"] = finding_id(f)  # what ``notice --dismiss`` takes
                 yield d
 
     def __iter__(self):

@@ -74,14 +74,20 @@ def place(key: str, report) -> Place:
     return Place(key, table_name(key.split(".")[0]), row, col, source_position(c.loc if c else None))
 
 
-def describe_cells(keys, report) -> str:
-    """The cells of one table, compactly: rows with the same columns share one mention.
+def describe_cells(keys, report, relation: bool = False) -> str:
+    """The cells of one table, compactly: rows with the same columns share one mention; with
+    ``relation`` (an arithmetic relation's cells) a column or a whole row is named as such.
 
     “一、本年新收…”至“四、结转下年度继续办理”共23行的自然人、商业企业…列 / “行政复议”的结果纠正、其他结果
     """
     if not keys:
         return ""
     template = report.template if report is not None else None
+    places = [place(k, report) for k in keys]
+    if relation and len(places) > 3 and len({p.column for p in places}) == 1 and len({p.table for p in places}) == 1:
+        return f"“{places[0].column}”列"  # a column's relation (A1, A2)
+    if relation and len(places) > 1 and len({p.row for p in places}) == 1 and len(places) == _row_width(keys[0], template):
+        return f"“{places[0].row}”行"  # a whole row (A3, A4)
     by_row: dict = {}
     for k in keys:
         p = place(k, report)

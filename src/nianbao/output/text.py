@@ -119,7 +119,7 @@ def audited_to_lines(a, fmt: str = "grouped") -> list:
         lead = "    "
         if len(c.groups) > 1:
             out.append(f"    以下{len(c.groups)}项涉及相同单元格，宜一并核对"
-                       + (f"；可能的原因是{place(c.cause, r)}（各项不平衡关系唯一的共同单元格）" if c.cause else "")
+                       + (f"；可能的原因：{place(c.cause, r)}，它是各项不平衡关系唯一的共同单元格" if c.cause else "")
                        + "：")
             lead = "      "
         for g in c.groups:

@@ -102,7 +102,7 @@ def audits_to_workbook(audits, path, sheets=None) -> None:
                 span = source_span(g.keys, r, g.findings[0].loc)
                 wg.append(safe_row([wg.max_row, who, r.year, table_name(g.table) if g.table else "全文", g.code,
                                     g.title, SEV_ZH[g.severity], len(g.findings),
-                                    describe_cells(g.keys, r) or None, span or None, g.summary(r), cause, a.name]))
+                                    describe_cells(g.keys, r, relation=g.code[0] in "AY") or None, span or None, g.summary(r), cause, a.name]))
                 wg.cell(wg.max_row, 7).fill = _FILL[g.severity]
                 first = next((k for k in g.keys if (id(a), k) in cells_at), None)
                 if first:
@@ -116,7 +116,7 @@ def audits_to_workbook(audits, path, sheets=None) -> None:
                                 (p.source if p and p.source else source_span(f.keys, r, f.loc)) or None,
                                 f.code, rule.title if rule else f.code, SEV_ZH[f.severity],
                                 _text(f.expected), _text(f.actual), f.message,
-                                describe_cells(f.keys, r) or None, a.name, "、".join(f.keys) or None]))
+                                describe_cells(f.keys, r, relation=f.code[0] in "AY") or None, a.name, "、".join(f.keys) or None]))
             wd.cell(wd.max_row, 10).fill = _FILL[f.severity]
             first = next((k for k in f.keys if (id(a), k) in cells_at), None)
             if first:
