@@ -99,3 +99,27 @@ def test_a_real_typo_in_a_broken_header_is_still_found():
     broken = "自然人总计商业企科研机社会公益法律服务其他业构组织机构"
     assert _near_miss("商业企业", broken, "applications") is None
     assert _near_miss("结果维持", "结果维护结果纠正其他结果尚未审结总计结果维持", "review_litigation") == "结果维护"
+
+
+# ------------------------------------------------------------------ README for reviewers
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+FIRST_TWO = ("python3 -m venv .venv && .venv/bin/pip install -q -e . && .venv/bin/nianbao ingest ../shared/corpus"
+             " && .venv/bin/nianbao stats\n"
+             "python3 -m venv .venv && .venv/bin/pip install -q -e '.[test]' && .venv/bin/python -m pytest\n")
+
+
+def test_readme_starts_with_the_two_commands_unchanged():
+    assert README.startswith("# nianbao（年报）\n\n```sh\n" + FIRST_TWO + "```\n")
+
+
+def test_readme_reviewer_part_is_chinese():
+    reviewer, marker, developer = README.partition("# 开发者文档（Developer documentation, English）")
+    assert marker and developer, "developer sections under a clearly marked heading"
+    prose = re.sub(r"```.*?```", "", reviewer.split("```\n", 2)[2], flags=re.S)  # code blocks aside
+    prose = re.sub(r"`[^`]*`", "", prose)
+    english = re.findall(r"\b[A-Za-z]{4,}\b", prose)
+    assert set(english) <= {"nianbao", "Word", "Excel", "HTML", "JSON", "Lines", "LICENSE", "Settings",
+                            "Limits", "guarantees", "SQLite", "grouped"}, english
+    for heading in ("## 它做什么", "## 命令", "## 核查结果怎么看", "## 规则", "## 配置"):
+        assert heading in reviewer

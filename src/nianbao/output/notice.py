@@ -116,7 +116,7 @@ def _value(v) -> str:
             return "空白"
         return "、".join(shown)
     if v == "数字":
-        return "填写数字"
+        return "数字（无则填0）"
     return str(v)
 
 
@@ -150,7 +150,7 @@ def _rows_for(audited, dismissed) -> list:
             if len(fs) == 1:
                 exp, act = _value(fs[0].expected), _value(fs[0].actual)
             elif g.code == "C101":
-                exp, act = "填写数字（没有发生的填0）", "空白"
+                exp, act = "数字（无则填0）", "空白"
             else:
                 exp = "；".join(_value(f.expected) for f in fs)
                 act = "；".join(_value(f.actual) for f in fs)
@@ -207,7 +207,7 @@ def notice_document(audits, dismissed=frozenset(), *, issuer: str = "", date: _d
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
-        widths = (Cm(1.0), Cm(3.8), Cm(6.4), Cm(1.7), Cm(1.7), Cm(1.1))  # 15.7 cm: the text width
+        widths = (Cm(1.0), Cm(3.7), Cm(6.0), Cm(1.8), Cm(1.8), Cm(1.4))  # 15.7 cm: the text width
         for col, w in zip(table.columns, widths):
             col.width = w
         for cell, text, w in zip(table.rows[0].cells, ("序号", "位置", "问题", "应为", "实为", "级别"), widths):
@@ -218,7 +218,7 @@ def notice_document(audits, dismissed=frozenset(), *, issuer: str = "", date: _d
             cells = table.add_row().cells
             _no_split(table.rows[-1])
             for cell, text, w in zip(cells, (str(i), where, f"{problem}（{code}）", exp, act, SEV_ZH[sev]), widths):
-                _cell_text(cell, text, center=(text == str(i) or text == SEV_ZH[sev]))
+                _cell_text(cell, text, center=cell is not cells[1] and cell is not cells[2])
                 cell.width = w
             if code not in codes_used:
                 codes_used.append(code)
