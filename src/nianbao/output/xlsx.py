@@ -27,6 +27,8 @@ _BOLD = Font(bold=True)
 _LINK = Font(color="0563C1", underline="single")
 _THIN = Side(style="thin", color="999999")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_RED = Side(style="thick", color="C00000")
+_CAUSE = Border(left=_RED, right=_RED, top=_RED, bottom=_RED)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _STATUS_FILL = {"有错误": _FILL["error"], "有警告": _FILL["warning"], "无法读取": _FILL["error"]}
 
@@ -47,7 +49,10 @@ def _text(v):
     if v is None or isinstance(v, (int, float, str)):
         return v
     if isinstance(v, (list, tuple)):
-        return "；".join("／".join(map(str, x)) if isinstance(x, (list, tuple)) else str(x) for x in v)
+        if v and all(isinstance(x, str) and not x.strip() for x in v):
+            return "空白"
+        return "；".join("／".join(map(str, x)) if isinstance(x, (list, tuple)) else (str(x).strip() or "空白")
+                        for x in v)
     return str(v)
 
 
@@ -87,7 +92,7 @@ def audits_to_workbook(audits, path, sheets=None) -> None:
         fill = _STATUS_FILL.get(st)
         if fill:
             ws.cell(ws.max_row, 6).fill = fill
-    _finish(ws, {"A": 6, "B": 40, "C": 28, "D": 8, "E": 10, "F": 30, "G": 7, "H": 7, "I": 7, "J": 8})
+    _finish(ws, {"A": 5, "B": 44, "C": 28, "D": 7, "E": 10, "F": 30, "G": 6, "H": 6, "I": 6, "J": 8})
 
     wg.append(safe_row(["序号", "机关", "年度", "表", "代码", "规则", "级别", "问题数", "涉及单元格", "原文位置",
                         "说明", "可能的原因", "文件"]))
@@ -112,7 +117,7 @@ def audits_to_workbook(audits, path, sheets=None) -> None:
             t = finding_table(f)
             rule = RULES.get(f.code)
             wd.append(safe_row([wd.max_row, who, r.year, table_name(t) if t else (p.table if p else "全文"),
-                                p.row if p else None, p.column if p else None,
+                                _several([place(k, r).row for k in f.keys]), _several([place(k, r).column for k in f.keys]),
                                 (p.source if p and p.source else source_span(f.keys, r, f.loc)) or None,
                                 f.code, rule.title if rule else f.code, SEV_ZH[f.severity],
                                 _text(f.expected), _text(f.actual), f.message,
@@ -121,11 +126,19 @@ def audits_to_workbook(audits, path, sheets=None) -> None:
             first = next((k for k in f.keys if (id(a), k) in cells_at), None)
             if first:
                 _link(wd.cell(wd.max_row, 8), *cells_at[(id(a), first)], f.code)
-    _finish(wg, {"A": 6, "B": 22, "C": 7, "D": 6, "E": 7, "F": 20, "G": 6, "H": 7, "I": 40, "J": 12, "K": 60,
-                 "L": 24, "M": 24}, wrap="IKL")
-    _finish(wd, {"A": 6, "B": 22, "C": 7, "D": 6, "E": 26, "F": 12, "G": 10, "H": 7, "I": 20, "J": 6, "K": 10,
-                 "L": 10, "M": 60, "N": 30, "O": 24, "P": 30}, wrap="EMN")
+    _finish(wg, {"A": 5, "B": 16, "C": 6, "D": 5, "E": 6, "F": 14, "G": 5, "H": 5, "I": 28, "J": 11, "K": 48,
+                 "L": 22, "M": 30}, print_to="L")
+    _finish(wd, {"A": 5, "B": 16, "C": 6, "D": 5, "E": 20, "F": 10, "G": 10, "H": 6, "I": 14, "J": 5, "K": 10,
+                 "L": 10, "M": 44, "N": 30, "O": 30, "P": 30}, print_to="M")
     wb.save(path)
+
+
+def _several(labels) -> str | None:
+    """One label, a few joined, or “first等n项”."""
+    labels = list(dict.fromkeys(labels))
+    if not labels:
+        return None
+    return "、".join(labels) if len(labels) <= 3 else f"{labels[0]}等{len(labels)}项"
 
 
 def _link(cell, sheet: str, coord: str, text) -> None:
@@ -148,8 +161,31 @@ def _print_setup(ws, title_rows: str = "1:1", landscape: bool = True) -> None:
     ws.print_options.horizontalCentered = True
 
 
-def _finish(ws, widths: dict, wrap: str = "") -> None:
-    """Header row bold and shaded, frozen, autofiltered; widths; wrapped text; print setup."""
+def _display_width(text) -> int:
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+
+
+def _fit_rows(ws, widths: dict, first: int = 2, line_height: float = 15.0, last: str | None = None) -> None:
+    """Row heights for wrapped text (spreadsheets do not grow a row that openpyxl wrote), from the
+    columns up to ``last`` (the printed ones)."""
+    if last:
+        widths = {k: v for k, v in widths.items() if len(k) == len(last) and k <= last}
+    for row in ws.iter_rows(min_row=first):
+        lines = 1
+        for c in row:
+            w = widths.get(c.column_letter)
+            if c.value is None or not w:
+                continue
+            per_line = max(1.0, w * 0.9)
+            lines = max(lines, sum(-(-_display_width(part) // per_line) or 1 for part in str(c.value).split("\n")))
+        ws.row_dimensions[row[0].row].height = line_height * min(lines, 30) + 3
+
+
+def _finish(ws, widths: dict, print_to: str | None = None) -> None:
+    """Header row bold and shaded, frozen, autofiltered; column widths; every cell wrapped and
+    rows tall enough; A4 landscape print setup (``print_to``: the last printed column, the
+    columns after it are for filtering and machines)."""
     for c in ws[1]:
         c.font = _BOLD
         c.fill = _HEAD_FILL
@@ -161,10 +197,13 @@ def _finish(ws, widths: dict, wrap: str = "") -> None:
     for row in ws.iter_rows(min_row=2):
         for c in row:
             c.border = _BOX
-            c.alignment = _WRAP if c.column_letter in wrap else Alignment(vertical="top")
-    if ws.max_row >= 1 and ws.max_column >= 1:
-        ws.auto_filter.ref = f"A1:{get_column_letter(ws.max_column)}{max(ws.max_row, 1)}"
+            c.alignment = _WRAP
+    _fit_rows(ws, widths, last=print_to)
+    ws.row_dimensions[1].height = 30
+    last = get_column_letter(ws.max_column)
+    ws.auto_filter.ref = f"A1:{last}{max(ws.max_row, 1)}"
     _print_setup(ws)
+    ws.print_area = f"A1:{print_to or last}{max(ws.max_row, 1)}"
 
 
 def _report_sheet(wb, a, n, cells_at) -> str:
@@ -172,13 +211,15 @@ def _report_sheet(wb, a, n, cells_at) -> str:
     r = a.report
     title = f"{n}-{(r.agency or '未识别')[:20]}{r.year or ''}"
     ws = wb.create_sheet(sheet_name(title, {s.lower() for s in wb.sheetnames}))
-    ws.append(safe_row([f"{identity(r)}政府信息公开工作年度报告（{r.template or '?'}年版格式）", a.name]))
+    ws.append(safe_row([f"{identity(r)}政府信息公开工作年度报告（{r.template or '?'}年版格式）"]))
     ws["A1"].font = Font(bold=True, size=12)
+    ws.append(safe_row([f"文件：{a.name}"]))
     worst: dict = {}
     for f in a.findings:
         for k in f.keys:
             if k not in worst or "ewi".index(f.severity[0]) < "ewi".index(worst[k].severity[0]):
                 worst[k] = f
+    causes = {c.cause for c in group_findings(a.findings, r) if c.cause}
     width = 2
     for t in spec.TABLES.get(r.template or "2021", spec.TABLES["2021"]):
         ws.append(safe_row([]))
@@ -189,14 +230,14 @@ def _report_sheet(wb, a, n, cells_at) -> str:
             continue
         if t.single_row:
             ws.append(safe_row([""]) + [spec.REVIEW_COLUMN_LABELS[c] for c in spec.REVIEW_COLUMNS])
-            _head(ws)
+            _head(ws, len(spec.REVIEW_COLUMNS) + 1)
         for row in t.rows:
             keys = [f"{t.key}.{row.key}.{c.key}" for c in row.columns]
             if not any(k in r.cells for k in keys):
                 continue
             if not t.single_row and (t.key == "active" or row is t.rows[0]):
                 ws.append(safe_row(["信息内容" if t.key == "active" else ""]) + [c.label for c in row.columns])
-                _head(ws)
+                _head(ws, len(row.columns) + 1)
             label = spec.REVIEW_GROUP_LABELS.get(row.key, row.label) if t.single_row else row.label
             ws.append(safe_row([label]) + [_cell_value(r, k) for k in keys])
             width = max(width, len(keys) + 1)
@@ -207,7 +248,12 @@ def _report_sheet(wb, a, n, cells_at) -> str:
                 f = worst.get(k)
                 if f is not None:
                     cell.fill = _FILL[f.severity]
-                    cell.comment = Comment(f"{f.code} {f.message}", "nianbao", width=300, height=120)
+                    note = f"{f.code} {f.message}"
+                    if k in causes:
+                        cell.border = _CAUSE
+                        cell.font = _BOLD
+                        note = "可能的原因：各项不平衡关系唯一的共同单元格。\n" + note
+                    cell.comment = Comment(note, "nianbao", width=300, height=120)
             ws.cell(ws.max_row, 1).border = _BOX
             ws.cell(ws.max_row, 1).alignment = _WRAP
     ws.column_dimensions["A"].width = 46
@@ -217,8 +263,8 @@ def _report_sheet(wb, a, n, cells_at) -> str:
     return ws.title
 
 
-def _head(ws) -> None:
-    for c in ws[ws.max_row]:
+def _head(ws, n: int) -> None:
+    for c in ws[ws.max_row][:n]:
         c.font = _BOLD
         c.fill = _HEAD_FILL
         c.border = _BOX
