@@ -26,7 +26,7 @@ def test_parse_json_lines_one_per_file(shared):
 def test_parse_human_output_is_chinese(shared):
     p = run("parse", str(CORPUS / "seeds" / "004_a224db91dbdf5e26.txt"))
     assert p.returncode == 0
-    assert "机关：兑镇镇" in p.stdout and "模板：2021版" in p.stdout
+    assert "机关：兑镇镇" in p.stdout and "模板：2021年版" in p.stdout
     assert "P201" in p.stdout and "未找到表格" in p.stdout
 
 

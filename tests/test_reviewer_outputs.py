@@ -18,8 +18,10 @@ HUAIAN_LAYOUT = FIXTURES / "huaian-2024-pdftotext-layout.txt"
 
 
 def run_cli(*args, cwd=None):
+    import os
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]))
     return subprocess.run([sys.executable, "-m", "nianbao", *map(str, args)], capture_output=True,
-                          text=True, cwd=cwd)
+                          text=True, cwd=cwd, env=env)
 
 
 def test_title_has_no_label_prefix():
@@ -123,3 +125,145 @@ def test_readme_reviewer_part_is_chinese():
                             "Limits", "guarantees", "SQLite", "grouped"}, english
     for heading in ("## 它做什么", "## 命令", "## 核查结果怎么看", "## 规则", "## 配置"):
         assert heading in reviewer
+
+
+SEEDS = Path("/work/shared/corpus/seeds") if Path("/work/shared/corpus/seeds").is_dir() else None
+BASES = FIXTURES / "rule_bases"
+S003_BASE = next(BASES.glob("003_*"), None)
+
+
+def _faulty(tmp_path):
+    sys.path.insert(0, str(ROOT / "tests"))
+    from helpers.samples import faulty_report
+    return faulty_report(tmp_path)
+
+
+def test_blank_cells_are_one_line_per_table(tmp_path):
+    src = S003_BASE or (SEEDS / "003_e091965162a3741c.txt" if SEEDS else None)
+    if src is None:
+        pytest.skip("no 瓦庙镇 base document")
+    p = run_cli("check", "--select", "C101", src)
+    assert p.returncode == 0, p.stderr
+    c101 = [line for line in p.stdout.splitlines() if "C101" in line]
+    assert len(c101) == 2, p.stdout  # 表三 and 表四, not 26 lines
+    assert "138个单元格空白" in p.stdout and "共23行" in p.stdout
+    assert "有警告" in p.stdout and "通过 0 份" in p.stdout  # warnings: never 通过
+    p = run_cli("check", "--select", "C101", "--output-format", "text", src)
+    assert len([line for line in p.stdout.splitlines() if "C101" in line]) == 26
+
+
+def test_shared_cell_findings_together_with_their_probable_cause(tmp_path):
+    f = _faulty(tmp_path)
+    p = run_cli("check", f)
+    assert p.returncode == 1
+    out = p.stdout
+    assert "以下2项涉及相同单元格" in out
+    assert "可能的原因：表三“（一）予以公开”行“自然人”列（原文第120行）" in out
+    block = out[out.index("以下2项"):]
+    assert block.index("A102") < block.index("A103")
+    assert "表1" not in out  # no internal table index
+
+
+def test_no_probable_cause_when_two_cells_are_common():
+    from nianbao.output.findings import Group, _cause
+    from nianbao.rules.registry import Finding
+    a = Finding("A102", "x", "error", "m", keys=["t.a.x", "t.b.x", "t.c.x"])
+    b = Finding("A103", "x", "error", "m", keys=["t.a.x", "t.b.x", "t.a.y"])
+    assert _cause([Group("A102", "", "error", "t", [a]), Group("A103", "", "error", "t", [b])]) is None
+    c = Finding("A103", "x", "error", "m", keys=["t.a.x", "t.a.y"])
+    assert _cause([Group("A102", "", "error", "t", [a]), Group("A103", "", "error", "t", [c])]) == "t.a.x"
+    assert _cause([Group("A102", "", "error", "t", [a])]) is None  # one relation names no cause
+
+
+def test_p206_lists_its_readings_and_the_count_matches():
+    from nianbao.rules import check
+    text = (FIXTURES / "rule_bases").glob("*pingtan-2021*")
+    src = next(text, None) or (Path("/work/shared/corpus/real/pingtan-2021.txt"))
+    if not src.exists():
+        pytest.skip("no pingtan-2021 document")
+    report = nianbao.parse(src)
+    [f] = check(report, select=["P206"])
+    m = re.search(r"有(\d+)种拆分都可能.*其中(\d+)种读法.*?：(.*)（另有(\d+)种未列出）", f.message)
+    assert m, f.message
+    total, shown, readings, rest = int(m.group(1)), int(m.group(2)), m.group(3).split("；"), int(m.group(4))
+    assert shown == len(readings) == len(f.actual) and total == shown + rest
+    assert "69／3／665" in readings
+    p = run_cli("check", "--select", "P206", src)
+    assert "69／3／665" in p.stdout
+
+
+# ------------------------------------------------------------------ 4. ruff-like conventions
+
+def test_unknown_select_code_is_an_error_not_a_clean_pass(tmp_path):
+    f = _faulty(tmp_path)
+    for opt in ("--select", "--ignore"):
+        p = run_cli("check", opt, "X9", f)
+        assert p.returncode == 2 and p.stdout == ""
+        assert f"{opt} 有未知的规则代码“X9”" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_configuration_in_nianbao_toml_and_pyproject(tmp_path):
+    f = _faulty(tmp_path)
+    (tmp_path / "nianbao.toml").write_text('select = ["A"]\n', encoding="utf-8")
+    p = run_cli("check", "--output-format", "json", f, cwd=tmp_path)
+    assert p.returncode == 1 and {json.loads(x)["code"] for x in p.stdout.splitlines()} == {"A102", "A103"}
+    p = run_cli("check", "--json", "--select", "C", f, cwd=tmp_path)  # the command line replaces select
+    assert {json.loads(x)["code"] for x in p.stdout.splitlines()} == {"C101"}
+    (tmp_path / "nianbao.toml").unlink()
+    (tmp_path / "pyproject.toml").write_text('[tool.nianbao]\nselect = ["A", "C"]\nignore = ["A103"]\n', "utf-8")
+    p = run_cli("check", "--json", f, cwd=tmp_path)
+    assert {json.loads(x)["code"] for x in p.stdout.splitlines()} == {"A102", "C101"}
+    (tmp_path / "pyproject.toml").write_text('[tool.nianbao]\nignore = ["ZZ"]\n', "utf-8")
+    p = run_cli("check", f, cwd=tmp_path)
+    assert p.returncode == 2 and "配置文件" in p.stderr and "未知的规则代码“ZZ”" in p.stderr
+    assert "Traceback" not in p.stderr
+    (tmp_path / "pyproject.toml").write_text('[tool.nianbao\n', "utf-8")
+    p = run_cli("check", f, cwd=tmp_path)
+    assert p.returncode == 2 and "无法读取" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_exit_zero_statistics_and_output_formats(tmp_path):
+    f = _faulty(tmp_path)
+    p = run_cli("check", "--exit-zero", "--statistics", f)
+    assert p.returncode == 0
+    assert re.search(r"^\s+1\s+A102\s+错误\s+办理结果之和与总计不符$", p.stdout, re.M), p.stdout
+    p = run_cli("check", "--exit-zero", f, tmp_path / "missing.txt")
+    assert p.returncode == 2  # unreadable stays 2
+    p = run_cli("check", "--json", "--output-format", "text", f)
+    assert p.returncode == 2 and "不能同时使用" in p.stderr
+    p = run_cli("check", "--output-format", "json", f)
+    recs = [json.loads(x) for x in p.stdout.splitlines()]
+    assert recs and all(re.fullmatch(r"[A-Z]\d{3}-[0-9a-f]{10}", r["id"]) for r in recs)
+
+
+def test_parse_refuses_debug_with_json_and_brief_without_json(tmp_path):
+    f = _faulty(tmp_path)
+    p = run_cli("parse", "--debug", "--json", f)
+    assert p.returncode == 2 and "--debug 与 --json 不能同时使用" in p.stderr and p.stdout == ""
+    p = run_cli("parse", "--brief", f)
+    assert p.returncode == 2 and "只对 --json 输出有效" in p.stderr
+
+
+def test_unreadable_inputs_are_explained_in_chinese_only(tmp_path):
+    scan = ROOT / "tests" / "rule_fixtures" / "P001" / "scanned.pdf"
+    missing = tmp_path / "missing.txt"
+    for cmd in (("check",), ("parse",), ("check", "--json")):
+        p = run_cli(*cmd, scan, missing)
+        assert p.returncode == 2
+        seen = p.stdout + p.stderr
+        if "--json" in cmd:  # the machine's English twin (message_en) aside
+            seen = "".join(json.dumps({k: v for k, v in json.loads(x).get("error", {}).items() if k != "message_en"},
+                                      ensure_ascii=False) for x in p.stdout.splitlines()) + p.stderr
+        assert "文件不存在" in seen and "Traceback" not in seen
+        for english in ("No such file", "scanned PDF", "text layer", "cannot open", "OCR"):
+            assert english not in seen, (cmd, english)
+    p = run_cli("check", scan)
+    assert "PDF 是扫描件，没有文字层" in p.stdout and "未识别机关 ?" not in p.stdout
+
+
+def test_unknown_agency_and_year_are_said_so():
+    from nianbao.output.findings import identity
+    from nianbao.model import Report
+    r = Report.__new__(Report)
+    r.agency, r.year = None, None
+    assert identity(r) == "（未能识别机关名称） （未能识别年度）"

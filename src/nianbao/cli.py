@@ -57,7 +57,8 @@ def parse_cmd(ctx, files, as_json, full, debug):
             failed = True  # e.g. a scanned PDF: recorded, but nothing could be read
             for d in report.diagnostics:
                 if d.severity == "error":
-                    click.echo(f"nianbao: {shown}: {d.code} {d.message}", err=True)
+                    from .rules.parser import diagnostic_message
+                    click.echo(f"nianbao: {shown}: {d.code} {diagnostic_message(d)}", err=True)
         if as_json:
             d = report.to_dict(full)
             d["file"] = shown

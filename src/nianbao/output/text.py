@@ -5,6 +5,7 @@ import unicodedata
 
 from .. import spec
 from ..model.report import Report
+from ..rules.parser import diagnostic_message
 
 _SEV = {"error": "错误", "warning": "警告", "info": "提示"}
 
@@ -40,7 +41,8 @@ def _known(report: Report, key: str) -> bool:
 
 def report_to_text(report: Report) -> str:
     out = [f"文件：{report.file}（{report.format}）",
-           f"机关：{report.agency or '未识别'}　年度：{report.year or '未识别'}　模板：{report.template or '未识别'}版",
+           f"机关：{report.agency or '未能识别'}　年度：{report.year or '未能识别'}　"
+           f"模板：{report.template + '年版' if report.template else '未能判断'}",
            "部分：" + "、".join(spec.part_numeral(p.number) for p in report.parts)]
     tables = spec.TABLES.get(report.template or "2021", spec.TABLES["2021"])
     for t in tables:
@@ -70,8 +72,10 @@ def report_to_text(report: Report) -> str:
     if report.diagnostics:
         out.append(f"诊断（{len(report.diagnostics)}）：")
         for d in report.diagnostics:
-            where = f"［{d.loc.describe()}］" if d.loc is not None and d.loc.describe() else ""
-            out.append(f"  {d.code} {_SEV.get(d.severity, d.severity)}{where} {d.message}")
+            from .findings import source_position
+            pos = source_position(d.loc)
+            where = f"［原文{pos}］" if pos else ""
+            out.append(f"  {d.code} {_SEV.get(d.severity, d.severity)}{where} {diagnostic_message(d)}")
     else:
         out.append("诊断：无")
     return "\n".join(out)

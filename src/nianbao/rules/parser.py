@@ -13,14 +13,14 @@ def _register(code: str, name: str, severity: str, doc: str):
     def func(report, previous):
         for d in report.diagnostics:
             if d.code == code:
-                yield hit(d.keys, d.loc, severity=d.severity, text=_message(d),
+                yield hit(d.keys, d.loc, severity=d.severity, text=diagnostic_message(d),
                           expected=None, actual=d.candidates or None)
     func.__doc__ = p_doc(code)
     func.__name__ = f"parser_{code}"
     rule(code, name, severity, "{text}", covered_by=COVERED_BY.get(code))(func)
 
 
-def _message(d) -> str:
+def diagnostic_message(d) -> str:
     """The diagnostic's Chinese message, quoted values inside it with ‘…’ (never “…“…””)."""
     if d.code == "P206" and d.params and d.candidates:
         return _p206(d)
