@@ -267,3 +267,171 @@ def test_unknown_agency_and_year_are_said_so():
     r = Report.__new__(Report)
     r.agency, r.year = None, None
     assert identity(r) == "（未能识别机关名称） （未能识别年度）"
+
+
+# ------------------------------------------------------------------ 3. the correction notice
+
+def _docx_text(path) -> str:
+    import docx
+    d = docx.Document(str(path))
+    parts = [p.text for p in d.paragraphs]
+    for t in d.tables:
+        for row in t.rows:
+            parts.append(" | ".join(c.text for c in row.cells))
+    return "\n".join(parts)
+
+
+def test_notice_one_docx_per_body_with_problems_and_basis(tmp_path):
+    import docx
+    from docx.shared import Cm
+    f = _faulty(tmp_path)
+    out = tmp_path / "反馈单"
+    p = run_cli("notice", "--out", out, "--issuer", "某某县政务公开办", f)
+    assert p.returncode == 0, p.stderr
+    [path] = sorted(out.glob("*.docx"))
+    assert path.name == "问题反馈单-抚远镇人民政府.docx" and str(path) in p.stdout
+    text = _docx_text(path)
+    assert text.startswith("政府信息公开工作年度报告\n问题反馈单\n抚远镇人民政府：")
+    assert "发现以下3项问题" in text
+    # table, row, column, expected, actual, level, rule code
+    assert "表三（收到和处理政府信息公开申请情况）：“自然人”列" in text
+    assert re.search(r"“（一）予以公开”行：各类申请人之和为2，与总计列3不符。（A103） \| 3 \| 2 \| 错误", text), text
+    assert "请首先核对该单元格" in text and "表三“（一）予以公开”行“自然人”列" in text
+    assert "核查依据" in text and "A102（办理结果之和与总计不符）：年度报告格式（表格自身的勾稽关系" in text
+    assert "C101（单元格空白）" in text and "某某县政务公开办" in text
+    for english in ("What", "Basis", "None", "Traceback"):
+        assert english not in text
+    d = docx.Document(str(path))
+    sec = d.sections[0]
+    assert abs(sec.page_width - Cm(21)) < Cm(0.05) and abs(sec.page_height - Cm(29.7)) < Cm(0.05)
+    xml = d.element.xml
+    assert 'w:eastAsia="仿宋"' in xml and 'w:eastAsia="黑体"' in xml
+    assert "PAGE" in sec.footer._element.xml  # page numbers
+    assert 'w:tblHeader' in xml  # the table header repeats on each page
+
+
+def test_notice_leaves_out_dismissed_findings_and_parser_notes(tmp_path):
+    from nianbao.audit import audit
+    from nianbao.output.findings import finding_id
+    from nianbao.output.notice import notice_document
+    f = _faulty(tmp_path)
+    run = audit([str(f)], workers=1)
+    [a] = run.tasks
+    c101 = next(x for x in a.findings if x.code == "C101")
+    doc = notice_document(a, {finding_id(c101)})
+    text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(c.text for t in doc.tables for r in t.rows
+                                                                  for c in r.cells)
+    assert "C101" not in text and "A102" in text and "发现以下2项问题" in text
+    p = run_cli("check", "--json", f)
+    ids = {json.loads(x)["id"] for x in p.stdout.splitlines()}
+    assert finding_id(c101) in ids
+
+
+def test_notice_errors_are_chinese(tmp_path):
+    p = run_cli("notice", "--out", tmp_path / "o", tmp_path / "missing.txt")
+    assert p.returncode == 2 and "无法读取：无法打开文件：文件不存在" in p.stderr and "Traceback" not in p.stderr
+    p = run_cli("notice", "--out", tmp_path / "o", "--select", "Q1", tmp_path / "missing.txt")
+    assert p.returncode == 2 and "未知的规则代码“Q1”" in p.stderr
+
+
+# ------------------------------------------------------------------ 5. the workbook prints well
+
+def test_workbook_print_setup_filters_links_and_names(tmp_path):
+    from openpyxl import load_workbook
+    f = _faulty(tmp_path)
+    out = tmp_path / "a.xlsx"
+    p = run_cli("check", "--xlsx", out, f)
+    assert p.returncode == 1
+    wb = load_workbook(out)
+    assert wb.sheetnames[:3] == ["汇总", "问题清单", "问题明细"] and len(wb.sheetnames) == 4
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert ws.page_setup.fitToHeight == 0
+        assert ws.print_title_rows and "&P" in ws.oddFooter.center.text
+    for name in ("问题清单", "问题明细"):
+        ws = wb[name]
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:")
+        assert all((ws.column_dimensions[c].width or 0) >= 5 for c in "ABCDEFGHIJKL")
+    head = [c.value for c in wb["汇总"][1]]
+    row = dict(zip(head, [c.value for c in wb["汇总"][2]]))
+    assert row["状态"] == "有错误" and wb["汇总"].cell(2, head.index("报告表") + 1).hyperlink is not None
+    detail = wb["问题明细"]
+    head = [c.value for c in detail[1]]
+    rows = [dict(zip(head, [c.value for c in r])) for r in detail.iter_rows(min_row=2)]
+    a103 = next(r for r in rows if r["代码"] == "A103")
+    assert a103["规则"] == "各类申请人之和与总计不符" and a103["表"] == "表三" and a103["原文位置"] == "第120行"
+    links = [c.hyperlink.location or c.hyperlink.target for c in detail["H"][1:] if c.hyperlink]
+    assert links and all(x.startswith("'1-") or x.startswith("#'1-") for x in links), links
+    grouped = wb["问题清单"]
+    head = [c.value for c in grouped[1]]
+    g = [dict(zip(head, [c.value for c in r])) for r in grouped.iter_rows(min_row=2)]
+    assert [x["代码"] for x in g] == ["C101", "A102", "A103"]
+    assert g[1]["可能的原因"] == "表三“（一）予以公开”行“自然人”列（原文第120行）"
+
+
+def test_workbook_status_warnings_are_not_passed(tmp_path):
+    from openpyxl import load_workbook
+    src = S003_BASE or (SEEDS / "003_e091965162a3741c.txt" if SEEDS else None)
+    if src is None:
+        pytest.skip("no 瓦庙镇 base document")
+    out = tmp_path / "a.xlsx"
+    run_cli("check", "--xlsx", out, "--no-sheets", src)
+    wb = load_workbook(out)
+    assert len(wb.sheetnames) == 3  # no report sheet on request
+    head = [c.value for c in wb["汇总"][1]]
+    assert dict(zip(head, [c.value for c in wb["汇总"][2]]))["状态"] == "有警告"
+
+
+def test_large_batches_have_no_report_sheets_unless_asked(tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+    from nianbao.audit import audit
+    from nianbao.output import xlsx
+    f = _faulty(tmp_path)
+    run = audit([str(f)], workers=1)
+    monkeypatch.setattr(xlsx, "SHEETS_UP_TO", 0)
+    xlsx.audits_to_workbook(run, tmp_path / "big.xlsx")
+    assert len(load_workbook(tmp_path / "big.xlsx").sheetnames) == 3
+    xlsx.audits_to_workbook(run, tmp_path / "big2.xlsx", sheets=True)
+    assert len(load_workbook(tmp_path / "big2.xlsx").sheetnames) == 4
+
+
+# ------------------------------------------------------------------ rendered: LibreOffice → PDF → PNG
+
+def _soffice():
+    import os
+    import shutil
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if exe is None and os.environ.get("NIANBAO_REQUIRE_LO"):
+        pytest.fail("LibreOffice is required here (NIANBAO_REQUIRE_LO) but not installed")
+    if exe is None or shutil.which("pdftoppm") is None:
+        pytest.skip("LibreOffice or pdftoppm not installed (CI installs them)")
+    return exe
+
+
+def test_notice_and_workbook_render_to_pdf_and_png(tmp_path):
+    """Render the notice (DOCX) and the workbook (XLSX) as a reviewer prints them, into
+    test-artifacts/ (git-ignored) to be looked at."""
+    exe = _soffice()
+    art = ROOT / "test-artifacts"
+    art.mkdir(exist_ok=True)
+    f = _faulty(tmp_path)
+    assert run_cli("notice", "--out", art, f).returncode == 0
+    run_cli("check", "--xlsx", art / "audit.xlsx", f)
+    docx_path = art / "问题反馈单-抚远镇人民政府.docx"
+    for src in (docx_path, art / "audit.xlsx"):
+        p = subprocess.run([exe, "--headless", "--convert-to", "pdf", "--outdir", str(art), str(src)],
+                           capture_output=True, text=True, timeout=180,
+                           env={**__import__("os").environ, "HOME": str(tmp_path)})
+        pdf = src.with_suffix(".pdf")
+        assert pdf.exists(), p.stderr
+        subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(src.with_suffix(""))], check=True)
+    info = subprocess.run(["pdfinfo", str(docx_path.with_suffix(".pdf"))], capture_output=True, text=True).stdout
+    assert re.search(r"Page size:\s+595\.\d* x 841\.\d* pts \(A4\)", info), info
+    pngs = sorted(art.glob("问题反馈单-抚远镇人民政府*.png"))
+    assert pngs and all(p.stat().st_size > 5000 for p in pngs)
+    info = subprocess.run(["pdfinfo", str(art / "audit.pdf")], capture_output=True, text=True).stdout
+    assert re.search(r"Page size:\s+841\.\d* x 595\.\d* pts", info), info  # A4 landscape
+    text = subprocess.run(["pdftotext", "-layout", str(docx_path.with_suffix(".pdf")), "-"],
+                          capture_output=True, text=True).stdout
+    assert "问题反馈单" in text and re.search(r"—\s*1\s*—", text) and re.search(r"—\s*2\s*—", text)  # page numbers
