@@ -435,3 +435,16 @@ def test_notice_and_workbook_render_to_pdf_and_png(tmp_path):
     text = subprocess.run(["pdftotext", "-layout", str(docx_path.with_suffix(".pdf")), "-"],
                           capture_output=True, text=True).stdout
     assert "问题反馈单" in text and re.search(r"—\s*1\s*—", text) and re.search(r"—\s*2\s*—", text)  # page numbers
+
+
+@pytest.mark.parametrize("args, zh", [
+    (("check", "--bogus", "x"), "没有选项 --bogus"),
+    (("check",), "缺少参数 PATHS"),
+    (("check", "--output-format", "xml", "x"), "--output-format 的值“xml”无效，可选：grouped、text、json"),
+    (("notice", "x"), "缺少选项 --out"),
+    (("nosuch",), "没有命令“nosuch”"),
+])
+def test_usage_errors_are_chinese(args, zh):
+    p = run_cli(*args)
+    assert p.returncode == 2 and zh in p.stderr, p.stderr
+    assert "Error:" not in p.stderr and "Usage:" not in p.stderr and "Traceback" not in p.stderr

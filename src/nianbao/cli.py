@@ -11,8 +11,56 @@ from .output.text import report_to_text
 from .parsing import parse
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="nianbao")
+_USAGE_ZH = [
+    (r"No such option:? '?(?P<a>[^'.\s]+)'?.*", "没有选项 {a}"),
+    (r"No such command '?(?P<a>[^'.]+)'?.*", "没有命令“{a}”"),
+    (r"Missing argument '(?P<a>[^'.]+)(?:\.\.\.)?'.*", "缺少参数 {a}"),
+    (r"Missing option '(?P<a>[^']+)'.*", "缺少选项 {a}"),
+    (r"Option '(?P<a>[^']+)' requires an argument.*", "选项 {a} 需要一个值"),
+    (r"Invalid value for '(?P<a>[^']+)': Path '(?P<b>.*)' does not exist.*", "路径“{b}”不存在"),
+    (r"Invalid value for '(?P<a>[^']+)': '(?P<b>.*)' is not one of (?P<c>.*)\.", "{a} 的值“{b}”无效，可选：{c}"),
+    (r"Invalid value for '(?P<a>[^']+)': '(?P<b>.*)' is not a valid integer.*", "{a} 的值“{b}”不是整数"),
+    (r"Invalid value for '(?P<a>[^']+)'.*", "{a} 的值无效"),
+    (r"Got unexpected extra arguments? \((?P<a>.*)\)", "多余的参数：{a}"),
+]
+
+
+def _usage_zh(message: str) -> str:
+    """click's English usage errors in Chinese (a reviewer never sees ``Error: No such option``)."""
+    import re
+    for pattern, zh in _USAGE_ZH:
+        m = re.fullmatch(pattern, message.strip(), re.S)
+        if m:
+            d = {k: (v or "").replace("'", "").replace(", ", "、") for k, v in m.groupdict().items()}
+            return zh.format(**d)
+    return "参数有误"
+
+
+class _Group(click.Group):
+    """Usage errors in Chinese, exit code 2, never a traceback."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            super().main(args, prog_name or "nianbao", complete_var, standalone_mode=False, **extra)
+        except click.exceptions.Exit as e:
+            sys.exit(e.exit_code)
+        except click.Abort:
+            click.echo("nianbao: 已中止", err=True)
+            sys.exit(1)
+        except click.UsageError as e:
+            where = e.ctx.command_path if e.ctx is not None else "nianbao"
+            click.echo(f"nianbao: 用法错误：{_usage_zh(e.format_message())}（{where} --help 查看用法）", err=True)
+            sys.exit(2)
+        except click.ClickException as e:
+            click.echo(f"nianbao: {e.format_message()}", err=True)
+            sys.exit(e.exit_code)
+        sys.exit(0)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="nianbao", message="nianbao 版本 %(version)s")
 def main():
     """nianbao（年报）：政府信息公开工作年度报告的解析与核查。"""
 
@@ -254,7 +302,7 @@ def ingest_cmd(paths, db_url, workers, engine, scheduler, retry_failed):
     from .store import Corpus
 
     if engine == "dask" and not scheduler:
-        raise click.UsageError("--engine dask 需要 --scheduler 地址")
+        _fail("--engine dask 需要 --scheduler 地址")
     skipped: list = []
     total = sum(1 for _ in iter_inputs(paths, skipped))
     _note_skipped(skipped)

@@ -72,7 +72,7 @@ def _compare(report, patterns, keys, what, exclude=None, also=(), allow_sub=Fals
                       n=n, table=table_value)
 
 
-_MSG = "正文称{what}{n}件（“{text}”），表格为{table}件"
+_MSG = "正文称{what}{n}件（“{text}”），统计表中为{table}件"
 
 
 @rule("T101", "text-received-differs", "warning", _MSG)
