@@ -439,7 +439,7 @@ def test_notice_and_workbook_render_to_pdf_and_png(tmp_path):
 
 @pytest.mark.parametrize("args, zh", [
     (("check", "--bogus", "x"), "没有选项 --bogus"),
-    (("check",), "缺少参数 PATHS"),
+    (("check",), "缺少参数 路径"),
     (("check", "--output-format", "xml", "x"), "--output-format 的值“xml”无效，可选：grouped、text、json"),
     (("notice", "x"), "缺少选项 --out"),
     (("nosuch",), "没有命令“nosuch”"),
@@ -448,3 +448,11 @@ def test_usage_errors_are_chinese(args, zh):
     p = run_cli(*args)
     assert p.returncode == 2 and zh in p.stderr, p.stderr
     assert "Error:" not in p.stderr and "Usage:" not in p.stderr and "Traceback" not in p.stderr
+
+
+@pytest.mark.parametrize("cmd", [(), ("check",), ("notice",), ("parse",), ("rules",), ("rule",)])
+def test_help_is_chinese(cmd):
+    p = run_cli(*cmd, "--help")
+    assert p.returncode == 0 and p.stdout.startswith("用法：nianbao")
+    for english in ("Usage:", "Options:", "Commands:", "Show this message", "PATHS", "[OPTIONS]"):
+        assert english not in p.stdout, english

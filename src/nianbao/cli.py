@@ -36,8 +36,44 @@ def _usage_zh(message: str) -> str:
     return "参数有误"
 
 
+class _Formatter(click.HelpFormatter):
+    """``--help`` in Chinese: 用法 / 选项 / 命令."""
+
+    HEADINGS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
+
+    def write_usage(self, prog, args="", prefix=None):
+        args = args.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
+        super().write_usage(prog, args, prefix="用法：")
+
+    def write_heading(self, heading):
+        self.write(f"{'':>{self.current_indent}}{self.HEADINGS.get(heading, heading)}：\n")
+
+
+class _Context(click.Context):
+    formatter_class = _Formatter
+
+
+def _zh_help_option(option):
+    if option is not None:
+        option.help = "显示此帮助并退出。"
+    return option
+
+
+class _Command(click.Command):
+    context_class = _Context
+
+    def get_help_option(self, ctx):
+        return _zh_help_option(super().get_help_option(ctx))
+
+
 class _Group(click.Group):
-    """Usage errors in Chinese, exit code 2, never a traceback."""
+    """Usage errors and ``--help`` in Chinese, exit code 2 on a usage error, never a traceback."""
+
+    context_class = _Context
+    command_class = _Command
+
+    def get_help_option(self, ctx):
+        return _zh_help_option(super().get_help_option(ctx))
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
@@ -60,13 +96,13 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="nianbao", message="nianbao 版本 %(version)s")
+@click.version_option(package_name="nianbao", message="nianbao 版本 %(version)s", help="显示版本并退出。")
 def main():
     """nianbao（年报）：政府信息公开工作年度报告的解析与核查。"""
 
 
 @main.command("parse")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False), metavar="文件...")
 @click.option("--json", "as_json", is_flag=True, help="每个文件输出一行 JSON（JSON Lines）。")
 @click.option("--full/--brief", default=True, help="JSON 中包含各部分文本和单元格来源（默认包含）。")
 @click.option("--debug", is_flag=True, help="显示解析器看到的内容：每个段落和表格行及其位置、各部分标题。")
@@ -142,7 +178,7 @@ def _codes(value):
 
 
 @main.command("check")
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="路径...")
 @click.option("--output-format", "output_format", type=click.Choice(["grouped", "text", "json"]), default=None,
               help="grouped（默认）：每张表每条规则一行，共用单元格的问题放在一起；text：每个问题一行；"
                    "json：JSON Lines，每行一条问题，无法读取的文件也占一行。")
@@ -200,7 +236,7 @@ def _fail(message: str, code: int = 2):
 
 
 @main.command("notice")
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="路径...")
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="输出目录：每个机关一份问题反馈单（.docx）。")
 @click.option("--select", multiple=True, help="只列入这些代码前缀的规则，如 A,S。")
 @click.option("--ignore", multiple=True, help="不列入这些代码前缀的规则，如 C106。")
@@ -269,7 +305,7 @@ def _pad(text: str, width: int) -> str:
 
 
 @main.command("rule")
-@click.argument("code")
+@click.argument("code", metavar="代码")
 def rule_cmd(code):
     """打印一条规则的文档（也可查已停用的代码和输入错误代码）。"""
     from .rules.codes import explain
