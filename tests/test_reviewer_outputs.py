@@ -456,3 +456,17 @@ def test_help_is_chinese(cmd):
     assert p.returncode == 0 and p.stdout.startswith("用法：nianbao")
     for english in ("Usage:", "Options:", "Commands:", "Show this message", "PATHS", "[OPTIONS]"):
         assert english not in p.stdout, english
+
+
+def test_no_nested_double_quotes_in_what_a_reviewer_reads(tmp_path):
+    src = S003_BASE or (SEEDS / "003_e091965162a3741c.txt" if SEEDS else None)
+    if src is None:
+        pytest.skip("no 瓦庙镇 base document")
+    for fmt in ("grouped", "text"):
+        p = run_cli("check", "--output-format", fmt, src)
+        assert "“三安全一稳定”" not in p.stdout and (fmt == "grouped" or "‘三安全一稳定’" in p.stdout), fmt
+        for line in p.stdout.splitlines():  # “ and ” alternate: never “…“…”…”
+            depth = 0
+            for ch in line:
+                depth += {"“": 1, "”": -1}.get(ch, 0)
+                assert 0 <= depth <= 1, line

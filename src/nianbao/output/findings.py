@@ -71,7 +71,9 @@ def place(key: str, report) -> Place:
     if key.startswith("review_litigation."):  # one row of fifteen: the group is the row
         row = spec.REVIEW_GROUP_LABELS.get(key.split(".")[1], row)
     c = report.cells.get(key) if report is not None else None
-    return Place(key, table_name(key.split(".")[0]), row, col, source_position(c.loc if c else None))
+    from ..rules.registry import inner_quotes  # labels are shown inside “…”: 3.危及‘三安全一稳定’
+    return Place(key, table_name(key.split(".")[0]), inner_quotes(row), inner_quotes(col),
+                 source_position(c.loc if c else None))
 
 
 def describe_cells(keys, report, relation: bool = False) -> str:
