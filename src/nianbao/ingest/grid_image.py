@@ -20,16 +20,17 @@ from .pdf.extract import Rule
 
 
 def remove_seal(bgr: np.ndarray) -> np.ndarray:
-    """A grey image of ``bgr`` with saturated red and other strongly coloured ink (seals, red
-    headers) turned to paper white; black print under a seal stays (it is dark, not red)."""
+    """A grey image of ``bgr`` in which red ink (seals, red headers) is paper white: reddish
+    pixels take their red channel (red ink is bright there), the rest their luminance. Black print
+    under a seal stays dark (it is dark in every channel)."""
     if bgr.ndim == 2:
         return bgr
-    b, g, r = (bgr[..., i].astype(np.int16) for i in range(3))
     gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-    red = (r - np.maximum(g, b) > 40) & (r > 90)
+    b, g, r = (bgr[..., i].astype(np.int16) for i in range(3))
+    red = (r - np.maximum(g, b)) > 15
     if red.any():
         gray = gray.copy()
-        gray[red] = 255
+        gray[red] = np.clip(r[red] + 40, 0, 255).astype(np.uint8)
     return gray
 
 
@@ -39,9 +40,11 @@ def binarise(gray: np.ndarray) -> np.ndarray:
     return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
 
 
-def _line_masks(ink: np.ndarray, fraction: int = 30) -> tuple:
+def _line_masks(ink: np.ndarray) -> tuple:
+    """Horizontal strokes longer than 1/30 of the page width and vertical ones longer than 1/60
+    of its height (~14 pt: longer than a character's stroke)."""
     h, w = ink.shape
-    kx, ky = max(20, w // fraction), max(20, h // (fraction * 2))
+    kx, ky = max(20, w // 30), max(20, h // 60)
     horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (kx, 1)))
     vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, ky)))
     return horiz, vert
@@ -85,33 +88,43 @@ def rotate(img: np.ndarray, degrees: float) -> tuple:
     return out, m
 
 
-def find_rules(gray: np.ndarray, scale: float) -> list:
-    """Ruling lines of a straight page image as :class:`Rule` s in points (``scale``: points per
-    pixel). A line is a connected piece of the opened horizontal (vertical) ink at least 1/30 of
-    the page wide (1/60 of its height) and thin."""
+def table_lines(gray: np.ndarray) -> tuple:
+    """The ruling lines of a straight page image in pixels (``(horizontal, pos, start, end)``)
+    and a mask of their pixels. A horizontal line is a thin connected piece of the opened ink;
+    likewise a vertical one."""
     ink = binarise(gray)
     horiz, vert = _line_masks(ink)
     # bridge the small breaks that blur and JPEG leave in a printed line
     horiz = cv2.morphologyEx(horiz, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (7, 1)))
     vert = cv2.morphologyEx(vert, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 7)))
-    rules = []
-    h, w = ink.shape
-    thick = max(6, round(6 / (scale * 2)))  # a ruling line is at most ~3 pt thick
-    for mask, horizontal in ((horiz, True), (vert, False)):
-        n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-        for i in range(1, n):
-            x, y, cw, ch, _ = stats[i]
-            if horizontal and ch <= thick:
-                rules.append(Rule(True, (y + ch / 2) * scale, x * scale, (x + cw) * scale))
-            elif not horizontal and cw <= thick:
-                rules.append(Rule(False, (x + cw / 2) * scale, y * scale, (y + ch) * scale))
-    return rules
+    thick = 6
+    lines, mask = [], np.zeros_like(ink)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(horiz, connectivity=8)
+    hs = []
+    for i in range(1, n):
+        x, y, cw, ch, _ = stats[i]
+        if ch <= thick:
+            hs.append((y + ch / 2, x, x + cw))
+            lines.append((True, y + ch / 2, x, x + cw))
+            mask[labels == i] = 255
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(vert, connectivity=8)
+    for i in range(1, n):
+        x, y, cw, ch, _ = stats[i]
+        if cw > thick:
+            continue
+        lines.append((False, x + cw / 2, y, y + ch))
+        mask[labels == i] = 255
+    return lines, cv2.dilate(mask, np.ones((3, 3), np.uint8))
 
 
-def ink_boxes(gray: np.ndarray, rules_px: list) -> np.ndarray:
-    """The binary ink of the page with the ruling lines taken out (for checking that an empty
-    cell is really empty)."""
-    ink = binarise(gray)
-    horiz, vert = _line_masks(ink)
-    lines = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((5, 5), np.uint8))
-    return cv2.bitwise_and(ink, cv2.bitwise_not(lines))
+def find_rules(gray: np.ndarray, scale: float) -> tuple:
+    """The ruling lines as :class:`Rule` s in points (``scale``: points per pixel) and the page
+    with those lines painted paper white (a number close to a cell border is then read without
+    the border: ``0`` and a line read as ``%``)."""
+    lines, mask = table_lines(gray)
+    rules = [Rule(h, pos * scale, start * scale, end * scale) for h, pos, start, end in lines]
+    clean = gray
+    if lines:
+        clean = gray.copy()
+        clean[mask > 0] = 255
+    return rules, clean

@@ -60,6 +60,22 @@ def available() -> bool:
     return True
 
 
+def scan_pages(data) -> int:
+    """How many pages of ``data`` OCR may have to read, judged from the bytes alone (the parent
+    of the workers never parses an input): an image file is one page (a TIFF one per frame mark);
+    a PDF without any font is a scan, one page per page object; anything else 0."""
+    import re
+    if not isinstance(data, (bytes, bytearray)):
+        return 0
+    if data.startswith((b"\x89PNG", b"\xff\xd8\xff")):
+        return 1
+    if data.startswith((b"II*\x00", b"MM\x00*")):
+        return max(1, min(data.count(b"\x00\x01\x11\x01"), 500))  # rough: strip offsets tags
+    if data[:5] == b"%PDF-" and b"/Font" not in data:
+        return max(1, len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data)))
+    return 0
+
+
 # ---------------------------------------------------------------- engine
 
 _ENGINES: dict = {}
@@ -189,14 +205,14 @@ def recognise(image, settings: Settings = DEFAULT, dpi: Optional[float] = None) 
             pts = boxes.reshape(-1, 2)
             boxes = (np.hstack([pts, np.ones((len(pts), 1))]) @ m.T).reshape(-1, 4, 2)
     scale = 72.0 / dpi
-    rules = gi.find_rules(gray, scale)
+    rules, clean = gi.find_rules(gray, scale)
     chars = _read_lines(eng, gray, boxes, scale)
-    chars += _read_empty_cells(eng, gray, rules, chars, scale, settings)
-    return {"height": gray.shape[0] * scale, "width": gray.shape[1] * scale,
-            "chars": [[c.text, round(c.x0, 2), round(c.top, 2), round(c.x1, 2), round(c.bottom, 2),
-                       round(c.conf, 4)] for c in chars],
-            "rules": [[int(r.horizontal), round(r.pos, 2), round(r.start, 2), round(r.end, 2)] for r in rules],
-            "angle": round(angle, 3), "turned": turned}
+    chars += _read_empty_cells(eng, clean, rules, chars, scale, settings)
+    return {"height": float(gray.shape[0] * scale), "width": float(gray.shape[1] * scale),
+            "chars": [[c.text] + [round(float(v), 2) for v in (c.x0, c.top, c.x1, c.bottom)] + [round(float(c.conf), 4)]
+                      for c in chars],
+            "rules": [[int(r.horizontal)] + [round(float(v), 2) for v in (r.pos, r.start, r.end)] for r in rules],
+            "angle": round(float(angle), 3), "turned": turned}
 
 
 def _detect(eng, gray, settings: Settings):
@@ -278,8 +294,8 @@ def _text_skew(boxes) -> float:
     return float(np.median(angles)) if len(angles) >= 3 else 0.0
 
 
-_DIGITLIKE = frozenset("0123456789０１２３４５６７８９oO〇○。lI|,.，%")
-_NUMERIC = "0123456789.,%"
+_DIGITLIKE = frozenset("0123456789０１２３４５６７８９oO〇○。°lI|,.，%")
+_NUMERIC = "0123456789.,"
 
 
 def _recognise_crops(eng, crops: list) -> list:
@@ -368,7 +384,7 @@ def _chars_of(text: str, centres: list, confs: list, rect: tuple, scale: float) 
     width, height = x1 - x0, y1 - y0
     keep = [i for i, ch in enumerate(text) if not ch.isspace()]
     xs = [x0 + centres[i] * width for i in keep]
-    halves = [(0.5 if ord(text[i]) > 0x2E80 else 0.3) * height for i in keep]
+    halves = [(0.34 if ord(text[i]) > 0x2E80 else 0.2) * height for i in keep]  # height: 1.5 × the ink's
     chars = []
     for k, i in enumerate(keep):
         left, right = xs[k] - halves[k], xs[k] + halves[k]
@@ -378,6 +394,28 @@ def _chars_of(text: str, centres: list, confs: list, rect: tuple, scale: float) 
             right = (xs[k] + xs[k + 1]) / 2
         chars.append(OcrChar(text[i], left * scale, y0 * scale, right * scale, y1 * scale, confs[i]))
     return chars
+
+
+def _split_at_rules(boxes, rules: list, scale: float):
+    """Boxes (as rectangles) cut where a ruling line crosses them: the detector may take two
+    numbers of neighbouring cells, one over the other, for one line."""
+    import numpy as np
+    if not rules or not len(boxes):
+        return boxes
+    hs = [(r.pos / scale, r.start / scale, r.end / scale) for r in rules if r.horizontal]
+    vs = [(r.pos / scale, r.start / scale, r.end / scale) for r in rules if not r.horizontal]
+    out = []
+    for b in boxes:
+        x0, y0 = b.min(axis=0)
+        x1, y1 = b.max(axis=0)
+        ycuts = sorted(p for p, s, e in hs if s <= x0 + 3 and e >= x1 - 3 and y0 + 4 < p < y1 - 4)
+        xcuts = sorted(p for p, s, e in vs if s <= y0 + 3 and e >= y1 - 3 and x0 + 4 < p < x1 - 4)
+        ys = [y0] + ycuts + [y1]
+        xs = [x0] + xcuts + [x1]
+        for ya, yb in zip(ys, ys[1:]):
+            for xa, xb in zip(xs, xs[1:]):
+                out.append(np.array([[xa, ya], [xb, ya], [xb, yb], [xa, yb]], dtype=np.float64))
+    return np.asarray(out)
 
 
 def _read_lines(eng, gray, boxes, scale: float) -> list:
@@ -404,15 +442,17 @@ def _read_empty_cells(eng, gray, rules: list, chars: list, scale: float, setting
     grids = rules_to_grids(rules, settings)
     if not grids:
         return []
-    ink = gi.ink_boxes(gray, [])
+    ink = gi.binarise(gray)
     centres = [((c.x0 + c.x1) / 2, (c.top + c.bottom) / 2) for c in chars]
     crops, rects = [], []
     for grid in grids:
         for gc in grid.cells:
             bx0, btop, bx1, bbottom = gc.bbox
-            if any(bx0 < x < bx1 and btop < y < bbottom for x, y in centres):
-                continue
             px = [int(round(v / scale)) for v in gc.bbox]
+            inside = [c for c, (x, y) in zip(chars, centres) if bx0 < x < bx1 and btop < y < bbottom]
+            if inside:
+                _unread_ink(ink, px, inside, scale)
+                continue
             area = ink[px[1] + 3:px[3] - 2, px[0] + 3:px[2] - 2]
             if area.size == 0 or cv2.countNonZero(area) < 12:
                 continue
@@ -429,3 +469,58 @@ def _read_empty_cells(eng, gray, rules: list, chars: list, scale: float, setting
         if text.strip():
             found.extend(_chars_of(text, cents, confs, rect, scale))
     return found
+
+
+def _unread_ink(ink, px: list, inside: list, scale: float) -> None:
+    """Ink in a cell beside the characters recognised in it (a digit the engine dropped, a blot)
+    leaves the cell's reading in doubt: its characters' confidence drops to 0.5 at most."""
+    import cv2
+    import numpy as np
+    area = ink[px[1] + 3:px[3] - 2, px[0] + 3:px[2] - 2]
+    if area.size == 0:
+        return
+    area = cv2.morphologyEx(area, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))  # JPEG specks
+    xs = np.nonzero(area.any(axis=0))[0]
+    if not len(xs):
+        return
+    height = float(np.median([c.bottom - c.top for c in inside])) / scale
+    left = min(c.x0 for c in inside) / scale - px[0] - 3
+    right = max(c.x1 for c in inside) / scale - px[0] - 3
+    if xs.min() < left - 0.2 * height or xs.max() > right + 0.2 * height:
+        for c in inside:
+            c.conf = min(c.conf, 0.5)
+
+
+# ---------------------------------------------------------------- documents
+
+def ocr_pages(data: bytes, images: list, settings: Settings = DEFAULT) -> list:
+    """:class:`PageContent` of each ``(index, number, make_image, dpi)`` in ``images`` (``make_image()``
+    renders the page only when the cache does not hold it), through the document's cache."""
+    cache = Cache(data, settings)
+    pages = []
+    for index, number, make_image, dpi in images:
+        page = cache.get(index)
+        if page is None:
+            page = recognise(make_image(), settings, dpi)
+            cache.put(index, page)
+        pages.append(page_content(page, number, settings))
+    return pages
+
+
+def mark_confidence(blocks: list, pages: list) -> None:
+    """Give each cell on an OCR page the lowest confidence of the characters under it (``Cell.
+    confidence``; cells of text-layer pages keep None)."""
+    by_page = {}
+    for page in pages:
+        chars = [c for line in page.lines for c in line.chars]
+        by_page[page.number] = chars
+    for block in blocks:
+        for cell in block.cells:
+            loc = cell.loc
+            chars = by_page.get(loc.page)
+            if chars is None or loc.bbox is None or not cell.text:
+                continue
+            x0, top, x1, bottom = loc.bbox
+            confs = [c.conf for c in chars if x0 - 0.5 <= (c.x0 + c.x1) / 2 <= x1 + 0.5
+                     and top - 0.5 <= (c.top + c.bottom) / 2 <= bottom + 0.5 and not c.text.isspace()]
+            cell.confidence = round(min(confs), 4) if confs else 0.0
