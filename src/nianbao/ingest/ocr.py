@@ -509,7 +509,8 @@ def ocr_pages(data: bytes, images: list, settings: Settings = DEFAULT) -> list:
 
 def mark_confidence(blocks: list, pages: list) -> None:
     """Give each cell on an OCR page the lowest confidence of the characters under it (``Cell.
-    confidence``; cells of text-layer pages keep None)."""
+    confidence``; cells of text-layer pages keep None). An empty table cell on an OCR page gets
+    0: a scan cannot tell a blank cell from a digit the engine missed, so it is never certain."""
     by_page = {}
     for page in pages:
         chars = [c for line in page.lines for c in line.chars]
@@ -518,7 +519,11 @@ def mark_confidence(blocks: list, pages: list) -> None:
         for cell in block.cells:
             loc = cell.loc
             chars = by_page.get(loc.page)
-            if chars is None or loc.bbox is None or not cell.text:
+            if chars is None or loc.bbox is None:
+                continue
+            if not cell.text.strip():
+                if block.kind == "row":
+                    cell.confidence = 0.0
                 continue
             x0, top, x1, bottom = loc.bbox
             confs = [c.conf for c in chars if x0 - 0.5 <= (c.x0 + c.x1) / 2 <= x1 + 0.5
