@@ -139,7 +139,7 @@ def parse_cmd(ctx, files, as_json, full, debug):
             failed = True
             click.echo(f"nianbao: {shown}: 无法打开文件：{oserror_zh(e)}", err=True)
             continue
-        except Exception as e:  # a parser defect must not stop the other files
+        except Exception:  # a parser defect must not stop the other files
             failed = True
             click.echo(f"nianbao: {shown}: 解析程序内部错误，未能读取；请将该文件反馈给维护人员", err=True)
             continue
@@ -418,9 +418,35 @@ def export_cmd(db_url, out, fmt, shape, year, agency, template):
 @main.command("stats")
 @click.option("--db", "db_url", help=_DB_HELP)
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
-def stats_cmd(db_url, as_json):
+@click.option("--missing", is_flag=True, help="对照名录（nianbao roster import）列出某年度未报送的机关（需 --year）。")
+@click.option("--year", type=int, help="与 --missing 一起使用：核对的年度。")
+def stats_cmd(db_url, as_json, missing, year):
     """语料概况：各年度/模板报告数、各规则问题数、各年度申请办理结果。"""
     from .store import Corpus
+    if missing:
+        if year is None:
+            click.echo("nianbao: --missing 需要用 --year 指明核对的年度，如 --year 2024", err=True)
+            sys.exit(2)
+        from .store.roster import filing
+        with Corpus(db_url, must_exist=True) as corpus:
+            f = filing(corpus.db, year)
+        if as_json:
+            click.echo(json.dumps(f.to_dict(), ensure_ascii=False, indent=1))
+            return
+        click.echo(f"{year}年度：名录中已报送 {f.matched + len(f.unsure)} 个机关，未报送 {len(f.missing)} 个。")
+        if f.missing:
+            click.echo("\n未报送：")
+            for e in f.missing:
+                click.echo(f"  {e.name}" + (f"（{e.level}）" if e.level else "") + (f"  上级：{e.parent}" if e.parent else ""))
+        if f.unsure:
+            click.echo("\n名称与名录不完全一致，按可能的对应计为已报送，请核对：")
+            for agency, name in f.unsure:
+                click.echo(f"  报告“{agency}” → 名录“{name}”")
+        if f.unknown:
+            click.echo("\n已报送但名录中没有的机关（请核对名称，或补入名录）：")
+            for agency in f.unknown:
+                click.echo(f"  {agency}")
+        return
     with Corpus(db_url, must_exist=True) as corpus:
         st = corpus.stats()
     if as_json:
@@ -444,6 +470,28 @@ def stats_cmd(db_url, as_json):
     for y, row, v in sorted(st["applications_by_outcome_year"], key=lambda r: (r[0] or 0, order.get(r[1], 99))):
         v = int(v) if v is not None and float(v).is_integer() else v
         click.echo(f"  {y or '未知'}  {labels.get(row, row)}  {v}")
+
+
+@main.group("roster")
+def roster_group():
+    """名录：本单位应收取年报的机关（名称、层级、上级、别名），用于核对谁未报送。"""
+
+
+@roster_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False), metavar="文件")
+@click.option("--db", "db_url", help=_DB_HELP)
+def roster_import_cmd(file, db_url):
+    """导入名录（CSV 或 XLSX；表头含“名称”，可选“层级”“上级”“别名”）；已有的机关按名称更新。"""
+    from .store import Corpus
+    from .store.roster import RosterError, import_roster, read_roster
+    try:
+        entries = read_roster(file)
+    except RosterError as e:
+        click.echo(f"nianbao: {file}: {e.zh}", err=True)
+        sys.exit(2)
+    with Corpus(db_url) as corpus:
+        n = import_roster(corpus.db, entries)
+    click.echo(f"已导入名录 {n} 个机关。下一步：nianbao stats --missing --year 年度")
 
 
 # ------------------------------------------------------------------------------ nianbao write

@@ -133,6 +133,17 @@ CREATE VIEW report_versions AS
                                  AND s.document_id = r.document_id) x;
 CREATE VIEW current_reports AS SELECT * FROM report_versions WHERE is_current = 1;
 """),
+    (5, "roster: the bodies an office expects reports from (name, level, parent, aliases)", """
+CREATE TABLE roster (
+    id {id},
+    name TEXT NOT NULL,
+    name_norm TEXT NOT NULL UNIQUE,
+    level TEXT,
+    parent TEXT,
+    aliases TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX roster_parent ON roster (parent)
+"""),
 ]
 
 _NUMERIC = {"sqlite": "TEXT",  # SQLite's NUMERIC affinity would turn 12.345 into a REAL: keep the digits
