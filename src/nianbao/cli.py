@@ -107,6 +107,9 @@ def main():
     """nianbao（年报）：政府信息公开工作年度报告的解析与核查。"""
 
 
+_DB_HELP = "数据库：默认为当前目录下的 SQLite 文件 nianbao.db（或环境变量 NIANBAO_DB）；也可用 postgresql://…"
+
+
 @main.command("parse")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False), metavar="文件...")
 @click.option("--json", "as_json", is_flag=True, help="每个文件输出一行 JSON（JSON Lines）。")
@@ -197,7 +200,9 @@ def _codes(value):
 @click.option("--statistics", is_flag=True, help="最后列出各规则的问题数。")
 @click.option("--exit-zero", "exit_zero", is_flag=True, help="有错误级问题时退出码仍为 0（无法读取的文件仍为 2）。")
 @click.option("--workers", type=int, help="并行进程数（默认：全部 CPU 核）；每个文件在独立进程中解析，受时间和内存上限约束。")
-def check_cmd(paths, output_format, as_json, xlsx_path, sheets, select, ignore, statistics, exit_zero, workers):
+@click.option("--db", "db_url", help="与数据库中同一机关上一年度的报告比对（跨年度规则 Y）；" + _DB_HELP)
+def check_cmd(paths, output_format, as_json, xlsx_path, sheets, select, ignore, statistics, exit_zero, workers,
+              db_url):
     """核查年报（文件、目录或 zip 压缩包）：解析并按规则逐项检查。
 
     退出码：0 无错误级问题；1 有错误级问题；2 有文件无法读取，或参数、配置有误。
@@ -215,7 +220,12 @@ def check_cmd(paths, output_format, as_json, xlsx_path, sheets, select, ignore, 
         sel, ign, _ = selection(_codes(select), _codes(ignore))
     except SelectionError as e:
         _fail(e.zh)
-    run = audit(paths, select=sel, ignore=ign, workers=workers)
+    if db_url:
+        from .store import Corpus
+        with Corpus(db_url, must_exist=True) as corpus:
+            run = audit(paths, select=sel, ignore=ign, workers=workers, previous=corpus.previous_report)
+    else:
+        run = audit(paths, select=sel, ignore=ign, workers=workers)
     _note_skipped(run.skipped)
     for a in run.tasks:
         if a.error is not None:
@@ -327,7 +337,6 @@ def rule_cmd(code):
         click.echo(f"\n停用：{r.retired}")
 
 
-_DB_HELP = "数据库：默认为当前目录下的 SQLite 文件 nianbao.db（或环境变量 NIANBAO_DB）；也可用 postgresql://…"
 
 
 @main.command("ingest")
