@@ -133,7 +133,7 @@ CREATE VIEW report_versions AS
                                  AND s.document_id = r.document_id) x;
 CREATE VIEW current_reports AS SELECT * FROM report_versions WHERE is_current = 1;
 """),
-    (5, "roster: the bodies an office expects reports from (name, level, parent, aliases)", """
+    (7, "roster: the bodies an office expects reports from (name, level, parent, aliases)", """
 CREATE TABLE roster (
     id {id},
     name TEXT NOT NULL,
