@@ -58,10 +58,10 @@ def _same(a: str, b: str) -> str:
 
 # the latest decision that applies to finding f of report r (r: current_reports or reports+documents)
 def _decision_for(f: str = "f", sha: str = "r.sha256", name: str = "r.document_name") -> str:
-    return (f"SELECT d.id FROM decisions d WHERE d.code = {f}.code AND d.keys = {f}.keys AND (d.sha256 = {sha} OR "
-            f"(d.sha256 IN (SELECT o.sha256 FROM documents o WHERE o.name = {name}) AND "
-            f"{_same('d.expected', f + '.expected')} AND {_same('d.actual', f + '.actual')})) "
-            "ORDER BY d.id DESC LIMIT 1")
+    return (f"SELECT dd.id FROM decisions dd WHERE dd.code = {f}.code AND dd.keys = {f}.keys AND (dd.sha256 = {sha} OR "
+            f"(dd.sha256 IN (SELECT o.sha256 FROM documents o WHERE o.name = {name}) AND "
+            f"{_same('dd.expected', f + '.expected')} AND {_same('dd.actual', f + '.actual')})) "
+            "ORDER BY dd.id DESC LIMIT 1")
 
 
 _UNDECIDED = ("EXISTS (SELECT 1 FROM findings f WHERE f.report_id = r.id AND f.severity = 'error' AND NOT EXISTS ("

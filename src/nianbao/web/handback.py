@@ -1,0 +1,77 @@
+"""What a reviewer takes away: the audit workbook (:mod:`nianbao.output.xlsx`), the data as CSV,
+and the correction notice (:mod:`nianbao.output.notice`, when it is there)."""
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+
+from ..audit import Audited
+from ..model.document import Location
+from ..output.safe import csv_cell
+from ..rules.registry import Finding
+from ..store.review import Review
+from .deps import WebError
+from .views import fmt
+
+
+def audited(review: Review, report_id: int) -> Audited:
+    """The stored report as an :class:`Audited` (corrected cells carry their corrected value)."""
+    meta = review.report_row(report_id)
+    report = review.corpus.report(report_id)
+    for c in review.corrections(report_id, latest=True):
+        cell = report.cells.get(c["key"])
+        if cell is not None:
+            cell.value, cell.certain = c["value"], True
+    findings = [Finding(f["code"], f["name"], f["severity"], f["message"], keys=f["keys"],
+                        loc=Location.from_dict(f["loc"]) if f["loc"] else None, expected=f["expected"],
+                        actual=f["actual"], file=meta["name"], agency=report.agency, year=report.year)
+                for f in review.findings(report_id)]
+    return Audited(meta["name"], report=report, findings=findings)
+
+
+def workbook(review: Review, report_id: int, path) -> str:
+    from ..output.xlsx import audits_to_workbook
+    a = audited(review, report_id)
+    audits_to_workbook([a], path)
+    return f"{a.report.agency or '报告'}{a.report.year or ''}"
+
+
+CSV_HEADER = ["文件", "机关", "年度", "模板", "单元格键", "数值", "原文", "确定", "更正后数值", "更正理由"]
+
+
+def csv_rows(review: Review, filters: dict):
+    """The cells of every report the list's filters select, as CSV text chunks (with a BOM for Excel)."""
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    buf.write("\ufeff")
+    w.writerow(CSV_HEADER)
+    page = 1
+    while True:
+        data = review.list_reports(**{**filters, "page": page, "per_page": 200})
+        ids = [r["report_id"] for r in data["rows"] if r["report_id"] is not None]
+        reports = review.corpus.reports_by_id(ids) if ids else {}
+        for rid in ids:
+            r = reports[rid]
+            corr = {c["key"]: c for c in review.corrections(rid, latest=True)}
+            for key in sorted(r.cells):
+                c, k = r.cells[key], corr.get(key)
+                w.writerow([csv_cell(x) for x in (r.file, r.agency, r.year, r.template, key, fmt(c.value), c.raw,
+                                                  "是" if c.certain else "否", fmt(k["value"]) if k else "",
+                                                  k["reason"] if k else "")])
+        yield buf.getvalue()
+        buf.seek(0)
+        buf.truncate()
+        if page * 200 >= data["total"]:
+            return
+        page += 1
+
+
+def notice_available() -> bool:
+    return importlib.util.find_spec("nianbao.output.notice") is not None
+
+
+def notice(review: Review, report_id: int):
+    if not notice_available():
+        raise WebError(404, "not-available", "更正通知书功能尚未提供：请先下载核查工作簿")
+    raise WebError(404, "not-available", "更正通知书功能尚未接入：请先下载核查工作簿")
