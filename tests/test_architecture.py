@@ -11,7 +11,7 @@ STAGES = {
     "ingest": 1,
     "parsing": 2,
     "rules": 3,
-    "audit": 4, "store": 4, "output": 4, "isolation": 4,
+    "audit": 4, "store": 4, "output": 4, "isolation": 4, "writing": 4,
     "cli": 5, "web": 5, "__main__": 5, "__init__": 5,
     "testing": 6,  # test data and scoring: for tests and benchmarks only
 }

@@ -48,6 +48,8 @@ def test_commands_are_documented():
 def test_documented_options_exist(line):
     name = line.split()[1]
     cmd = main.commands[name]
+    if hasattr(cmd, "commands"):  # a command group (nianbao write init …): its subcommand's options
+        cmd = cmd.commands[line.split()[2]]
     known = {o for p in cmd.params for o in getattr(p, "opts", []) + getattr(p, "secondary_opts", [])}
     for opt in re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", line.split("#")[0]):
         assert opt in known, f"{line!r}: {name} has no option {opt}"

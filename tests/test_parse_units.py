@@ -162,7 +162,7 @@ def test_not_a_report_is_an_input_error():
 
 
 @pytest.mark.parametrize("data,code", [(b"", "empty"), (b"   \n", "empty"), (b"\x00\x01\x02binary\x00" * 10, "binary"),
-                                       (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "legacy-doc")])
+                                       (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "unsupported-office")])
 def test_bad_input_errors(data, code):
     with pytest.raises(nianbao.InputError) as e:
         nianbao.parse(data, filename="bad")

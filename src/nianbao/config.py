@@ -36,6 +36,7 @@ class Settings:
     max_huge_tree_bytes: int = _setting(32 * 1024 * 1024, "ingest",
                                         "largest HTML page parsed with libxml2's huge_tree (deep nesting allowed); a larger one keeps libxml2's default limits")
     # worker isolation
+    convert_timeout: float = _setting(120.0, "ingest", "seconds LibreOffice may take to convert one legacy .doc/.wps file to DOCX (InputError convert-failed)")
     time_limit: float = _setting(300.0, "worker", "seconds of wall time one input may take in its worker; then the worker is killed (InputError timeout)")
     memory_limit: int = _setting(2048, "worker", "MB of resident memory a worker may use for one input; above it the worker is killed (InputError memory-limit)")
     # PDF reader

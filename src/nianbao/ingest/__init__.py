@@ -12,11 +12,13 @@ def sniff_format(data: bytes, filename: str | None = None) -> str:
     if data[:5] == b"%PDF-":
         return "pdf"
     if data[:4] == b"PK\x03\x04":
+        if b"OFD.xml" in data[:65536] or b"OFD.xml" in data[-65536:]:
+            return "ofd"
         if b"word/" in data[:65536] or (filename or "").lower().endswith(".docx"):
             return "docx"
         raise InputError("unsupported-zip")
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise InputError("legacy-doc")
+        return "ole"  # Word 97–2003 .doc, Kingsoft .wps (or a spreadsheet: refused by ingest.legacy)
     low = head[:1024].lower()
     if low.startswith((b"<!doctype html", b"<html", b"<?xml", b"<meta", b"<head", b"<body")) or b"<table" in data[:200000].lower() \
             or (filename or "").lower().endswith((".html", ".htm", ".shtml")):
@@ -51,6 +53,12 @@ def _read(data: bytes, filename: str | None, settings: Settings) -> Document:
     if fmt == "pdf":
         from .pdf import pdf_to_document
         return pdf_to_document(data, settings)
+    if fmt == "ofd":
+        from .ofd import ofd_to_document
+        return ofd_to_document(data, settings)
+    if fmt == "ole":
+        from .legacy import legacy_to_document
+        return legacy_to_document(data, settings)
     if fmt == "docx":
         from .docx import docx_to_document
         return docx_to_document(data, settings)

@@ -48,14 +48,19 @@ def _wide_guess(data: bytes):
     UTF-16 has few NULs; ASCII markup and digits in it have one in every other byte)."""
     head = data[:4096]
     n = len(head) - len(head) % 4
-    if n < 8:
-        return None
-    if all(head[i] == 0 and head[i + 1] == 0 for i in range(2, n, 4)) and any(head[i] for i in range(0, n, 4)):
+    if n < 8 or b"\x00" not in head[:n]:
+        return None  # no NUL byte: neither UTF-16 nor UTF-32
+    head = head[:n]
+
+    def zeros(s: bytes) -> bool:
+        return s.count(0) == len(s)
+
+    if zeros(head[2::4]) and zeros(head[3::4]) and not zeros(head[0::4]):
         return "utf-32-le"
-    if all(head[i] == 0 and head[i + 1] == 0 for i in range(0, n, 4)) and any(head[i + 3] for i in range(0, n, 4)):
+    if zeros(head[0::4]) and zeros(head[1::4]) and not zeros(head[3::4]):
         return "utf-32-be"
-    even = sum(1 for i in range(0, n, 2) if head[i] == 0)
-    odd = sum(1 for i in range(1, n, 2) if head[i] == 0)
+    even = head[0::2].count(0)
+    odd = head[1::2].count(0)
     half = n // 2
     if odd >= 0.3 * half and even <= 0.05 * half:
         return "utf-16-le"

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..config import DEFAULT, Settings
 from ..errors import InputError
 
-EXTENSIONS = {".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".docx", ".pdf", ".doc"}
+EXTENSIONS = {".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".docx", ".pdf", ".doc", ".wps", ".ofd"}
 
 # files that travel with reports in a folder but are not reports: README.md, LICENSE.txt …
 _NOT_REPORTS = {"readme", "license", "licence", "changelog", "copying", "notice", "contributing", "authors"}

@@ -114,7 +114,7 @@ def region_to_blocks(lines: list, start: int) -> list:
     current = None
     row_line = False  # the line before was a row of several cells (``| a | b |``)
     for n, raw in enumerate(lines, start=start + 1):
-        if _MD_RULE.match(raw):
+        if "---" in raw and _MD_RULE.match(raw):
             continue
         line = unmark(raw)
         pos = 0
@@ -144,7 +144,7 @@ def region_to_blocks(lines: list, start: int) -> list:
     blocks: list = []
     by_line: dict = {}
     for n, off, text in cells:
-        loc = Location(n, char=off or None)
+        loc = Location(n, None, None, None, None, None, off or None)
         block = by_line.get(n)
         if block is None:
             block = by_line[n] = Block("row", [], grid=True)
@@ -183,9 +183,17 @@ def lines_to_blocks(lines: list, first: int = 1) -> list:
     blocks: list = []
     row: list = []  # cells of the row being built (one-cell-per-line shape)
     last_was_cell = False
+    tail: list = []  # continuation lines of row[-1], joined once (no quadratic string building)
+
+    def close_cell():
+        if tail:
+            prev = row[-1]
+            row[-1] = Cell(prev.text + "".join(tail), prev.loc)
+            tail.clear()
 
     def flush():
         nonlocal row
+        close_cell()
         if row:
             blocks.append(Block("row", row))
             row = []
@@ -203,6 +211,7 @@ def lines_to_blocks(lines: list, first: int = 1) -> list:
                 blocks.append(Block("row", cells))
                 last_was_cell = False
             else:
+                close_cell()
                 row.append(Cell(body, _line(n)))
                 last_was_cell = True
             continue
@@ -215,8 +224,7 @@ def lines_to_blocks(lines: list, first: int = 1) -> list:
             last_was_cell = False
             continue
         if last_was_cell and row:
-            prev = row[-1]
-            row[-1] = Cell(prev.text + line.strip(), prev.loc)
+            tail.append(line.strip())
             continue
         flush()
         blocks.append(Block("para", [Cell(line, _line(n))]))

@@ -55,6 +55,46 @@ def _chunk_splits(chunk: str, base: int, lo: int, hi: int, cap: int) -> tuple:
     return tuple(out)
 
 
+@lru_cache(maxsize=4096)
+def _chunk_counts(chunk: str, hi: int) -> tuple:
+    """``counts[k][p]``: how many ways :func:`_chunk_splits` cuts ``chunk`` into ``p`` pieces when
+    ``k`` pieces were cut before it in the same chunk — counted, not enumerated (linear in the
+    chunk's length per piece count), by the same rules."""
+    dot = chunk.find(".")
+    limit = dot if dot >= 0 else len(chunk)
+    while limit > 0 and not chunk[limit - 1].isdigit():
+        limit -= 1
+    n = len(chunk)
+    # ways[j][s]: splits of chunk[s:] into exactly j pieces (j ≥ 1)
+    valid_rest = [_valid_piece(chunk[s:]) for s in range(n + 1)]
+    ways = [[0] * (n + 2) for _ in range(hi + 1)]
+    for s in range(n + 1):
+        ways[1][s] = 1 if valid_rest[s] else 0
+    for j in range(2, hi + 1):
+        prev = ways[j - 1]
+        # suffix sums of prev over cut positions start+1 .. limit-1
+        suffix = [0] * (n + 2)
+        for s in range(n, -1, -1):
+            suffix[s] = suffix[s + 1] + (prev[s] if s < limit else 0)
+        row = ways[j]
+        for s in range(n + 1):
+            if limit - s < 2:
+                continue
+            if chunk[s] == "0":
+                row[s] = prev[s + 1]
+            else:
+                row[s] = suffix[s + 1]
+    return ways
+
+
+def count_chunk_splits(chunk: str, lo: int, hi: int) -> int:
+    """The number of piece lists ``_chunk_splits(chunk, ., lo, hi, cap)`` yields without a cap."""
+    if hi < 1 or hi < lo:
+        return 0
+    ways = _chunk_counts(chunk, hi)
+    return sum(ways[p][0] for p in range(max(lo, 1), hi + 1))
+
+
 def _valid_piece(p: str) -> bool:
     return bool(p) and p[0].isdigit() and not (len(p) > 1 and p[0] == "0" and p[1].isdigit())
 
@@ -84,6 +124,35 @@ def _token_splits(tok: Token, lo: int, hi: int, cap: int):
                     return nxt
         results = nxt
     return [r for r in results if lo <= len(r) <= hi]
+
+
+def _count_token_splits(tok: Token, lo: int, hi: int) -> dict:
+    """{number of pieces: how many piece lists} that :func:`_token_splits` yields uncapped."""
+    chunks = []
+    i = 0
+    for part in tok.text.split(" "):
+        if part:
+            chunks.append((part, i))
+        i += len(part) + 1
+    if len(chunks) > hi:
+        return {}
+    dist = {0: 1}
+    for n, (chunk, _) in enumerate(chunks):
+        rest = len(chunks) - n - 1
+        after = _max_pieces(chunks[n + 1:])
+        nxt: dict = {}
+        for a, ways in dist.items():
+            c_lo = max(1, lo - a - after)
+            c_hi = hi - a - rest
+            if c_hi < c_lo:
+                continue
+            table = _chunk_counts(chunk, c_hi)
+            for p in range(c_lo, c_hi + 1):
+                w = table[p][0]
+                if w:
+                    nxt[a + p] = nxt.get(a + p, 0) + ways * w
+        dist = nxt
+    return {k: v for k, v in dist.items() if lo <= k <= hi}
 
 
 def _max_pieces(chunks) -> int:
@@ -127,31 +196,59 @@ def read_to_candidates(read: Read, unit: int, settings: config.Settings = config
         read.problems.append(diag(code, read.group.loc, read.keys, label=read.label, row=read.label,
                                   expected=n, actual=len(toks)))
         return
-    # some token holds several cells: enumerate the splits
-    per_token = []
+    # some token holds several cells: count the splits first (a long digit run has millions),
+    # then enumerate them only when they are within the cap
     most = [sum(ch.isdigit() for ch in t.text) if t.fused else 1 for t in toks]
-    for i, tok in enumerate(toks):
+    bounds = [(max(1, n - (sum(most) - most[i])),  # the others give at most their digit counts
+               n - (len(toks) - 1))  # and at least one piece each
+              for i in range(len(toks))]
+    total = {0: 1}
+    for tok, (lo, hi) in zip(toks, bounds):
+        dist = _count_token_splits(tok, lo, hi) if tok.fused else {1: 1}
+        nxt: dict = {}
+        for a, w in total.items():
+            for k, v in dist.items():
+                if a + k <= n:
+                    nxt[a + k] = nxt.get(a + k, 0) + w * v
+        total = nxt
+    cap = settings.max_candidates
+    read.overflow = total.get(n, 0) > cap
+    if read.overflow:
+        cap = min(cap, 7)  # more readings than the cap: a few shown, the row ambiguous (P206)
+    per_token = []
+    for tok, (lo, hi) in zip(toks, bounds):
         if not tok.fused:
             per_token.append([[(tok.text, None)]])
             continue
-        lo = max(1, n - (sum(most) - most[i]))  # the others give at most their digit counts
-        hi = n - (len(toks) - 1)  # and at least one piece each
-        per_token.append(_token_splits(tok, lo, hi, settings.max_candidates))
+        per_token.append(_token_splits(tok, lo, hi, cap))
     cands = []
+    memo: dict = {}  # (token, text, offset, column) → Piece or None (unreadable): a split repeats
+    columns = read.columns  # the same pieces in thousands of combinations
+
+    def piece(tok, text, off, i):
+        key = (id(tok), text, off, i)
+        p = memo.get(key, memo)
+        if p is memo:
+            try:
+                p = _piece(tok, text, off, columns[i], unit)[0]
+            except ValueError_:
+                p = None
+            memo[key] = p
+        return p
+
     for combo in itertools.product(*per_token):
         flat = [(tok, text, off) for tok, pieces in zip(toks, combo) for text, off in pieces]
         if len(flat) != n:
             continue
-        try:
-            cands.append(tuple(_piece(tok, text, off, col, unit)[0]
-                               for (tok, text, off), col in zip(flat, read.columns)))
-        except ValueError_:
+        cand = tuple(piece(tok, text, off, i) for i, (tok, text, off) in enumerate(flat))
+        if None in cand:
             continue
-        if len(cands) > settings.max_candidates:
+        cands.append(cand)
+        if len(cands) > cap:
             break
     read.split = sum(len(t.text.split()) for t in toks) < n  # digits had to be cut, not just spaces
     read.candidates = cands
-    if not cands:
+    if not cands and not read.overflow:
         read.problems.append(diag("P203", read.group.loc, read.keys, row=read.label, expected=n,
                                   actual=len(toks)))
 
@@ -169,7 +266,7 @@ def relations_hold(relations, values: dict) -> bool:
 
 
 def _narrow(read: Read, relations) -> None:
-    if len(read.candidates) > 1:
+    if len(read.candidates) > 1 and not read.overflow:
         ok = [c for c in read.candidates if relations_hold(relations, _values(read, c))]
         if ok:
             read.candidates = ok
@@ -183,6 +280,8 @@ def solve(table_key: str, reads: dict, template: str, settings: config.Settings 
             if len(r.candidates) > 1:
                 _narrow(r, [rel for rel in spec.relations(template, "A3") if rel.totals[0] in r.keys])
         multi = [k for k, r in reads.items() if len(r.candidates) > 1]
+        if any(reads[k].overflow for k in multi):
+            return  # a row whose readings were not all enumerated cannot be narrowed across rows
         if not multi:
             return
         across = spec.relations(template, "A1") + spec.relations(template, "A2")

@@ -45,6 +45,7 @@ class Read:
     group: Optional[Group]
     candidates: list = field(default_factory=list)  # list[tuple[Piece]]
     split: bool = False  # candidates come from cutting fused digits
+    overflow: bool = False  # more split readings than max_candidates: a few kept, none chosen
     problems: list = field(default_factory=list)  # Diagnostics
     raw: str = ""
     unit_stated: bool = True  # a money column's unit was written in its header
@@ -66,9 +67,8 @@ def significant_tokens(tokens: list, table: Optional[spec.Table] = None) -> list
             labels.setdefault(t.block, []).append(t.text)
         elif t.kind == "num":
             has_num.add(t.block)
-    rx = table.any_row_regex if table is not None else None
     row_block = {b for b, texts in labels.items()
-                 if rx is not None and b not in has_num and rx.search(normalise_label("".join(texts)))}
+                 if table is not None and b not in has_num and _any_row(table, "".join(texts))}
     out = []
     seen_label = set()
     for t in tokens:
@@ -79,6 +79,19 @@ def significant_tokens(tokens: list, table: Optional[spec.Table] = None) -> list
             continue
         out.append(t)
     return out
+
+
+_ANY_ROW: dict = {}  # (id(table), label text) → (table, the text names one of its rows)
+
+
+def _any_row(table: spec.Table, text: str) -> bool:
+    key = (id(table), text)
+    hit = _ANY_ROW.get(key)
+    if hit is None or hit[0] is not table:
+        if len(_ANY_ROW) > 200000:
+            _ANY_ROW.clear()
+        hit = _ANY_ROW[key] = (table, table.any_row_regex.search(normalise_label(text)) is not None)
+    return hit[1]
 
 
 # Where each table begins, whatever the part heading before it says: its own header words.
@@ -163,7 +176,7 @@ def groups_to_reads(table: spec.Table, groups: list, template: str):
             # whole next label with numbers of its own (that is the next row)
             if cont and (len(cont) < len(nxt_group.label_text) or not has_number(nxt_group)):
                 texts.append(texts[0] + cont)
-        j = _match_row(rows, nxt, last, texts)
+        j = _match_row(table, nxt, last, texts)
         if j is None:
             if has_num and reads:
                 # numbers right after a row may be that row's, cut off (a number wrapped in its
@@ -187,10 +200,25 @@ _FRAGMENT = 8
 _CONTINUATION = re.compile(r"[^(\d一二三四五六七八九]*(?:\))?")
 
 
-def _match_row(rows, start: int, stop: int, texts: list):
+_HITS: dict = {}  # (id(table), label text) → (table, indices of the rows whose pattern matches)
+
+
+def row_hits(table: spec.Table, text: str) -> tuple:
+    """The indices of ``table``'s rows whose label pattern matches ``text`` (memoised per table
+    and label: the same labels recur in every report and in every structure fit)."""
+    key = (id(table), text)
+    hit = _HITS.get(key)
+    if hit is None or hit[0] is not table:
+        if len(_HITS) > 200000:
+            _HITS.clear()
+        hit = _HITS[key] = (table, tuple(j for j, r in enumerate(table.rows) if r.regex.search(text)))
+    return hit[1]
+
+
+def _match_row(table, start: int, stop: int, texts: list):
     for text in texts:
-        for j in range(start, stop):
-            if rows[j].regex.search(text):
+        for j in row_hits(table, text):
+            if start <= j < stop:
                 return j
     return None
 

@@ -35,6 +35,13 @@ def reads_to_cells(table_key: str, reads: dict):
     split_rows = []
     for r in reads.values():
         diags.extend(r.problems)
+        if r.overflow:  # too many readings to enumerate: a few shown, every cell unsure
+            for key in r.keys:
+                cells[key] = _uncertain_cell(r)
+            shown = [[p.value for p in c] for c in r.candidates[:8]]
+            loc = r.group.values[0].cell.loc if r.group and r.group.values else None
+            diags.append(diag("P206", loc, list(r.keys), shown, row=r.label, raw=r.raw, n=len(r.candidates)))
+            continue
         if not r.candidates:
             for key in r.keys:
                 cells[key] = _uncertain_cell(r)
@@ -110,7 +117,7 @@ def narrow_by_text(table: spec.Table, reads: dict, template: str, statements: di
     text settled (one candidate left)."""
     settled = []
     for read in reads.values():
-        if len(read.candidates) < 2:
+        if len(read.candidates) < 2 or read.overflow:
             continue
         cols = [k.split(".", 1)[1] for k in read.keys]
         cands = read.candidates
