@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from pydantic import BaseModel
 
 from ...output.safe import csv_cell
-from ..deps import AuthDep, ReviewDep, Reviewer
+from ..deps import AuthDep, ReviewDep, Reviewer, WebError
 from ..pages import render
 from ..views import cells_view, fmt, list_view, report_view
 from .. import handback
@@ -22,7 +22,10 @@ router = APIRouter()
 
 
 def _filters(year, template, agency, status, code, sort, desc, page, per_page) -> dict:
-    return {"year": year, "template": template, "agency": (agency or "").strip() or None, "status": status or None,
+    year = (year or "").strip()
+    if year and not year.isdigit():
+        raise WebError(400, "bad-year", f"年度“{year}”不是数字：请从下拉框选择年度")
+    return {"year": int(year) if year else None, "template": template, "agency": (agency or "").strip() or None, "status": status or None,
             "code": (code or "").strip().upper() or None, "sort": sort, "desc": desc, "page": page,
             "per_page": per_page}
 
@@ -40,7 +43,7 @@ def home(auth: AuthDep):
 
 
 @router.get("/reports", include_in_schema=False)
-def reports_page(request: Request, review: ReviewDep, auth: AuthDep, year: Optional[int] = _Q["year"],
+def reports_page(request: Request, review: ReviewDep, auth: AuthDep, year: Optional[str] = _Q["year"],
                  template: Optional[str] = _Q["template"], agency: Optional[str] = _Q["agency"],
                  status: Optional[str] = _Q["status"], code: Optional[str] = _Q["code"], sort: str = _Q["sort"],
                  desc: bool = _Q["desc"], page: int = _Q["page"], per_page: int = _Q["per_page"]):
@@ -51,7 +54,7 @@ def reports_page(request: Request, review: ReviewDep, auth: AuthDep, year: Optio
 
 
 @router.get("/api/reports", tags=["报告"], summary="报告列表（筛选、排序、分页）")
-def reports_api(review: ReviewDep, auth: AuthDep, year: Optional[int] = _Q["year"],
+def reports_api(review: ReviewDep, auth: AuthDep, year: Optional[str] = _Q["year"],
                 template: Optional[str] = _Q["template"], agency: Optional[str] = _Q["agency"],
                 status: Optional[str] = _Q["status"], code: Optional[str] = _Q["code"], sort: str = _Q["sort"],
                 desc: bool = _Q["desc"], page: int = _Q["page"], per_page: int = _Q["per_page"]):
@@ -64,7 +67,7 @@ def agencies(review: ReviewDep, auth: AuthDep, q: str = ""):
 
 
 @router.get("/reports.csv", tags=["导出"], summary="筛选出的报告的全部单元格（CSV，长表）")
-def reports_csv(review: ReviewDep, auth: AuthDep, year: Optional[int] = _Q["year"],
+def reports_csv(review: ReviewDep, auth: AuthDep, year: Optional[str] = _Q["year"],
                 template: Optional[str] = _Q["template"], agency: Optional[str] = _Q["agency"],
                 status: Optional[str] = _Q["status"], code: Optional[str] = _Q["code"]):
     f = _filters(year, template, agency, status, code, "agency", False, 1, 500)
