@@ -5,7 +5,7 @@ table (S102) → click a cell of huaian-2024.pdf and see the page with the cell'
 finding with a comment → correct a cell → download the workbook and read it → log out.
 Screenshots of each page go to ``test-artifacts/`` (git-ignored).
 """
-import io
+import os
 import shutil
 import socket
 import threading
@@ -39,6 +39,8 @@ def _free_port() -> int:
 @pytest.fixture
 def server(tmp_path, shared):
     if not Path(CHROMIUM).exists():
+        if os.environ.get("NIANBAO_REQUIRE_BROWSER"):
+            pytest.fail("NIANBAO_REQUIRE_BROWSER is set but /usr/bin/chromium is missing")
         pytest.skip("Debian's chromium is not installed (apt-get install chromium fonts-noto-cjk)")
     import uvicorn
 
