@@ -43,9 +43,21 @@ def store(db_url, shared, tmp_path):
         yield c, ids
 
 
+_CLIENTS: list = []
+
+
 def client(db_url, tmp_path, **kw):
     app = create_app(db_url, upload_dir=str(tmp_path / "uploads"), workers=1, **kw)
-    return TestClient(app, follow_redirects=False)
+    c = TestClient(app, follow_redirects=False)
+    _CLIENTS.append(c)
+    return c
+
+
+@pytest.fixture(autouse=True)
+def _close_clients():
+    yield
+    while _CLIENTS:
+        _CLIENTS.pop().app.state.store.close()  # no connection outlives its test
 
 
 def login(c: TestClient, name: str) -> str:

@@ -249,7 +249,9 @@ def serve_cmd(db_url, host, port, workers):
     except StartupRefused as e:
         click.echo(f"nianbao: {e}", err=True)
         sys.exit(2)
-    mode = "本机单用户模式（无需登录）" if app.state.loopback and app.state.store.get().count_users() == 0 else "需登录"
+    with app.state.store.use() as review:
+        users = review.count_users()
+    mode = "本机单用户模式（无需登录）" if app.state.loopback and users == 0 else "需登录"
     click.echo(f"nianbao 审核网页：http://{'[' + host + ']' if ':' in host else host}:{port}/ （{mode}）", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 

@@ -6,6 +6,7 @@ from this package (nothing is loaded from the internet).
 """
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -45,7 +46,12 @@ def check_startup(review, host: str) -> str:
 
 def create_app(db_url: str | None = None, *, host: str = "127.0.0.1", settings: Settings | None = None,
                max_upload_bytes: int | None = None, upload_dir: str | None = None, workers: int | None = None) -> FastAPI:
-    app = FastAPI(title="nianbao 年报核查", version="1", docs_url=None, redoc_url=None,
+    @asynccontextmanager
+    async def lifespan(app):
+        yield
+        app.state.store.close()
+
+    app = FastAPI(lifespan=lifespan, title="nianbao 年报核查", version="1", docs_url=None, redoc_url=None,
                   openapi_url=None,
                   description="政府信息公开工作年度报告：上传、核查、审核。所有页面均有 /api/ 下的 JSON 对应接口；"
                               "错误统一为 {\"error\": {\"code\", \"message\"}}。认证：会话 Cookie（表单需 CSRF 令牌）"
@@ -57,7 +63,8 @@ def create_app(db_url: str | None = None, *, host: str = "127.0.0.1", settings: 
     app.state.max_upload_bytes = max_upload_bytes or (app.state.settings.max_bytes + 1024 * 1024)
     app.state.upload_dir = upload_dir
     app.state.workers = workers
-    check_startup(store.get(), host)
+    with store.use() as review:
+        check_startup(review, host)
 
     try:
         import swagger_ui_bundle

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated, Optional
 
@@ -38,36 +39,67 @@ def is_loopback(host: str) -> bool:
 
 
 class Store:
-    """One :class:`Corpus` (and its :class:`Review`) per thread: a connection is never shared."""
+    """A small pool of store connections (:class:`Corpus` + :class:`Review`): each request holds one
+    for its duration, never shared, and the number of connections stays bounded."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, size: int = 8):
         self.url = url
-        self._local = threading.local()
-        self._all: list = []
-        self._lock = threading.Lock()
-        Corpus(url).close()  # migrations run once, here, before the first request
+        self.size = size
+        self._idle: list = []
+        self._count = 0
+        self._cond = threading.Condition()
+        self._idle.append(self._open())  # migrations run here, once, before the first request
 
-    def get(self) -> Review:
-        review = getattr(self._local, "review", None)
-        if review is None:
-            corpus = Corpus(self.url)
-            review = self._local.review = Review(corpus)
-            with self._lock:
-                self._all.append(corpus)
-        return review
+    def _open(self) -> Review:
+        self._count += 1
+        return Review(Corpus(self.url))
+
+    def acquire(self) -> Review:
+        with self._cond:
+            while not self._idle and self._count >= self.size:
+                self._cond.wait()
+            if self._idle:
+                return self._idle.pop()
+            self._count += 1
+        try:
+            return Review(Corpus(self.url))
+        except BaseException:
+            with self._cond:
+                self._count -= 1
+                self._cond.notify()
+            raise
+
+    def release(self, review: Review) -> None:
+        with self._cond:
+            self._idle.append(review)
+            self._cond.notify()
+
+    @contextmanager
+    def use(self):
+        review = self.acquire()
+        try:
+            yield review
+        finally:
+            self.release(review)
 
     def close(self) -> None:
-        with self._lock:
-            for c in self._all:
+        with self._cond:
+            for r in self._idle:
                 try:
-                    c.close()
+                    r.corpus.close()
                 except Exception:
                     pass
-            self._all = []
+            self._count -= len(self._idle)
+            self._idle = []
 
 
-def get_review(request: Request) -> Review:
-    return request.app.state.store.get()
+def get_review(request: Request):
+    store = request.app.state.store
+    review = store.acquire()
+    try:
+        yield review
+    finally:
+        store.release(review)
 
 
 ReviewDep = Annotated[Review, Depends(get_review)]
