@@ -186,6 +186,8 @@ def test_upload_a_zip_parses_in_the_background(db_url, store, tmp_path):
     assert items["batch.zip!seeds/001.txt"]["status"] == "parsed" and items["batch.zip!seeds/001.txt"]["report_id"]
     assert items["batch.zip!seeds/broken.pdf"]["status"] == "failed" and items["batch.zip!seeds/broken.pdf"]["reason"]
     assert c.get(f"/jobs/{job}").status_code == 200
+    bad = c.get("/api/reports", params={"status": "unreadable"}).json()["rows"]
+    assert [r["name"] for r in bad] == ["batch.zip!seeds/broken.pdf"] and bad[0]["error_message"]
 
 
 # ---------------------------------------------------------------- safety
@@ -293,6 +295,10 @@ def test_hostile_zips_are_refused_without_writing(db_url, store, tmp_path):
     r = c.post("/api/uploads", files=[("files", ("pic.pdf", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "application/pdf"))],
                headers=h)
     assert r.status_code == 415
+    small = client(db_url, tmp_path, max_upload_bytes=4096)
+    small.cookies = c.cookies
+    r = small.post("/api/uploads", files=[("files", ("a.txt", b"x" * 10000, "text/plain"))], headers=h)
+    assert r.status_code == 413 and r.json()["error"]["code"] == "too-big"
     uploads = tmp_path / "uploads"
     assert not uploads.exists() or not any(uploads.iterdir())
     corpus, _ = store
