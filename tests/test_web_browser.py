@@ -168,6 +168,9 @@ def test_a_review_in_the_browser(server, tmp_path):
             sheet = wb[wb.sheetnames[2]]
             values = [v for row in sheet.iter_rows(values_only=True) for v in row]
             assert 4 in values  # the corrected value
+            corrections = list(wb["更正记录"].iter_rows(values_only=True))
+            assert corrections[1][1] == "applications.new_requests.natural_person" and corrections[1][3] == 4
+            assert any(r[4] == "误报/已说明" and r[6] == "王审核" for r in wb["审核决定"].iter_rows(values_only=True))
 
             # rules page and log out
             page.goto(base + "/rules/S102")

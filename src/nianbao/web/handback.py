@@ -31,10 +31,43 @@ def audited(review: Review, report_id: int) -> Audited:
 
 
 def workbook(review: Review, report_id: int, path) -> str:
+    """The audit workbook of one report (corrected values in its tables), with two more sheets:
+    审核决定 (each finding's decision) and 更正记录 (each correction, the parsed value beside it)."""
+    from openpyxl import load_workbook
+    from openpyxl.styles import Font
+
+    from ..output.safe import safe_row
     from ..output.xlsx import audits_to_workbook
+    from .views import label
     a = audited(review, report_id)
     audits_to_workbook([a], path)
+    wb = load_workbook(path)
+    ws = wb.create_sheet("审核决定")
+    ws.append(safe_row(["代码", "级别", "说明", "单元格", "决定", "意见", "决定人", "时间", "沿用上一版本"]))
+    for f in review.findings(report_id):
+        d = f["decision"] or {}
+        ws.append(safe_row([f["code"], f["severity"], f["message"], "、".join(label(k, a.report.template) for k in f["keys"]),
+                            d.get("label"), d.get("comment"), d.get("user"), (d.get("at") or "").replace("T", " ")[:19] or None,
+                            ("是" if d.get("carried_over") else "否") if d else None]))
+    wc = wb.create_sheet("更正记录")
+    wc.append(safe_row(["单元格", "单元格键", "原值（解析所得）", "更正为", "理由", "更正人", "时间"]))
+    for c in review.corrections(report_id):
+        wc.append(safe_row([label(c["key"], a.report.template), c["key"], _num(c["original"]), _num(c["value"]),
+                            c["reason"], c["user"], c["at"].replace("T", " ")[:19]]))
+    for sheet in (ws, wc):
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        for col, width in zip("ABCDEFGHI", (10, 8, 50, 36, 12, 30, 10, 18, 12)):
+            sheet.column_dimensions[col].width = width
+    wb.save(path)
     return f"{a.report.agency or '报告'}{a.report.year or ''}"
+
+
+def _num(v):
+    """Exact decimals as numbers a spreadsheet keeps (whole numbers as int)."""
+    from decimal import Decimal
+    return float(v) if isinstance(v, Decimal) else v
 
 
 CSV_HEADER = ["文件", "机关", "年度", "模板", "单元格键", "数值", "原文", "确定", "更正后数值", "更正理由"]
