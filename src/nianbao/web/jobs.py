@@ -157,6 +157,12 @@ def run_job(job_id: int, db_url: str, names: list, workers: int | None = None, s
         except BaseException as e:  # recorded for the page; the server goes on
             review.finish_job(job_id, "failed", f"后台解析中断：{type(e).__name__}: {str(e)[:300]}")
             raise
+        finally:  # the store keeps what it needs of each document; the upload's copies go
+            for name in names:
+                try:
+                    os.unlink(name)
+                except OSError:
+                    pass
 
 
 if __name__ == "__main__":
