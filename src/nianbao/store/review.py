@@ -56,17 +56,25 @@ def _same(a: str, b: str) -> str:
     return f"COALESCE({a}, '') = COALESCE({b}, '')"
 
 
-# the latest decision that applies to finding f of report r (r: current_reports or reports+documents)
-def _decision_for(f: str = "f", sha: str = "r.sha256", name: str = "r.document_name") -> str:
+# The documents that are versions of one report: the same body and year (the store's identity),
+# or the same file name (a body or year the parser could not read).
+def _lineage(agency: str, year: str, name: str) -> str:
+    return (f"SELECT o.sha256 FROM documents o LEFT JOIN reports ro ON ro.document_id = o.id WHERE "
+            f"(ro.agency_norm = {agency} AND ro.year = {year}) OR o.name = {name}")
+
+
+# the latest decision that applies to finding f of a report
+def _decision_for(f: str = "f", sha: str = "r.sha256", agency: str = "r.agency_norm", year: str = "r.year",
+                  name: str = "r.name") -> str:
     return (f"SELECT dd.id FROM decisions dd WHERE dd.code = {f}.code AND dd.keys = {f}.keys AND (dd.sha256 = {sha} OR "
-            f"(dd.sha256 IN (SELECT o.sha256 FROM documents o WHERE o.name = {name}) AND "
+            f"(dd.sha256 IN ({_lineage(agency, year, name)}) AND "
             f"{_same('dd.expected', f + '.expected')} AND {_same('dd.actual', f + '.actual')})) "
             "ORDER BY dd.id DESC LIMIT 1")
 
 
 _UNDECIDED = ("EXISTS (SELECT 1 FROM findings f WHERE f.report_id = r.id AND f.severity = 'error' AND NOT EXISTS ("
               + _decision_for() + "))")
-_STATUS_SQL = ("CASE WHEN r.id IS NULL OR EXISTS (SELECT 1 FROM findings p WHERE p.report_id = r.id AND p.code = 'P001') "
+_STATUS_SQL = ("CASE WHEN EXISTS (SELECT 1 FROM findings p WHERE p.report_id = r.id AND p.code = 'P001') "
                "THEN 'unreadable' WHEN r.errors > 0 AND NOT " + _UNDECIDED + " THEN 'reviewed' "
                "WHEN r.errors > 0 THEN 'errors' WHEN r.warnings > 0 THEN 'warnings' ELSE 'ok' END")
 _SORTS = {"name": "x.name", "agency": "x.agency_norm", "year": "x.year", "template": "x.template",
@@ -236,9 +244,11 @@ class Review:
 
     def list_reports(self, *, year=None, template=None, agency=None, status=None, code=None, sort="agency",
                      desc=False, page=1, per_page=50) -> dict:
-        """One page of the current documents (latest version of each name), filtered and sorted in SQL:
-        ``{"total", "page", "per_page", "rows": [...]}``."""
-        where, params = ["d.version = (SELECT MAX(d2.version) FROM documents d2 WHERE d2.name = d.name)"], []
+        """One page of the current reports (the store's ``current_reports``) and of the documents that
+        could not be read, filtered and sorted in SQL: ``{"total", "page", "per_page", "rows": [...]}``."""
+        if status and status not in STATUSES:
+            raise ReviewError("bad-status", f"状态应为 {' / '.join(STATUSES)}")
+        where, params = ["1 = 1"], []
         if year:
             where.append("r.year = ?")
             params.append(int(year))
@@ -251,15 +261,19 @@ class Review:
         if code:
             where.append("EXISTS (SELECT 1 FROM findings c WHERE c.report_id = r.id AND c.code = ?)")
             params.append(code.upper())
-        inner = ("SELECT d.id AS document_id, r.id AS report_id, d.name, d.sha256, d.version, d.format, d.ingested_at, "
-                 "d.error_code, d.error_message, r.agency, r.agency_norm, r.year, r.template, "
-                 "COALESCE(r.errors, 0) AS errors, COALESCE(r.warnings, 0) AS warnings, COALESCE(r.infos, 0) AS infos, "
-                 + _STATUS_SQL.replace("r.sha256", "d.sha256").replace("r.document_name", "d.name") + " AS status "
-                 "FROM documents d LEFT JOIN reports r ON r.document_id = d.id WHERE " + " AND ".join(where))
+        parts = [("SELECT d.id AS document_id, r.id AS report_id, d.name, d.sha256, r.version, d.format, d.ingested_at, "
+                  "d.error_code, d.error_message, r.agency, r.agency_norm, r.year, r.template, r.errors, r.warnings, "
+                  "r.infos, " + _STATUS_SQL + " AS status FROM (SELECT cr.*, cr.document_name AS name FROM "
+                  "current_reports cr) r JOIN documents d ON d.id = r.document_id WHERE " + " AND ".join(where), params)]
+        if not (year or template or code) and status in (None, "unreadable"):
+            failed = ["d.status = 'failed'"] + (["d.name LIKE ?"] if agency else [])
+            parts.append(("SELECT d.id, NULL, d.name, d.sha256, 1, d.format, d.ingested_at, d.error_code, d.error_message, "
+                          "NULL, NULL, NULL, NULL, 0, 0, 0, 'unreadable' FROM documents d WHERE " + " AND ".join(failed),
+                          [f"%{agency}%"] if agency else []))
+        inner = " UNION ALL ".join(sql for sql, _ in parts)
+        params = [p for _, ps in parts for p in ps]
         outer_where, outer_params = "", []
         if status:
-            if status not in STATUSES:
-                raise ReviewError("bad-status", f"状态应为 {' / '.join(STATUSES)}")
             outer_where = " WHERE x.status = ?"
             outer_params.append(status)
         total = self.db.one(f"SELECT COUNT(*) FROM ({inner}) x{outer_where}", params + outer_params)[0]
@@ -293,17 +307,19 @@ class Review:
     # ---------------------------------------------------------------- one report
 
     def report_row(self, report_id: int) -> dict:
-        row = self.db.one("SELECT r.id, r.document_id, d.name, d.sha256, d.version, d.format, d.size, d.ingested_at, "
-                          "r.agency, r.year, r.template, r.title, r.errors, r.warnings, r.infos FROM reports r "
+        row = self.db.one("SELECT r.id, r.document_id, d.name, d.sha256, d.format, d.size, d.ingested_at, "
+                          "r.agency, r.year, r.template, r.title, r.errors, r.warnings, r.infos, r.agency_norm FROM reports r "
                           "JOIN documents d ON d.id = r.document_id WHERE r.id = ?", (report_id,))
         if row is None:
             raise ReviewError("not-found", f"没有编号为 {report_id} 的报告：请回到报告列表重新选择")
-        cols = ("id", "document_id", "name", "sha256", "version", "format", "size", "ingested_at", "agency", "year",
-                "template", "title", "errors", "warnings", "infos")
+        cols = ("id", "document_id", "name", "sha256", "format", "size", "ingested_at", "agency", "year",
+                "template", "title", "errors", "warnings", "infos", "agency_norm")
         d = dict(zip(cols, row))
-        d["versions"] = [{"version": v, "sha256": s, "report_id": rid} for v, s, rid in self.db.query(
-            "SELECT o.version, o.sha256, rr.id FROM documents o LEFT JOIN reports rr ON rr.document_id = o.id "
-            "WHERE o.name = ? ORDER BY o.version", (d["name"],))]
+        versions = self.db.query(
+            "SELECT o.id, o.sha256, rr.id FROM documents o JOIN reports rr ON rr.document_id = o.id WHERE o.sha256 IN ("
+            + _lineage("?", "?", "?") + ") ORDER BY o.id", (d["agency_norm"], d["year"], d["name"]))
+        d["versions"] = [{"version": i + 1, "sha256": s, "report_id": rid} for i, (_, s, rid) in enumerate(versions)]
+        d["version"] = next((v["version"] for v in d["versions"] if v["report_id"] == report_id), 1)
         return d
 
     def report_by_sha(self, sha256: str) -> int:
@@ -319,8 +335,9 @@ class Review:
         rows = self.db.query(
             "SELECT f.id, f.code, f.name, f.severity, f.message, f.keys, f.loc, f.expected, f.actual, f.cross_year, "
             "d.id, d.decision, d.comment, d.user_name, d.decided_at, d.sha256 FROM findings f "
-            "LEFT JOIN decisions d ON d.id = (" + _decision_for(sha="?", name="?") + ") "
-            "WHERE f.report_id = ? ORDER BY f.id", (meta["sha256"], meta["name"], report_id))
+            "LEFT JOIN decisions d ON d.id = (" + _decision_for(sha="?", agency="?", year="?", name="?") + ") "
+            "WHERE f.report_id = ? ORDER BY f.id", (meta["sha256"], meta["agency_norm"], meta["year"], meta["name"],
+                                                    report_id))
         out = []
         for (fid, code, name, sev, msg, keys, loc, exp, act, cy, did, dec, com, user, at, dsha) in rows:
             decision = None if did is None else {
@@ -368,8 +385,8 @@ class Review:
     def decisions(self, report_id: int) -> list:
         meta = self.report_row(report_id)
         rows = self.db.query("SELECT id, sha256, code, keys, decision, comment, user_name, decided_at FROM decisions "
-                             "WHERE sha256 IN (SELECT sha256 FROM documents WHERE name = ?) ORDER BY id",
-                             (meta["name"],))
+                             "WHERE sha256 IN (" + _lineage("?", "?", "?") + ") ORDER BY id",
+                             (meta["agency_norm"], meta["year"], meta["name"]))
         return [{"id": i, "sha256": s, "code": c, "keys": json.loads(k or "[]"), "decision": d,
                  "label": DECISIONS.get(d, d), "comment": m, "user": u, "at": a} for i, s, c, k, d, m, u, a in rows]
 
@@ -483,7 +500,7 @@ class Review:
                               "ON r.document_id = d.id WHERE d.sha256 = ?", (sha256,))
         if row is None:
             row = self.db.one("SELECT d.status, d.error_message, r.id FROM documents d LEFT JOIN reports r "
-                              "ON r.document_id = d.id WHERE d.name = ? ORDER BY d.version DESC LIMIT 1", (name,))
+                              "ON r.document_id = d.id WHERE d.name = ? ORDER BY d.id DESC LIMIT 1", (name,))
         if row is None:
             return "failed", "未入库", None
         return row

@@ -7,7 +7,8 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from ..deps import AuthDep, ReviewDep, WebError
-from ..source import original_bytes, render_page, source_view
+from .. import source as src
+from ..source import render_page, source_view
 
 router = APIRouter()
 
@@ -23,7 +24,7 @@ def page_png(report_id: int, page: int, review: ReviewDep, auth: AuthDep, box: O
     meta = review.report_row(report_id)
     if meta["format"] != "pdf":
         raise WebError(404, "not-pdf", "这份报告不是 PDF，没有页面图像")
-    data = original_bytes(review, meta["sha256"])
+    data = src.original_bytes(review, meta["sha256"])
     if data is None:
         raise WebError(404, "no-original", "原始文件未保存在库中，无法显示页面")
     bbox = None
