@@ -59,16 +59,18 @@ def _same(a: str, b: str) -> str:
 # The documents that are versions of one report: the same body and year (the store's identity),
 # or the same file name (a body or year the parser could not read).
 def _lineage(agency: str, year: str, name: str) -> str:
-    return (f"SELECT o.sha256 FROM documents o LEFT JOIN reports ro ON ro.document_id = o.id WHERE "
-            f"(ro.agency_norm = {agency} AND ro.year = {year}) OR o.name = {name}")
+    return (f"SELECT o.sha256 FROM documents o JOIN reports ro ON ro.document_id = o.id WHERE "
+            f"ro.agency_norm = {agency} AND ro.year = {year} UNION SELECT n.sha256 FROM documents n WHERE n.name = {name}")
 
 
-# the latest decision that applies to finding f of a report
+# the latest decision that applies to finding f of a report: made on these bytes, or on another
+# version of the report for the same finding (code, cells, expected, actual)
 def _decision_for(f: str = "f", sha: str = "r.sha256", agency: str = "r.agency_norm", year: str = "r.year",
                   name: str = "r.name") -> str:
     return (f"SELECT dd.id FROM decisions dd WHERE dd.code = {f}.code AND dd.keys = {f}.keys AND (dd.sha256 = {sha} OR "
-            f"(dd.sha256 IN ({_lineage(agency, year, name)}) AND "
-            f"{_same('dd.expected', f + '.expected')} AND {_same('dd.actual', f + '.actual')})) "
+            f"({_same('dd.expected', f + '.expected')} AND {_same('dd.actual', f + '.actual')} AND EXISTS ("
+            f"SELECT 1 FROM documents o LEFT JOIN reports ro ON ro.document_id = o.id WHERE o.sha256 = dd.sha256 AND "
+            f"((ro.agency_norm = {agency} AND ro.year = {year}) OR o.name = {name})))) "
             "ORDER BY dd.id DESC LIMIT 1")
 
 
