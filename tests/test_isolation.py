@@ -215,6 +215,10 @@ def _state(url):
 
 
 def test_two_ingests_at_once_on_a_fresh_database_end_as_one(db_url, shared, tmp_path):
+    """Overlapping folders and, in each, a report of another body under one shared file name (as
+    uploads are named): both stay current, the shared bytes are one document, and
+    the whole state equals one run's."""
+    from storestate import assert_same_state, canonical_state
     from test_store import seed_year
     text = SEED.read_text(encoding="utf-8")
     a, b = tmp_path / "a", tmp_path / "b"
@@ -223,8 +227,14 @@ def test_two_ingests_at_once_on_a_fresh_database_end_as_one(db_url, shared, tmp_
         (a / f"{y}.txt").write_text(seed_year(text, y), encoding="utf-8")
     for y in (2019, 2020, 2021):  # overlapping: 2019 and 2020 are the same bytes in both folders
         (b / f"{y}.txt").write_text(seed_year(text, y), encoding="utf-8")
-    cmd = lambda d: [sys.executable, "-m", "nianbao", "ingest", "--db", db_url, "--workers", "2", str(d)]  # noqa: E731
-    procs = [subprocess.Popen(cmd(d), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for d in (a, b)]
+    shared_name = "2023年政府信息公开工作年度报告.txt"
+    for d, town in ((a, "黑河镇"), (b, "兴隆镇")):
+        (d / shared_name).write_text(seed_year(text, 2023).replace("抚远镇", town), encoding="utf-8")
+    # each ingest runs in its folder and names its files as given there: the same names in both
+    cmd = [sys.executable, "-m", "nianbao", "ingest", "--db", db_url, "--workers", "2", "."]
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1] / "src"))
+    procs = [subprocess.Popen(cmd, cwd=d, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+             for d in (a, b)]
     outs = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
     concurrent = _state(db_url)
@@ -232,7 +242,20 @@ def test_two_ingests_at_once_on_a_fresh_database_end_as_one(db_url, shared, tmp_
     with Corpus(one) as c:
         c.ingest([a, b], workers=1)
     ref = _state(one)
-    assert len(concurrent[0]) == 4 and concurrent[0] == ref[0]
+    assert len(concurrent[0]) == 6 and concurrent[0] == ref[0]
     strip = lambda rows: sorted((Path(r[0]).name, *r[1:]) for r in rows)  # noqa: E731
     assert strip(concurrent[1]) == strip(ref[1])
     assert strip(concurrent[2]) == strip(ref[2])
+    with Corpus(db_url) as c:
+        current = [r for r in c.reports() if r["file"] == shared_name]
+        assert sorted(r["agency"] for r in current) == ["兴隆镇人民政府", "黑河镇人民政府"]
+        assert c.conflicts() == []
+        # the shared bytes were named alike in both runs ("2019.txt"): one document, one path
+        assert [c.paths(d["id"]) for d in c.documents()].count(["2019.txt"]) == 1
+        assert c.db.one("SELECT COUNT(*) FROM blobs")[0] == 6
+        # a second pair of runs at once changes nothing: the state is a function of the inputs
+        before = canonical_state(db_url)
+    procs = [subprocess.Popen(cmd, cwd=d, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+             for d in (a, b)]
+    assert [p.wait(timeout=300) for p in procs] == [0, 0]
+    assert_same_state(canonical_state(db_url), before)

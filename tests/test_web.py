@@ -28,6 +28,7 @@ def store_file(corpus, path, name=None, data=None, **record):
     """Parse one file and store it under ``name`` (record fields overridden by ``record``)."""
     data = path.read_bytes() if data is None else data
     res = parse_and_check(name or path.name, data)
+    res["data"] = data  # the store keeps the original bytes
     res["record"].update(record)
     corpus.store_result(res)
     return Review(corpus).report_by_sha(res["sha256"])

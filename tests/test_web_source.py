@@ -94,6 +94,7 @@ def test_source_api_over_the_stored_original(tmp_path, shared, monkeypatch):
         ids = {}
         for p in (HUAIAN, SHUYANG, SEED_004):
             res = parse_and_check(p.name, p.read_bytes())
+            res["data"] = p.read_bytes()
             c.store_result(res)
             blobs[res["sha256"]] = p.read_bytes()
             ids[p.name] = Review(c).report_by_sha(res["sha256"])

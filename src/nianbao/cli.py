@@ -179,6 +179,42 @@ def ingest_cmd(paths, db_url, workers, engine, scheduler, retry_failed):
             click.echo(f"nianbao: {s.skipped_failed} 份以前无法读取，已跳过（--retry-failed 可重试）", err=True)
         click.echo(f"共 {s.total} 份：新解析 {s.parsed} 份，无法读取 {s.failed} 份，已入库跳过 {s.skipped} 份，"
                    f"有错误级问题 {s.with_errors} 份；跨年度核查 {s.cross_year_pairs} 对。数据库：{corpus.db.url}")
+        _note_conflicts(s.conflicts)
+    sys.exit(2 if s.failed else 0)
+
+
+def _note_conflicts(n: int) -> None:
+    if n:
+        click.echo(f"nianbao: {n} 个机关年度有多份不同的报告文件，均已保存，以最新入库的一份为准"
+                   f"（nianbao stats 列出，待核对）", err=True)
+
+
+@main.command("reprocess")
+@click.option("--db", "db_url", help=_DB_HELP)
+@click.option("--all", "which", flag_value="all", help="重新解析全部已入库文件。")
+@click.option("--failed", "which", flag_value="failed", help="只重新解析以前无法读取的文件。")
+@click.option("--older", "which", flag_value="older", default=True,
+              help="只重新解析由其他（旧）解析器版本处理的文件（默认）。")
+@click.option("--workers", type=int, help="本机并行进程数（默认：全部 CPU 核）。")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local：本机多进程；dask：在 Dask 分布式集群上解析。")
+@click.option("--scheduler", help="Dask 调度器地址（--engine dask 时必填）。")
+def reprocess_cmd(db_url, which, workers, engine, scheduler):
+    """升级解析器后，用库中保存的原始文件重新解析、核查（每份文件单独一个事务，中断后重跑即可继续）。"""
+    from .store import Corpus
+
+    if engine == "dask" and not scheduler:
+        raise click.UsageError("--engine dask 需要 --scheduler 地址")
+    with Corpus(db_url) as corpus:
+        with click.progressbar(length=corpus.reprocess_count(which), label="重新解析", file=sys.stderr) as bar:
+            s = corpus.reprocess(which, workers=workers, engine=engine, scheduler=scheduler, progress=bar.update)
+        for name, reason in s.failures:
+            click.echo(f"nianbao: {name}: 无法读取：{reason}", err=True)
+        if s.missing_bytes:
+            click.echo(f"nianbao: {s.missing_bytes} 份入库时未保存原始文件，无法重新解析（重新 ingest 即可保存）", err=True)
+        click.echo(f"重新解析 {s.parsed + s.failed} 份：成功 {s.parsed} 份，无法读取 {s.failed} 份，"
+                   f"有错误级问题 {s.with_errors} 份；跨年度核查 {s.cross_year_pairs} 对。数据库：{corpus.db.url}")
+        _note_conflicts(s.conflicts)
     sys.exit(2 if s.failed else 0)
 
 
@@ -218,6 +254,10 @@ def stats_cmd(db_url, as_json):
     click.echo("\n各规则问题数：")
     for code, name, sev, n in st["findings_by_rule"]:
         click.echo(f"  {code} {name:<44} {_SEV.get(sev, sev)} {n}")
+    if st["conflicts"]:
+        click.echo("\n待核对：同一机关同一年度有多份不同的报告文件（均已保存，当前采用的一份如下）：")
+        for agency, y, n, current in st["conflicts"]:
+            click.echo(f"  {agency} {y}年度  {n} 份  当前：{current}")
     click.echo("\n各年度申请办理情况（总计列）：")
     from . import spec
     labels = {r.key: r.label for r in spec.APPLICATIONS_2021.rows + (spec.APPLICATIONS_2019.row("other"),)}

@@ -96,7 +96,7 @@ def document_to_report(doc: Document, *, filename: str | None = None, sha256: st
     report.template = template
 
     # tables (table 二's fused digits may be settled by figures the text states)
-    statements = text_to_statements("\n".join(p.text for p in report.parts if p.number in (1, 2)))
+    statements = lazy(lambda: text_to_statements("\n".join(p.text for p in report.parts if p.number in (1, 2))))
     for table in spec.TABLES[template]:
         cells, diags, ok = table_to_cells(table, regions[table.part], template, settings or DEFAULT, trace,
                                           statements)
@@ -108,6 +108,17 @@ def document_to_report(doc: Document, *, filename: str | None = None, sha256: st
     if not headings and not report.tables and report.title is None:
         raise InputError("not-a-report")
     return report
+
+
+def lazy(make):
+    """A value computed the first time it is asked for (``lazy(f)()``), at most once."""
+    box: list = []
+
+    def get():
+        if not box:
+            box.append(make())
+        return box[0]
+    return get
 
 
 def choose_template(regions: dict, year) -> tuple:

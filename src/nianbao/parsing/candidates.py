@@ -99,14 +99,20 @@ def _valid_piece(p: str) -> bool:
     return bool(p) and p[0].isdigit() and not (len(p) > 1 and p[0] == "0" and p[1].isdigit())
 
 
-def _token_splits(tok: Token, lo: int, hi: int, cap: int):
-    """Piece lists (lo..hi pieces) for one fused value token; spaces are certain cell boundaries."""
+def _chunks(text: str) -> list:
+    """The space-separated digit chunks of a fused token, with their offsets."""
     chunks = []
     i = 0
-    for part in tok.text.split(" "):
+    for part in text.split(" "):
         if part:
             chunks.append((part, i))
         i += len(part) + 1
+    return chunks
+
+
+def _token_splits(tok: Token, lo: int, hi: int, cap: int):
+    """Piece lists (lo..hi pieces) for one fused value token; spaces are certain cell boundaries."""
+    chunks = _chunks(tok.text)
     if len(chunks) > hi:
         return []
     results = [[]]
@@ -128,12 +134,7 @@ def _token_splits(tok: Token, lo: int, hi: int, cap: int):
 
 def _count_token_splits(tok: Token, lo: int, hi: int) -> dict:
     """{number of pieces: how many piece lists} that :func:`_token_splits` yields uncapped."""
-    chunks = []
-    i = 0
-    for part in tok.text.split(" "):
-        if part:
-            chunks.append((part, i))
-        i += len(part) + 1
+    chunks = _chunks(tok.text)
     if len(chunks) > hi:
         return {}
     dist = {0: 1}

@@ -371,7 +371,7 @@ def trim_padding(toks: list, n: int) -> list:
     if len(toks) <= n:
         return toks
     end = len(toks)
-    while end - 0 > n and toks[end - 1].kind == "blank":
+    while end > n and toks[end - 1].kind == "blank":
         end -= 1
     start = 0
     while end - start > n and toks[start].kind == "blank":

@@ -196,7 +196,10 @@ def table_to_cells(table: spec.Table, tokens: list, template: str, settings: con
                 diags.append(diag("P202", None, table.row_keys(r),
                                   table=name, row=r.label))
     solve(table.key, reads, template, settings)
-    settled = narrow_by_text(table, reads, template, statements) if table.key == "active" and statements else []
+    settled = []
+    if table.key == "active" and statements is not None and any(len(r.candidates) > 1 for r in reads.values()):
+        said = statements() if callable(statements) else statements  # read the text only when needed
+        settled = narrow_by_text(table, reads, template, said) if said else []
     for read in settled:
         read.split = False  # settled by the text, not by the column count (P208)
         diags.append(diag("P213", read.group.values[0].cell.loc, read.keys, table=name, row=read.label,

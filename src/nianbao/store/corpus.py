@@ -26,6 +26,8 @@ class IngestSummary:
     skipped_failed: int = 0  # of ``skipped``: recorded failures not retried (``retry_failed`` retries them)
     with_errors: int = 0  # parsed, with error-level findings
     cross_year_pairs: int = 0
+    conflicts: int = 0  # (body, year) with more than one distinct document, not resolved
+    missing_bytes: int = 0  # reprocess: stored before bytes were kept (ingest them again)
     failures: list = field(default_factory=list)  # (name, reason)
     new_reports: list = field(default_factory=list)  # ids of the reports this run stored
 
@@ -35,6 +37,7 @@ class IngestSummary:
 
 
 _CROSS_YEAR_LOCK = 0x6E696132
+REPROCESS = ("all", "failed", "older")
 
 
 def _j(v):
@@ -106,16 +109,23 @@ class Corpus:
     def known(self, sha256: str) -> bool:
         return self.db.one("SELECT 1 FROM documents WHERE sha256 = ?", (sha256,)) is not None
 
-    def _skip(self, sha256: str, retry_failed: bool):
-        """Why these bytes need no work: ``"parsed"``, ``"failed"`` (same parser version), or None."""
-        row = self.db.one("SELECT status, parser_version FROM documents WHERE sha256 = ?", (sha256,))
+    def _skip(self, sha256: str, path: str, retry_failed: bool):
+        """Why these bytes need no work: ``"parsed"``, ``"failed"`` (same parser version), or None;
+        the stored document's id (None when it is not stored); and whether this path or the bytes
+        are still to be recorded for it."""
+        row = self.db.one(
+            "SELECT d.id, d.status, d.parser_version, "
+            "(SELECT COUNT(*) FROM document_paths p WHERE p.document_id = d.id AND p.path = ?), "
+            "(SELECT COUNT(*) FROM blobs b WHERE b.sha256 = d.sha256) FROM documents d WHERE d.sha256 = ?",
+            (path, sha256))
         if row is None:
-            return None
-        if row[0] == "parsed":
-            return "parsed"
-        if row[1] == PARSER_VERSION and not retry_failed:
-            return "failed"
-        return None
+            return None, None, True
+        unrecorded = not (row[3] and row[4])
+        if row[1] == "parsed":
+            return "parsed", row[0], unrecorded
+        if row[2] == PARSER_VERSION and not retry_failed:
+            return "failed", row[0], unrecorded
+        return None, row[0], unrecorded
 
     def ingest(self, paths, *, workers: int | None = None, engine: str = "local", scheduler: str | None = None,
                progress=None, cross_year: bool = True, settings: Settings | None = None,
@@ -123,10 +133,12 @@ class Corpus:
         """Parse, audit and store every report under ``paths`` (files, directories, zip archives).
 
         Each document is parsed in an isolated worker process (``settings.time_limit``,
-        ``settings.memory_limit``) and written in one transaction; documents already stored (same
-        bytes) are skipped, so re-running after an interruption continues where it stopped. A
-        document that failed is recorded with its reason and skipped by later runs until its
-        bytes or the parser version change (``retry_failed=True`` retries it now).
+        ``settings.memory_limit``) and written with its bytes in one transaction; documents already
+        stored (same bytes) are skipped, only the path they were found at is recorded, so re-running
+        after an interruption continues where it stopped. A document that failed is recorded with
+        its reason and skipped by later runs until its bytes or the parser version change
+        (``retry_failed=True`` retries it now). At the end the cross-year rules are brought up to
+        date for every body/year whose pair is new or was left incomplete (:meth:`run_cross_year`).
         """
         settings = settings or DEFAULT
         summary = IngestSummary()
@@ -134,8 +146,11 @@ class Corpus:
         def todo():
             for name, blob in iter_inputs(paths, settings=settings):
                 if not isinstance(blob, Exception):
-                    why = self._skip(hashlib.sha256(blob).hexdigest(), retry_failed)
+                    why, doc_id, unrecorded = self._skip(hashlib.sha256(blob).hexdigest(), name, retry_failed)
                     if why is not None:
+                        if unrecorded:  # found at a new path, or stored before bytes were kept
+                            with self.db.transaction():
+                                self._seen(doc_id, name, blob)
                         summary.skipped += 1
                         summary.skipped_failed += why == "failed"
                         if progress:
@@ -147,8 +162,9 @@ class Corpus:
             self.store_result(result, summary)
             if progress:
                 progress(1)
-        if cross_year and summary.new_reports:
-            summary.cross_year_pairs = self.run_cross_year(only=summary.new_reports)
+        if cross_year:
+            summary.cross_year_pairs = self.run_cross_year()
+        summary.conflicts = len(self.conflicts())
         return summary
 
     def _run(self, todo, workers, engine, scheduler, settings):
@@ -158,37 +174,53 @@ class Corpus:
             return
         yield from run_local(todo, workers, settings)
 
-    def store_result(self, res: dict, summary: IngestSummary | None = None) -> None:
-        """Write one worker result: a document row, and its report, cells, parts, findings.
+    def _seen(self, doc_id, path: str, data=None) -> None:
+        """Record that document ``doc_id`` was found at ``path``; keep its bytes if not kept yet."""
+        now = datetime.now(timezone.utc).isoformat()
+        self.db.execute("INSERT INTO document_paths (document_id, path, first_seen) VALUES (?, ?, ?) "
+                        "ON CONFLICT (document_id, path) DO NOTHING", (doc_id, path, now))
+        if isinstance(data, (bytes, bytearray)) and self.db.one(
+                "SELECT 1 FROM blobs WHERE sha256 = ?", (hashlib.sha256(data).hexdigest(),)) is None:
+            self.db.execute("INSERT INTO blobs (sha256, size, data) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+                            (hashlib.sha256(data).hexdigest(), len(data), bytes(data)))
 
-        A recorded failure of the same bytes is replaced (a retry); stored parsed bytes are kept."""
+    def store_result(self, res: dict, summary: IngestSummary | None = None, *, replace: bool = False) -> None:
+        """Write one worker result: a document row (and its bytes, ``res["data"]``, and path), and
+        its report, cells, parts, findings — all in one transaction.
+
+        A recorded failure of the same bytes is replaced (a retry); stored parsed bytes are kept
+        (their new path recorded), unless ``replace`` (a reprocess: the document's report is
+        replaced by this result's)."""
         summary = summary if summary is not None else IngestSummary()
         now = datetime.now(timezone.utc).isoformat()
         db = self.db
         with db.transaction():
             error = res.get("error")
             sha = res["sha256"] or f"unreadable:{res['name']}"
-            fields = (res["name"], res.get("format"), res["size"], now, "failed" if error else "parsed",
+            fields = (res.get("format"), res["size"], now, "failed" if error else "parsed",
                       error[0] if error else None, f"{error[1]}（{error[2]}）" if error else None, PARSER_VERSION)
             old = db.one("SELECT id, status FROM documents WHERE sha256 = ?", (sha,))
-            if old is not None and old[1] == "parsed":
+            if old is not None and old[1] == "parsed" and not replace:
+                self._seen(old[0], res["name"], res.get("data"))
                 summary.skipped += 1
                 return
-            if old is not None:  # a failure recorded before: this is its retry
+            if old is not None:  # a failure recorded before (its retry), or a reprocess
                 doc_id = old[0]
-                db.execute("UPDATE documents SET name = ?, format = ?, size = ?, ingested_at = ?, status = ?, "
+                db.execute("UPDATE documents SET format = ?, size = ?, ingested_at = ?, status = ?, "
                            "error_code = ?, error_message = ?, parser_version = ? WHERE id = ?", (*fields, doc_id))
+                db.execute("DELETE FROM reports WHERE document_id = ?", (doc_id,))  # cells, parts, findings too
             else:
-                # one round trip: next version of this name, and nothing if these bytes are stored already
                 row = db.one(
-                    "INSERT INTO documents (sha256, name, format, size, version, ingested_at, status, error_code, "
-                    "error_message, parser_version) SELECT ?, ?, ?, ?, COALESCE(MAX(version), 0) + 1, ?, ?, ?, ?, ? "
-                    "FROM documents WHERE name = ? ON CONFLICT (sha256) DO NOTHING RETURNING id",
-                    (sha, *fields[:3], *fields[3:], res["name"]))
-                if row is None:
+                    "INSERT INTO documents (sha256, name, format, size, ingested_at, status, error_code, "
+                    "error_message, parser_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (sha256) DO NOTHING RETURNING id", (sha, res["name"], *fields))
+                if row is None:  # another ingest stored these bytes a moment ago
+                    self._seen(db.one("SELECT id FROM documents WHERE sha256 = ?", (sha,))[0], res["name"],
+                               res.get("data"))
                     summary.skipped += 1
                     return
                 doc_id = row[0]
+            self._seen(doc_id, res["name"], res.get("data"))
             if error:
                 summary.failed += 1
                 summary.failures.append((res["name"], error[1]))
@@ -221,39 +253,169 @@ class Corpus:
             [(report_id, f["code"], f["name"], f["severity"], f["message"], _j(f["keys"]), _j(f["loc"]),
               _j(f["expected"]), _j(f["actual"]), int(cross_year)) for f in findings])
 
+    # ---------------------------------------------------------------- reprocess
+
+    def reprocess(self, which: str = "older", *, workers: int | None = None, engine: str = "local",
+                  scheduler: str | None = None, progress=None, settings: Settings | None = None) -> IngestSummary:
+        """Parse and audit stored documents again from their kept bytes (after a parser upgrade).
+
+        ``which``: ``"all"``; ``"failed"`` (documents that could not be read); ``"older"`` (read by
+        another parser version than this one). Each document runs in an isolated worker, as in
+        :meth:`ingest`, and its new report replaces the old one in one transaction: an interrupted
+        reprocess leaves every document either as it was or fully redone (``older`` and ``failed``
+        continue where it stopped). Documents whose bytes are not kept (stored before bytes were
+        kept) are counted in ``missing_bytes``; ingesting them again keeps them."""
+        settings = settings or DEFAULT
+        summary = IngestSummary()
+        rows = self._reprocess_rows(which)
+        summary.missing_bytes = sum(1 for r in rows if not r[3])
+
+        def todo():
+            for _, name, sha, kept in rows:
+                if not kept:
+                    if progress:
+                        progress(1)
+                    continue
+                data = self.db.one("SELECT data FROM blobs WHERE sha256 = ?", (sha,))[0]
+                yield name, bytes(data)
+
+        for result in self._run(todo(), workers, engine, scheduler, settings):
+            self.store_result(result, summary, replace=True)
+            if progress:
+                progress(1)
+        summary.cross_year_pairs = self.run_cross_year()
+        summary.conflicts = len(self.conflicts())
+        return summary
+
+    def _reprocess_rows(self, which: str) -> list:
+        if which not in REPROCESS:
+            raise ValueError(f"unknown selection {which!r}")
+        sql = ("SELECT d.id, d.name, d.sha256, b.sha256 IS NOT NULL FROM documents d "
+               "LEFT JOIN blobs b ON b.sha256 = d.sha256 "
+               "WHERE d.sha256 NOT LIKE ?")  # refused before reading (too large …): there are no bytes
+        if which == "failed":
+            sql += " AND d.status = 'failed'"
+        elif which == "older":
+            sql += " AND (d.parser_version IS NULL OR d.parser_version <> ?)"
+        return self.db.query(sql + " ORDER BY d.id", ("unreadable:%",) + ((PARSER_VERSION,) if which == "older" else ()))
+
+    def reprocess_count(self, which: str = "older") -> int:
+        """How many documents :meth:`reprocess` would go through."""
+        return len(self._reprocess_rows(which))
+
     # ---------------------------------------------------------------- cross-year
 
-    def run_cross_year(self, only=None) -> int:
-        """Run the cross-year rules (Y…) for every body with consecutive years in the store
-        (``only``: just the pairs that involve these report ids)."""
+    def _pairs(self) -> dict:
+        """{report id: previous year's report id} for every current report whose body has a current
+        report for the year before."""
         rows = self.db.query("SELECT id, agency_norm, year FROM current_reports "
                              "WHERE agency_norm IS NOT NULL AND year IS NOT NULL")
         by = {(a, y): i for i, a, y in rows}
+        return {rid: by[(a, y - 1)] for (a, y), rid in by.items() if (a, y - 1) in by}
+
+    def _stale_cross_year(self, wanted: dict) -> list:
+        """Reports that carry cross-year findings or a pair record they should not: not current any
+        more, or their previous year gone."""
+        have = {r for (r,) in self.db.query("SELECT report_id FROM cross_year_pairs")}
+        have |= {r for (r,) in self.db.query("SELECT DISTINCT report_id FROM findings WHERE cross_year = 1")}
+        return sorted(r for r in have if r not in wanted)
+
+    def run_cross_year(self, only=None) -> int:
+        """Bring the cross-year rules (Y…) up to date across the store; returns the pairs checked.
+
+        Every current report of a body with a current report for the year before is checked against
+        it; a pair already checked (recorded in ``cross_year_pairs`` with its findings, in one
+        transaction) is not checked again, so this is idempotent, and a pass cut short (a killed
+        run) is completed by the next one. Findings of pairs that no longer hold (a newer version
+        became current, a year disappeared) are removed. ``only``: check just the pairs that
+        involve these report ids (and leave the others for a later pass)."""
+        wanted = self._pairs()
+        done = dict(self.db.query("SELECT report_id, previous_id FROM cross_year_pairs"))
         touched = None if only is None else set(only)
-        pairs = []
-        for (agency, year), rid in sorted(by.items()):
-            prev_id = by.get((agency, year - 1))
-            if prev_id is not None and (touched is None or rid in touched or prev_id in touched):
-                pairs.append((rid, prev_id))
-        results = {}
-        for i in range(0, len(pairs), 250):  # bounded memory, few queries
-            chunk = pairs[i: i + 250]
+        todo = [(rid, prev) for rid, prev in sorted(wanted.items()) if done.get(rid) != prev
+                and (touched is None or rid in touched or prev in touched)]
+        stale = self._stale_cross_year(wanted) if touched is None else []
+        checked = 0
+        for i in range(0, max(len(todo), 1 if stale else 0), 250):  # bounded memory, few queries
+            chunk = todo[i: i + 250]
             loaded = self.reports_by_id([x for pair in chunk for x in pair])
-            for rid, prev_id in chunk:
-                results[rid] = [f.to_dict() for f in check(loaded[rid], loaded[prev_id], select=["Y"])]
-        with self.db.transaction():
-            self.db.lock(_CROSS_YEAR_LOCK)  # two ingests at once: one rewrites the Y findings at a time
-            for rid, found in results.items():
-                self.db.execute("DELETE FROM findings WHERE report_id = ? AND cross_year = 1", (rid,))
-                self._insert_findings(rid, found, cross_year=True)
-                self._recount(rid)
-        return len(results)
+            results = {rid: (prev, [f.to_dict() for f in check(loaded[rid], loaded[prev], select=["Y"])])
+                       for rid, prev in chunk}
+            now = datetime.now(timezone.utc).isoformat()
+            with self.db.transaction():
+                self.db.lock(_CROSS_YEAR_LOCK)  # two ingests at once: one rewrites the Y findings at a time
+                current = self._pairs()  # re-read under the lock: another run may have changed them
+                for rid, (prev, found) in results.items():
+                    if current.get(rid) != prev:
+                        continue  # stale already: a later pass (that run's own) checks the new pair
+                    self._clear_cross_year(rid)
+                    self._insert_findings(rid, found, cross_year=True)
+                    self.db.execute("INSERT INTO cross_year_pairs (report_id, previous_id, checked_at) "
+                                    "VALUES (?, ?, ?)", (rid, prev, now))
+                    self._recount(rid)
+                    checked += 1
+                if i == 0:
+                    for rid in self._stale_cross_year(current):
+                        self._clear_cross_year(rid)
+                        self._recount(rid)
+        return checked
+
+    def _clear_cross_year(self, rid) -> None:
+        self.db.execute("DELETE FROM findings WHERE report_id = ? AND cross_year = 1", (rid,))
+        self.db.execute("DELETE FROM cross_year_pairs WHERE report_id = ?", (rid,))
 
     def _recount(self, rid):
         counts = dict(self.db.query("SELECT severity, COUNT(*) FROM findings WHERE report_id = ? GROUP BY severity",
                                     (rid,)))
         self.db.execute("UPDATE reports SET errors = ?, warnings = ?, infos = ? WHERE id = ?",
                         (counts.get("error", 0), counts.get("warning", 0), counts.get("info", 0), rid))
+
+    # ---------------------------------------------------------------- identity
+
+    def document_bytes(self, document) -> bytes:
+        """The kept bytes of a document (its id or SHA-256), to read or show it again."""
+        sql = ("SELECT b.data FROM documents d JOIN blobs b ON b.sha256 = d.sha256 WHERE "
+               + ("d.id = ?" if isinstance(document, int) else "d.sha256 = ?"))
+        row = self.db.one(sql, (document,))
+        if row is None:
+            raise KeyError(f"no kept bytes for document {document}")
+        return bytes(row[0])
+
+    def paths(self, document) -> list:
+        """Every path a document (id or SHA-256) was found at, in the order first seen."""
+        sql = ("SELECT p.path FROM document_paths p JOIN documents d ON d.id = p.document_id WHERE "
+               + ("d.id = ?" if isinstance(document, int) else "d.sha256 = ?") + " ORDER BY p.first_seen, p.path")
+        return [r[0] for r in self.db.query(sql, (document,))]
+
+    def conflicts(self, *, resolved: bool = False) -> list:
+        """(Body, year) with more than one distinct document: every one is kept, the latest (or the
+        one chosen by :meth:`resolve`) is current. Open conflicts only unless ``resolved``."""
+        rows = self.db.query(
+            "SELECT v.agency_norm, v.year, v.agency, v.document_id, v.document_name, v.sha256, v.version, "
+            "v.is_current, s.document_id FROM report_versions v "
+            "LEFT JOIN resolutions s ON s.agency_norm = v.agency_norm AND s.year = v.year "
+            "WHERE v.agency_norm IS NOT NULL AND v.year IS NOT NULL AND EXISTS (SELECT 1 FROM reports r2 "
+            "WHERE r2.agency_norm = v.agency_norm AND r2.year = v.year AND r2.id <> v.id) "
+            "ORDER BY v.agency_norm, v.year, v.version")
+        out: dict = {}
+        for norm, year, agency, doc, name, sha, version, current, chosen in rows:
+            c = out.setdefault((norm, year), {"agency": agency, "agency_norm": norm, "year": year,
+                                              "resolved": False, "documents": []})
+            c["resolved"] |= chosen == doc
+            c["documents"].append({"id": doc, "file": name, "sha256": sha, "version": version,
+                                   "current": bool(current)})
+        return [c for c in out.values() if resolved or not c["resolved"]]
+
+    def resolve(self, document_id: int) -> None:
+        """Make this document the current report of its (body, year), closing the conflict."""
+        row = self.db.one("SELECT agency_norm, year FROM reports WHERE document_id = ?", (document_id,))
+        if row is None or row[0] is None or row[1] is None:
+            raise KeyError(f"document {document_id} has no report with a body and year")
+        with self.db.transaction():
+            self.db.execute("DELETE FROM resolutions WHERE agency_norm = ? AND year = ?", row)
+            self.db.execute("INSERT INTO resolutions (agency_norm, year, document_id, resolved_at) VALUES (?, ?, ?, ?)",
+                            (*row, document_id, datetime.now(timezone.utc).isoformat()))
+        self.run_cross_year()
 
     # ---------------------------------------------------------------- read
 
@@ -289,7 +451,8 @@ class Corpus:
         return out
 
     def reports(self, *, year=None, agency=None, template=None) -> list:
-        """Current reports (latest version of each document name) as dict rows, filtered."""
+        """Current reports (one per body and year: the latest document, or the one chosen by
+        :meth:`resolve`; reports without a body or year each stand alone) as dict rows, filtered."""
         sql = ("SELECT id, document_name, agency, year, template, errors, warnings, infos, version "
                "FROM current_reports WHERE 1=1")
         params: list = []
@@ -299,11 +462,15 @@ class Corpus:
         return [dict(zip(cols, r)) for r in rows]
 
     def documents(self) -> list:
-        rows = self.db.query("SELECT id, name, sha256, format, size, version, status, error_code, error_message, "
-                             "parser_version FROM documents ORDER BY id")
+        """Every stored document (one per distinct bytes), with its report's version within its
+        (body, year) and whether that report is current."""
+        rows = self.db.query(
+            "SELECT d.id, d.name, d.sha256, d.format, d.size, COALESCE(v.version, 1), d.status, d.error_code, "
+            "d.error_message, d.parser_version, v.is_current FROM documents d "
+            "LEFT JOIN report_versions v ON v.document_id = d.id ORDER BY d.id")
         cols = ["id", "name", "sha256", "format", "size", "version", "status", "error_code", "error_message",
-                "parser_version"]
-        return [dict(zip(cols, r)) for r in rows]
+                "parser_version", "current"]
+        return [dict(zip(cols, r[:-1]), current=bool(r[-1])) for r in rows]
 
     def findings(self, *, code=None) -> list:
         sql = ("SELECT r.document_name, r.agency, r.year, f.code, f.name, f.severity, f.message, f.keys, "
@@ -343,6 +510,8 @@ class Corpus:
             "findings_by_rule": q("SELECT f.code, f.name, f.severity, COUNT(*) FROM findings f "
                                   "JOIN current_reports r ON r.id = f.report_id "
                                   "GROUP BY f.code, f.name, f.severity ORDER BY COUNT(*) DESC, f.code"),
+            "conflicts": [(c["agency"], c["year"], len(c["documents"]),
+                           next(d["file"] for d in c["documents"] if d["current"])) for c in self.conflicts()],
             "applications_by_outcome_year": q(
                 "SELECT r.year, c.row_key, SUM(c.value) FROM cells c JOIN current_reports r ON r.id = c.report_id "
                 "WHERE c.tbl = 'applications' AND c.col_key = 'total' AND c.certain = 1 "

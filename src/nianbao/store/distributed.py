@@ -39,6 +39,9 @@ def run_on_dask(todo, scheduler, settings=None):
                 err = InputError("worker-crashed", reason=f"Dask 任务失败：{type(e).__name__}")
                 results = [failure(name, data, err) for name, data in chunk]
             fut.release()
+            for res, (_, data) in zip(results, chunk):  # the bytes stayed here: the writer keeps them
+                if isinstance(data, (bytes, bytearray)):
+                    res["data"] = data
             nxt = next(chunks, None)
             if nxt is not None:
                 submit(nxt)

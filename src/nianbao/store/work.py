@@ -47,9 +47,10 @@ def parse_and_check(name: str, data, settings: Settings | None = None) -> dict:
     return out
 
 
-def run_local(todo, workers: int | None = None, settings: Settings | None = None):
+def run_local(todo, workers: int | None = None, settings: Settings | None = None, keep_data: bool = True):
     """Yield a result dict for each (name, bytes | InputError) of ``todo``, each parsed in an
-    isolated worker process (``workers`` at once)."""
+    isolated worker process (``workers`` at once). ``keep_data``: the input's bytes come back in
+    the result (``"data"``), for the writer to keep; they never travel to the worker and back."""
     from collections import deque
     blobs: deque = deque()  # the inputs in flight, in order (results come back in input order)
 
@@ -60,10 +61,13 @@ def run_local(todo, workers: int | None = None, settings: Settings | None = None
 
     for name, res in run_isolated(TASK, feed(), workers, settings or DEFAULT):
         data = blobs.popleft()
-        yield failure(name, data, res) if isinstance(res, InputError) else res
+        out = failure(name, data, res) if isinstance(res, InputError) else res
+        if keep_data and isinstance(data, (bytes, bytearray)):
+            out["data"] = data
+        yield out
 
 
 def parse_and_check_many(items: list, settings: Settings | None = None) -> list:
     """A batch of (name, data) for one task (Dask): fewer, larger tasks cost less scheduling.
     Each document still runs in its own isolated worker process on the Dask worker."""
-    return list(run_local(items, workers=1, settings=settings))
+    return list(run_local(items, workers=1, settings=settings, keep_data=False))
