@@ -11,14 +11,14 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..config import DEFAULT, Settings
 from ..store.review import ReviewError
 from .deps import SESSION_COOKIE, AuthDep, Store, WebError, is_loopback
-from .pages import HERE, error_response
+from .pages import HERE, api_endpoints, error_response, render
 
 _SECURITY_HEADERS = {
     "content-security-policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -66,11 +66,6 @@ def create_app(db_url: str | None = None, *, host: str = "127.0.0.1", settings: 
     with store.use() as review:
         check_startup(review, host)
 
-    try:
-        import swagger_ui_bundle
-        app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")
-    except ImportError:  # the docs page then says how to get it
-        pass
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     from .routes import auth, reports, rules, source, uploads
@@ -120,8 +115,8 @@ def create_app(db_url: str | None = None, *, host: str = "127.0.0.1", settings: 
     def openapi(auth: AuthDep):
         return JSONResponse(app.openapi())
 
-    @app.get("/api/docs", include_in_schema=False, response_class=HTMLResponse)
-    def api_docs(auth: AuthDep):
-        return HTMLResponse((Path(HERE) / "templates" / "apidocs.html").read_text(encoding="utf-8"))
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs(request: Request, auth: AuthDep):
+        return render(request, "apidocs.html", {"endpoints": api_endpoints(app.openapi())})
 
     return app

@@ -52,3 +52,37 @@ def error_response(request: Request, status: int, code: str, message: str):
                                 status_code=303)
     return render(request, "error.html", {"status": status, "title": _TITLES.get(status, "出错了"),
                                           "code": code, "message": message}, status=status)
+
+
+_METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def api_endpoints(spec: dict) -> list:
+    """The OpenAPI description as groups for the docs page: [(tag, [endpoint])]."""
+    groups: dict = {}
+    for path, ops in spec.get("paths", {}).items():
+        for method in _METHODS:
+            op = ops.get(method)
+            if op is None:
+                continue
+            body = (op.get("requestBody") or {}).get("content", {})
+            schema = None
+            for kind, c in body.items():
+                ref = (c.get("schema") or {}).get("$ref", "")
+                schema = {"type": kind, "name": ref.rsplit("/", 1)[-1] if ref else None,
+                          "fields": _fields(spec, ref)}
+            groups.setdefault((op.get("tags") or ["其他"])[0], []).append({
+                "method": method.upper(), "path": path, "summary": op.get("summary", ""),
+                "params": [{"name": p["name"], "in": {"query": "查询", "path": "路径"}.get(p["in"], p["in"]),
+                            "required": p.get("required", False), "description": p.get("description", "")}
+                           for p in op.get("parameters", [])],
+                "body": schema, "responses": sorted(op.get("responses", {}))})
+    return list(groups.items())
+
+
+def _fields(spec: dict, ref: str) -> list:
+    if not ref:
+        return []
+    schema = spec.get("components", {}).get("schemas", {}).get(ref.rsplit("/", 1)[-1], {})
+    required = set(schema.get("required", []))
+    return [{"name": k, "required": k in required} for k in schema.get("properties", {})]

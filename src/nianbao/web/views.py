@@ -29,6 +29,23 @@ def fmt(v) -> str:
     return str(v)
 
 
+def _unit(key: str) -> tuple:
+    """(divisor, unit) a money cell is shown in: 万元 where the template's header prints it, else 元."""
+    try:
+        col = spec.column_of(key)
+    except KeyError:
+        return 1, None
+    if not col.money:
+        return 1, None
+    return (10000, "万元") if col.unit_printed else (1, "元")
+
+
+def _scaled(v, scale: int) -> str:
+    if v is None or scale == 1:
+        return fmt(v)
+    return fmt(Decimal(repr(v) if isinstance(v, float) else str(v)) / scale)
+
+
 def label(key: str, template) -> str:
     try:
         return spec.label_of(key, template or "2021")
@@ -56,6 +73,7 @@ def report_view(review: Review, report_id: int) -> dict:
         c = report.cells.get(key)
         fs = sorted(by_key.get(key, []), key=lambda f: _RANK[f["severity"]])
         corr = corrections.get(key)
+        scale, unit = _unit(key)
         cells[key] = {
             "key": key, "label": label(key, tpl),
             "value": None if c is None else c.value, "raw": None if c is None else c.raw,
@@ -63,8 +81,10 @@ def report_view(review: Review, report_id: int) -> dict:
             "loc_text": c.loc.describe() if c is not None and c.loc else "",
             "severity": fs[0]["severity"] if fs else None, "codes": sorted({f["code"] for f in fs}),
             "decided": bool(fs) and all(f["decision"] for f in fs),
-            "correction": corr,
-            "shown": fmt(corr["value"]) if corr else ("" if c is None else fmt(c.value) if c.certain or c.value is not None else "?"),
+            "correction": corr, "unit": unit,
+            "shown": _scaled(corr["value"], scale) if corr else (
+                "" if c is None else _scaled(c.value, scale) if c.certain or c.value is not None else "?"),
+            "original_shown": _scaled(c.value, scale) if c is not None and c.value is not None else "",
         }
     present_rows = {k.rsplit(".", 1)[0] for k in report.cells}
     tables = []

@@ -94,7 +94,9 @@
       if (s.loc) body.appendChild(el("p", {"class": "hint"}, "位置：" + describe(s.loc)));
       if (s.kind === "pdf") {
         var img = el("img", {src: s.image, alt: "原文第 " + s.page + " 页", id: "source-page"});
-        body.appendChild(img);
+        var link = el("a", {href: s.image, target: "_blank", title: "在新窗口中打开原页大图"});
+        link.appendChild(img);
+        body.appendChild(link);
         img.addEventListener("load", function () {
           var box = img.parentNode.querySelector(".hint"); if (box) box.scrollIntoView({block: "nearest"});
         });
@@ -139,7 +141,7 @@
     detail.appendChild(el("b", null, d.label || d.key));
     var dl = el("dl");
     function row(k, v) { if (v === undefined || v === "") return; dl.appendChild(el("dt", null, k)); dl.appendChild(el("dd", null, v)); }
-    row("数值", d.value === "" ? "（空）" : d.value);
+    row("数值", d.value === "" ? "（空）" : d.value + (d.unit ? " 元" : ""));
     row("原文", d.raw);
     row("确定", d.certain === "no" ? "否（解析器不确定）" : (d.certain ? "是" : ""));
     row("位置", d.loc);
@@ -151,7 +153,7 @@
     if (form) {
       form.hidden = false;
       document.getElementById("correct-key").value = d.key;
-      document.getElementById("correct-label").textContent = d.label || d.key;
+      document.getElementById("correct-label").textContent = (d.label || d.key) + (d.unit ? "（金额以元填写）" : "");
       document.getElementById("correct-value").value = d.corrected !== undefined ? d.corrected : (d.value || "");
     }
     showSource("key=" + encodeURIComponent(d.key));
