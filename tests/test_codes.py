@@ -144,7 +144,7 @@ def test_a_retired_code_is_still_explained(monkeypatch):
     assert rule_codes.status_table()["C199"] == "retired"
     res = CliRunner().invoke(main, ["rule", "c199"])
     assert res.exit_code == 0, res.output
-    assert res.output.startswith("C199 old-blank-mark（警告，已停用（retired））")
+    assert res.output.startswith("C199 old-blank-mark（警告，已停用）")
     assert fake.message in res.output and fake.doc in res.output and "merged into C101" in res.output
 
 
@@ -152,5 +152,5 @@ def test_input_error_codes_are_explained():
     from click.testing import CliRunner
     from nianbao.cli import main
     res = CliRunner().invoke(main, ["rule", "bad-encoding"])
-    assert res.exit_code == 0 and res.output.startswith("bad-encoding bad-encoding（错误）")
+    assert res.exit_code == 0 and res.output.startswith("bad-encoding 无法识别编码（错误）")
     assert "无法识别文件编码" in res.output

@@ -18,8 +18,8 @@ def _section(title: str) -> str:
 
 
 def _command_lines() -> list:
-    block = re.search(r"```sh\n(.*?)```", _section("Use"), re.S)
-    assert block, "the Use section starts with a sh block of commands"
+    block = re.search(r"```sh\n(.*?)```", _section("命令"), re.S)
+    assert block, "the 命令 section starts with a sh block of commands"
     return [line for line in block.group(1).splitlines() if line.startswith("nianbao ")]
 
 

@@ -245,7 +245,7 @@ def test_label_typo_found_once_or_throughout(shared):
 
 # ------------------------------------------------------------------------------ documentation
 
-DOC_SECTIONS = ("What:", "Why:", "Example:", "Basis:")
+DOC_SECTIONS = ("说明：", "原因：", "示例：", "依据：")
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -271,7 +271,7 @@ def test_rule_is_documented(code):
         assert len(found) == 1, f"{code}: section {s} appears {len(found)} times"
         positions.append(found[0])
     assert positions == sorted(positions), f"{code}: sections out of order"
-    bodies = re.split(r"(?m)^(?:What|Why|Example|Basis):", doc)[1:]
+    bodies = re.split(r"(?m)^(?:说明|原因|示例|依据)：", doc)[1:]
     assert all(b.strip() for b in bodies), f"{code}: an empty section"
 
 
@@ -301,7 +301,7 @@ def test_cli_rules_lists_every_code():
     p = run_cli("rules")
     assert p.returncode == 0, p.stderr
     for code in CODES:
-        assert re.search(rf"^\s+{code}\s+{re.escape(RULES[code].name)}\s", p.stdout, re.M), code
+        assert re.search(rf"^\s+{code}\s+{re.escape(RULES[code].title)}\s", p.stdout, re.M), code
     for name in FAMILIES.values():
         assert name in p.stdout
 
@@ -311,7 +311,7 @@ def test_cli_rule_prints_its_doc(code):
     p = run_cli("rule", code.lower())
     assert p.returncode == 0, p.stderr
     r = RULES[code]
-    assert p.stdout.startswith(f"{code} {r.name}")
+    assert p.stdout.startswith(f"{code} {r.title}（")
     assert r.message in p.stdout
     for line in r.doc.splitlines():
         assert line in p.stdout
@@ -472,29 +472,30 @@ def test_cli_check_xlsx(shared, tmp_path):
     assert p.returncode == 1, p.stderr
     wb = load_workbook(out)
     assert wb.sheetnames[:2] == ["汇总", "问题清单"]
-    assert len(wb.sheetnames) == 2 + 3  # one sheet per report
+    assert wb.sheetnames[2] == "问题明细"
+    assert len(wb.sheetnames) == 3 + 3  # one sheet per report
 
     summary = [list(r) for r in wb["汇总"].iter_rows(values_only=True)]
     head = summary[0]
     assert {"错误", "警告", "提示"} <= set(head)
     assert len(summary) == 1 + 3
-    by_file = {r[0]: dict(zip(head, r)) for r in summary[1:]}
+    by_file = {r[head.index("文件")]: dict(zip(head, r)) for r in summary[1:]}
     assert by_file[str(S004)]["错误"] >= 1
     assert by_file[str(S003)]["错误"] == 0 and by_file[str(S003)]["警告"] >= 20
     assert by_file[str(a102_file)]["错误"] >= 1
 
-    issues = [list(r) for r in wb["问题清单"].iter_rows(values_only=True)]
+    issues = [list(r) for r in wb["问题明细"].iter_rows(values_only=True)]
     head = issues[0]
-    assert {"代码", "规则", "位置", "应为", "实为", "说明"} <= set(head)
+    assert {"代码", "规则", "原文位置", "应为", "实为", "说明"} <= set(head)
     rows = [dict(zip(head, r)) for r in issues[1:]]
     assert {r["代码"] for r in rows} >= {"S102", "C101", "A102"}
     a = next(r for r in rows if r["代码"] == "A102")
-    assert a["规则"] == RULES["A102"].name and a["应为"] is not None and a["实为"] is not None
+    assert a["规则"] == RULES["A102"].title and a["应为"] is not None and a["实为"] is not None
     assert CJK.search(a["说明"])
 
     # the report sheets mark the failing cells
     filled = {}
-    for name in wb.sheetnames[2:]:
+    for name in wb.sheetnames[3:]:
         ws = wb[name]
         filled[name] = [c for row in ws.iter_rows() for c in row
                         if c.fill is not None and c.fill.fill_type == "solid"]

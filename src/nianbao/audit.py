@@ -49,7 +49,8 @@ class Audited:
             return error_dict(self.error)
         if self.unreadable:
             d = next(d for d in self.report.diagnostics if d.code == "P001")
-            return {"code": d.code, "message": d.message, "message_en": None}
+            return {"code": d.code, "message": "PDF 是扫描件，没有文字层，无法读取（暂不支持文字识别）",
+                    "message_en": None}
         return None
 
     def count(self, severity: str) -> int:
@@ -65,7 +66,9 @@ class Audited:
 
 
 def error_dict(e: InputError) -> dict:
-    return {"code": e.code, "message": e.zh, "message_en": e.en}
+    """``{"code", "message", "message_en"}``: ``message`` is what a reviewer reads (Chinese only)."""
+    from .output.findings import error_zh
+    return {"code": e.code, "message": error_zh(e), "message_en": e.en}
 
 
 @dataclass
@@ -101,14 +104,16 @@ class AuditRun:
                 "skipped": [{"file": n, "reason": r} for n, r in self.skipped]}
 
     def json_lines(self):
-        """One dict per finding (with ``file``), and one ``{"file", "error"}`` per unreadable input."""
+        """One dict per finding (with ``file`` and its ``id``), and one ``{"file", "error"}`` per
+        unreadable input."""
+        from .output.findings import finding_id
         for a in self.tasks:
             if a.error is not None:
-                yield {"file": a.name, "error": {"code": a.error.code, "message": a.error.zh,
-                                                 "message_en": a.error.en}}
+                yield {"file": a.name, "error": error_dict(a.error)}
             for f in a.findings:
                 d = f.to_dict()
                 d["file"] = a.name
+                d["id"] = finding_id(f)  # what ``notice --dismiss`` takes
                 yield d
 
     def __iter__(self):
@@ -119,6 +124,86 @@ class AuditRun:
 
     def __getitem__(self, i):
         return self.tasks[i]
+
+
+# ---------------------------------------------------------------- rule selection (ruff-like)
+
+class SelectionError(ValueError):
+    """An unknown code in ``select``/``ignore`` (command line or configuration): never a silent
+    clean pass. ``zh`` is the reviewer's message."""
+
+    def __init__(self, zh: str):
+        super().__init__(zh)
+        self.zh = zh
+
+
+def validate_codes(codes, option: str, where: str = "") -> list:
+    """Upper-cased code prefixes; each must select at least one code ever issued (``A``, ``A1``,
+    ``C101``; input-error names do not count: they are no rules)."""
+    from .rules import RULES
+    from .rules.codes import RULE_CODES, RETIRED_RULES
+    known = set(RULES) | set(RULE_CODES) | set(RETIRED_RULES)
+    out = []
+    for c in codes or ():
+        code = str(c).strip().upper()
+        if not code:
+            continue
+        if not any(k.startswith(code) for k in known):
+            raise SelectionError(f"{where + '中' if where else ''}{option} 有未知的规则代码“{c}”（nianbao rules 列出全部规则）")
+        out.append(code)
+    return out
+
+
+CONFIG_FILES = ("nianbao.toml", "pyproject.toml")
+
+
+def find_config(start=None):
+    """The first ``nianbao.toml`` (top-level ``select``/``ignore``) or ``pyproject.toml`` with a
+    ``[tool.nianbao]`` table, from ``start`` (default: the working directory) upwards:
+    ``(path, {"select": [...], "ignore": [...]})`` or ``(None, {})``."""
+    import sys
+    from pathlib import Path
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    here = Path(start or ".").resolve()
+    for d in (here, *here.parents):
+        for name in CONFIG_FILES:
+            f = d / name
+            if not f.is_file():
+                continue
+            try:
+                data = tomllib.loads(f.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+                raise SelectionError(f"配置文件 {f} 无法读取：{_toml_error_zh(e)}") from None
+            table = data if name == "nianbao.toml" else data.get("tool", {}).get("nianbao")
+            if table is None:
+                continue
+            return f, {k: table[k] for k in ("select", "ignore") if k in table}
+    return None, {}
+
+
+def _toml_error_zh(e) -> str:
+    import re
+    m = re.search(r"line (\d+)", str(e))
+    return f"第{m.group(1)}行格式有误" if m else "格式有误"
+
+
+def selection(select=None, ignore=None, start=None) -> tuple:
+    """(select, ignore, config path) for ``check``: the configuration's lists, ``select`` from the
+    command line replacing the configured one and ``ignore`` adding to it; unknown codes raise
+    :class:`SelectionError`."""
+    path, conf = find_config(start)
+    where = f"配置文件 {path} " if path else ""
+    for key in ("select", "ignore"):
+        if key in conf and not isinstance(conf[key], list):
+            raise SelectionError(f"{where}中 {key} 应为代码列表，如 [\"A\", \"S1\"]")
+    conf_select = validate_codes(conf.get("select"), "select", where)
+    conf_ignore = validate_codes(conf.get("ignore"), "ignore", where)
+    sel = validate_codes(select, "--select") if select else conf_select
+    ign = conf_ignore + validate_codes(ignore, "--ignore")
+    return (sel or None), (ign or None), path
 
 
 def body_key(report: Report) -> str:

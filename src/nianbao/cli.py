@@ -11,20 +11,112 @@ from .output.text import report_to_text
 from .parsing import parse
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="nianbao")
+_USAGE_ZH = [
+    (r"No such option:? '?(?P<a>[^'.\s]+)'?.*", "没有选项 {a}"),
+    (r"No such command '?(?P<a>[^'.]+)'?.*", "没有命令“{a}”"),
+    (r"Missing argument '(?P<a>[^'.]+)(?:\.\.\.)?'.*", "缺少参数 {a}"),
+    (r"Missing option '(?P<a>[^']+)'.*", "缺少选项 {a}"),
+    (r"Option '(?P<a>[^']+)' requires an argument.*", "选项 {a} 需要一个值"),
+    (r"Invalid value for '(?P<a>[^']+)': Path '(?P<b>.*)' does not exist.*", "路径“{b}”不存在"),
+    (r"Invalid value for '(?P<a>[^']+)': '(?P<b>.*)' is not one of (?P<c>.*)\.", "{a} 的值“{b}”无效，可选：{c}"),
+    (r"Invalid value for '(?P<a>[^']+)': '(?P<b>.*)' is not a valid integer.*", "{a} 的值“{b}”不是整数"),
+    (r"Invalid value for '(?P<a>[^']+)'.*", "{a} 的值无效"),
+    (r"Got unexpected extra arguments? \((?P<a>.*)\)", "多余的参数：{a}"),
+]
+
+
+def _usage_zh(message: str) -> str:
+    """click's English usage errors in Chinese (a reviewer never sees ``Error: No such option``)."""
+    import re
+    for pattern, zh in _USAGE_ZH:
+        m = re.fullmatch(pattern, message.strip(), re.S)
+        if m:
+            d = {k: (v or "").replace("'", "").replace(", ", "、") for k, v in m.groupdict().items()}
+            return zh.format(**d)
+    return "参数有误"
+
+
+class _Formatter(click.HelpFormatter):
+    """``--help`` in Chinese: 用法 / 选项 / 命令."""
+
+    HEADINGS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
+
+    def write_usage(self, prog, args="", prefix=None):
+        args = args.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
+        super().write_usage(prog, args, prefix="用法：")
+
+    def write_heading(self, heading):
+        self.write(f"{'':>{self.current_indent}}{self.HEADINGS.get(heading, heading)}：\n")
+
+
+class _Context(click.Context):
+    formatter_class = _Formatter
+
+
+def _zh_help_option(option):
+    if option is not None:
+        option.help = "显示此帮助并退出。"
+    return option
+
+
+class _Command(click.Command):
+    context_class = _Context
+
+    def get_help_option(self, ctx):
+        return _zh_help_option(super().get_help_option(ctx))
+
+
+class _Group(click.Group):
+    """Usage errors and ``--help`` in Chinese, exit code 2 on a usage error, never a traceback."""
+
+    context_class = _Context
+    command_class = _Command
+
+    def get_help_option(self, ctx):
+        return _zh_help_option(super().get_help_option(ctx))
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            super().main(args, prog_name or "nianbao", complete_var, standalone_mode=False, **extra)
+        except click.exceptions.Exit as e:
+            sys.exit(e.exit_code)
+        except click.Abort:
+            click.echo("nianbao: 已中止", err=True)
+            sys.exit(1)
+        except click.UsageError as e:
+            where = e.ctx.command_path if e.ctx is not None else "nianbao"
+            click.echo(f"nianbao: 用法错误：{_usage_zh(e.format_message())}（{where} --help 查看用法）", err=True)
+            sys.exit(2)
+        except click.ClickException as e:
+            click.echo(f"nianbao: {e.format_message()}", err=True)
+            sys.exit(e.exit_code)
+        sys.exit(0)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="nianbao", message="nianbao 版本 %(version)s", help="显示版本并退出。")
 def main():
     """nianbao（年报）：政府信息公开工作年度报告的解析与核查。"""
 
 
 @main.command("parse")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False), metavar="文件...")
 @click.option("--json", "as_json", is_flag=True, help="每个文件输出一行 JSON（JSON Lines）。")
 @click.option("--full/--brief", default=True, help="JSON 中包含各部分文本和单元格来源（默认包含）。")
 @click.option("--debug", is_flag=True, help="显示解析器看到的内容：每个段落和表格行及其位置、各部分标题。")
-def parse_cmd(files, as_json, full, debug):
+@click.pass_context
+def parse_cmd(ctx, files, as_json, full, debug):
     """解析年报文件，输出三张统计表和诊断信息。"""
+    from click.core import ParameterSource
+
     from .ingest.sources import display_name
+    from .output.findings import error_zh, oserror_zh
+    if debug and as_json:
+        _fail("--debug 与 --json 不能同时使用：--debug 输出解析器所见内容的文字视图，--json 输出解析结果")
+    if not as_json and ctx.get_parameter_source("full") is ParameterSource.COMMANDLINE:
+        _fail("--full/--brief 只对 --json 输出有效，请同时使用 --json")
     failed = False
     for i, f in enumerate(files):
         shown = display_name(f)  # a GBK file name on a UTF-8 system: shown, never a traceback
@@ -35,21 +127,22 @@ def parse_cmd(files, as_json, full, debug):
             report = parse(f)
         except InputError as e:
             failed = True
-            click.echo(f"nianbao: {shown}: 无法读取：{e.zh}（{e.en}）", err=True)
+            click.echo(f"nianbao: {shown}: 无法读取：{error_zh(e)}", err=True)
             continue
         except OSError as e:
             failed = True
-            click.echo(f"nianbao: {shown}: 无法打开文件（cannot open file）：{e.strerror or e}", err=True)
+            click.echo(f"nianbao: {shown}: 无法打开文件：{oserror_zh(e)}", err=True)
             continue
         except Exception as e:  # a parser defect must not stop the other files
             failed = True
-            click.echo(f"nianbao: {shown}: 解析出错（internal error）：{type(e).__name__}: {e}", err=True)
+            click.echo(f"nianbao: {shown}: 解析程序内部错误，未能读取；请将该文件反馈给维护人员", err=True)
             continue
         if any(d.severity == "error" for d in report.diagnostics):
             failed = True  # e.g. a scanned PDF: recorded, but nothing could be read
             for d in report.diagnostics:
                 if d.severity == "error":
-                    click.echo(f"nianbao: {shown}: {d.code} {d.message}", err=True)
+                    from .rules.parser import diagnostic_message
+                    click.echo(f"nianbao: {shown}: {d.code} {diagnostic_message(d)}", err=True)
         if as_json:
             d = report.to_dict(full)
             d["file"] = shown
@@ -70,7 +163,8 @@ def _debug(f) -> bool:
         if "document" in trace:  # read, but not a report: still show what was seen
             from .parsing.sections import blocks_to_headings
             click.echo(document_to_debug(trace["document"], blocks_to_headings(trace["document"].blocks)))
-        click.echo(f"nianbao: {f}: 无法读取：{getattr(e, 'zh', e)}", err=True)
+        from .output.findings import error_zh, oserror_zh
+        click.echo(f"nianbao: {f}: 无法读取：{error_zh(e) if hasattr(e, 'zh') else oserror_zh(e)}", err=True)
         return True
     click.echo(trace_to_debug(trace, report))
     return False
@@ -84,35 +178,101 @@ def _codes(value):
 
 
 @main.command("check")
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--json", "as_json", is_flag=True, help="输出 JSON Lines，每行一条问题；无法读取的文件也占一行（含 error）。")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="路径...")
+@click.option("--output-format", "output_format", type=click.Choice(["grouped", "text", "json"]), default=None,
+              help="grouped（默认）：每张表每条规则一行，共用单元格的问题放在一起；text：每个问题一行；"
+                   "json：JSON Lines，每行一条问题，无法读取的文件也占一行。")
+@click.option("--json", "as_json", is_flag=True, help="等同于 --output-format json。")
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="写出核查工作簿（.xlsx）。")
-@click.option("--select", multiple=True, help="只运行这些代码前缀的规则，如 A,S1。")
-@click.option("--ignore", multiple=True, help="忽略这些代码前缀的规则，如 C101,P2。")
+@click.option("--sheets/--no-sheets", "sheets", default=None,
+              help="工作簿中每份报告一个工作表（默认：不超过 50 份时是）。")
+@click.option("--select", multiple=True, help="只运行这些代码前缀的规则，如 A,S1（替代配置文件中的 select）。")
+@click.option("--ignore", multiple=True, help="忽略这些代码前缀的规则，如 C101,P2（追加到配置文件中的 ignore）。")
+@click.option("--statistics", is_flag=True, help="最后列出各规则的问题数。")
+@click.option("--exit-zero", "exit_zero", is_flag=True, help="有错误级问题时退出码仍为 0（无法读取的文件仍为 2）。")
 @click.option("--workers", type=int, help="并行进程数（默认：全部 CPU 核）；每个文件在独立进程中解析，受时间和内存上限约束。")
-def check_cmd(paths, as_json, xlsx_path, select, ignore, workers):
+def check_cmd(paths, output_format, as_json, xlsx_path, sheets, select, ignore, statistics, exit_zero, workers):
     """核查年报（文件、目录或 zip 压缩包）：解析并按规则逐项检查。
 
-    退出码：0 无错误级问题；1 有错误级问题；2 有文件无法读取。
+    退出码：0 无错误级问题；1 有错误级问题；2 有文件无法读取，或参数、配置有误。
+    规则选择也可写在当前目录（或上级目录）的 nianbao.toml 或 pyproject.toml 的 [tool.nianbao] 中：
+    select = ["A", "S"]、ignore = ["C101"]。
     """
-    from .audit import audit
+    from .audit import SelectionError, audit, selection
+    from .output.findings import error_zh
     from .output.text import audit_run_to_text
 
-    run = audit(paths, select=_codes(select), ignore=_codes(ignore), workers=workers)
+    if as_json and output_format not in (None, "json"):
+        _fail(f"--json 与 --output-format {output_format} 不能同时使用")
+    fmt = "json" if as_json else (output_format or "grouped")
+    try:
+        sel, ign, _ = selection(_codes(select), _codes(ignore))
+    except SelectionError as e:
+        _fail(e.zh)
+    run = audit(paths, select=sel, ignore=ign, workers=workers)
     _note_skipped(run.skipped)
     for a in run.tasks:
         if a.error is not None:
-            click.echo(f"nianbao: {a.name}: 无法读取：{a.error.zh}（{a.error.en}）", err=True)
-    if as_json:
+            click.echo(f"nianbao: {a.name}: 无法读取：{error_zh(a.error)}", err=True)
+    if fmt == "json":
         for d in run.json_lines():
             sys.stdout.write(json.dumps(d, ensure_ascii=False) + "\n")
+        if statistics:
+            from .output.text import statistics_lines
+            click.echo("\n".join(statistics_lines(run)), err=True)
     else:
-        click.echo(audit_run_to_text(run))
+        click.echo(audit_run_to_text(run, fmt, statistics))
     if xlsx_path:
         from .output.xlsx import audits_to_workbook
-        audits_to_workbook(run, xlsx_path)
+        audits_to_workbook(run, xlsx_path, sheets=sheets)
         click.echo(f"核查工作簿已写出：{xlsx_path}", err=True)
-    sys.exit(run.exit_code)
+    code = run.exit_code
+    sys.exit(0 if exit_zero and code == 1 else code)
+
+
+def _fail(message: str, code: int = 2):
+    click.echo(f"nianbao: {message}", err=True)
+    sys.exit(code)
+
+
+@main.command("notice")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="路径...")
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="输出目录：每个机关一份问题反馈单（.docx）。")
+@click.option("--select", multiple=True, help="只列入这些代码前缀的规则，如 A,S。")
+@click.option("--ignore", multiple=True, help="不列入这些代码前缀的规则，如 C106。")
+@click.option("--dismiss", multiple=True, help="不列入这些问题编号（check --json 输出的 id），审核人员已认定不是问题的。")
+@click.option("--issuer", default="", help="落款单位，如“某某市人民政府办公室（政务公开办）”；默认留空待填。")
+@click.option("--workers", type=int, help="并行进程数（默认：全部 CPU 核）。")
+def notice_cmd(paths, out, select, ignore, dismiss, issuer, workers):
+    """为每个机关生成问题反馈单（Word 文档）：列出其年度报告的问题（表、行、列、应为、实为）和核查依据，可直接打印发送。"""
+    from .audit import SelectionError, audit, selection
+    from .output.findings import error_zh
+    from .output.notice import write_notices
+
+    try:
+        sel, ign, _ = selection(_codes(select), _codes(ignore))
+    except SelectionError as e:
+        _fail(e.zh)
+    run = audit(paths, select=sel, ignore=ign, workers=workers)
+    _note_skipped(run.skipped)
+    for a in run.tasks:
+        if a.error is not None:
+            click.echo(f"nianbao: {a.name}: 无法读取：{error_zh(a.error)}", err=True)
+    # DISMISSED-HOOK: with the store's decision model, ``--db URL`` will add the ids of the findings
+    # a reviewer dismissed there: dismissed |= Corpus(db).dismissed_finding_ids(...)
+    dismissed = set(_codes(dismiss) or ())
+    try:
+        written, skipped = write_notices(run, out, dismissed, issuer=issuer)
+    except OSError as e:
+        from .output.findings import oserror_zh
+        _fail(f"无法写出反馈单到 {out}：{oserror_zh(e)}")
+    for name, reason in skipped:
+        if not any(a.name == name and a.error is not None for a in run.tasks):
+            click.echo(f"nianbao: {name}: {reason}", err=True)
+    for p in written:
+        click.echo(str(p))
+    click.echo(f"已生成问题反馈单 {len(written)} 份。", err=True)
+    sys.exit(2 if any(a.status == "unreadable" for a in run.tasks) else 0)
 
 
 def _note_skipped(skipped: list) -> None:
@@ -121,29 +281,42 @@ def _note_skipped(skipped: list) -> None:
 
 
 @main.command("rules")
-def rules_cmd():
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON（每条规则一个对象）。")
+def rules_cmd(as_json):
     """列出全部规则（代码、名称、级别、说明）。"""
     from .rules import FAMILIES, rules_list
+    if as_json:
+        click.echo(json.dumps([{"code": r.code, "name": r.name, "title": r.title, "severity": r.severity,
+                                "summary": r.doc.splitlines()[0] if r.doc else ""} for r in rules_list()],
+                              ensure_ascii=False, indent=1))
+        return
     family = None
     for r in rules_list():
         if r.family != family:
             family = r.family
-            click.echo(f"\n[{family}] {FAMILIES[family]}")
+            click.echo(f"\n【{family}】{FAMILIES[family]}")
         first = r.doc.splitlines()[0] if r.doc else ""
-        click.echo(f"  {r.code}  {r.name:<44} {_SEV[r.severity]}  {first}")
+        click.echo(f"  {r.code}  {_pad(r.title, 28)}{_SEV[r.severity]}  {first}")
+
+
+def _pad(text: str, width: int) -> str:
+    from .output.text import _pad as pad
+    return pad(text, width)
 
 
 @main.command("rule")
-@click.argument("code")
+@click.argument("code", metavar="代码")
 def rule_cmd(code):
     """打印一条规则的文档（也可查已停用的代码和输入错误代码）。"""
     from .rules.codes import explain
+    from .rules.zh import TITLES
     r = explain(code)
     if r is None:
-        click.echo(f"nianbao: 没有规则 {code}（unknown rule）", err=True)
+        click.echo(f"nianbao: 没有代码为“{code}”的规则或错误（nianbao rules 列出全部规则）", err=True)
         sys.exit(2)
-    status = "" if r.status == "active" else "，已停用（retired）"
-    click.echo(f"{r.code} {r.name}（{_SEV[r.severity]}{status}）\n消息模板：{r.message}\n\n{r.doc}")
+    status = "" if r.status == "active" else "，已停用"
+    click.echo(f"{r.code} {TITLES.get(r.code, r.name)}（{_SEV[r.severity]}{status}）\n标识：{r.name}\n"
+               f"消息模板：{r.message}\n\n{r.doc}")
     if r.retired:
         click.echo(f"\n停用：{r.retired}")
 
@@ -165,7 +338,7 @@ def ingest_cmd(paths, db_url, workers, engine, scheduler, retry_failed):
     from .store import Corpus
 
     if engine == "dask" and not scheduler:
-        raise click.UsageError("--engine dask 需要 --scheduler 地址")
+        _fail("--engine dask 需要 --scheduler 地址")
     skipped: list = []
     total = sum(1 for _ in iter_inputs(paths, skipped))
     _note_skipped(skipped)

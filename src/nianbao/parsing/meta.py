@@ -135,7 +135,7 @@ def _title_lines(meta, texts):
             agency = _agency_at(text, offsets, folded, m.start("pre"), m.end("pre"))
             if not agency and "mid" in m.groupdict():
                 agency = _agency_at(text, offsets, folded, m.start("mid"), m.end("mid"))
-            title = text[offsets[m.start()]: offsets[m.end() - 1] + 1].strip()
+            title = re.sub(r"^标题\s*[:：]\s*", "", text[offsets[m.start()]: offsets[m.end() - 1] + 1].strip())
             if not agency and i > 0 and not _PREFIX.sub("", folded[m.start("pre"): m.end("pre")]).strip("关于"):
                 # title broken over two lines: the body's name on the line before
                 pf, po = prepped[i - 1]

@@ -35,13 +35,12 @@ def _fmt(x):
 @rule("A101", "applications-not-balanced", "error",
       "表三“{col}”列：新收{new}＋上年结转{carried}＝{lhs}，不等于办理结果总计{total}＋结转下年度{fwd}＝{rhs}")
 def applications_balance(report, previous):
-    """A1: new + carried over ≠ handled (总计) + carried forward, in a column of table 三.
+    """表三某一列：第一项加第二项之和不等于第三项加第四项之和。
 
-    What: for each applicant column c: 本年新收[c] + 上年结转[c] = （七）总计[c] + 结转下年度[c].
-    Why: the table's own note states it (第一项加第二项之和，等于第三项加第四项之和); a mismatch
-    means applications were lost or double counted.
-    Example: new 23, carried over 0, total 22, carried forward 0 → 23 ≠ 22.
-    Basis: the note printed under table 三 in both templates.
+    说明：每一列：“一、本年新收” ＋ “二、上年结转” ＝ “三、本年度办理结果（七）总计” ＋ “四、结转下年度继续办理”。
+    原因：表格自身注明了这一勾稽关系；不相等说明有申请漏计或重复计算。
+    示例：新收23、上年结转0，总计22、结转下年度0：23 ≠ 22。
+    依据：年度报告格式（国办公开办函〔2021〕30号）表三所注“本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和”。
     """
     if "applications" not in report.tables:
         return
@@ -60,13 +59,12 @@ def applications_balance(report, previous):
 @rule("A102", "outcomes-not-summing-to-total", "error",
       "表三“{col}”列：各项办理结果之和为{actual}，与（七）总计{expected}不符")
 def outcomes_sum(report, previous):
-    """A2: the outcome rows of table 三 do not add up to （七）总计 in a column.
+    """表三某一列各项办理结果之和与“（七）总计”不符。
 
-    What: for each column, 予以公开 + 部分公开 + 不予公开(1–8) + 无法提供(1–3) + 不予处理(1–5) +
-    其他处理 (or its three sub-rows) = 总计.
-    Why: 总计 is defined as the sum of the outcomes; a mismatch means a lost or invented outcome.
-    Example: 予以公开 7 + 本机关不掌握 7 + … = 22, 总计 23.
-    Basis: template table 三 (row （七）总计).
+    说明：每一列：予以公开＋部分公开＋不予公开（1—8）＋无法提供（1—3）＋不予处理（1—5）＋其他处理（或其三个子行）＝（七）总计。
+    原因：“（七）总计”即各项办理结果之和；不符说明漏计或多计了某项结果。
+    示例：予以公开7＋本机关不掌握7＋……＝22，总计填23。
+    依据：年度报告格式（表格自身的勾稽关系：“（七）总计”为各项办理结果之和）。
     """
     if "applications" not in report.tables:
         return
@@ -84,12 +82,12 @@ def outcomes_sum(report, previous):
 @rule("A103", "applicants-not-summing-to-total", "error",
       "表三“{row}”行：各类申请人之和为{actual}，与总计列{expected}不符")
 def applicants_sum(report, previous):
-    """A3: in a row of table 三 the applicant columns do not add up to the 总计 column.
+    """表三某一行各类申请人之和与“总计”列不符。
 
-    What: 自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他 = 总计, in every row.
-    Why: 总计 is the sum of the applicant types.
-    Example: 予以公开 27,0,0,2,0,1 → 30; a 总计 of 31 is wrong.
-    Basis: template table 三 (column 总计).
+    说明：每一行：自然人＋商业企业＋科研机构＋社会公益组织＋法律服务机构＋其他＝总计。
+    原因：“总计”即各类申请人之和。
+    示例：予以公开一行为27、0、0、2、0、1，和为30，总计填31。
+    依据：年度报告格式（表格自身的勾稽关系：“总计”列为各类申请人之和）。
     """
     if "applications" not in report.tables:
         return
@@ -107,13 +105,12 @@ def applicants_sum(report, previous):
 @rule("A104", "review-litigation-not-summing", "error",
       "表四“{group}”：结果维持＋结果纠正＋其他结果＋尚未审结＝{actual}，与总计{expected}不符")
 def review_sum(report, previous):
-    """A4: a group of table 四 does not add up to its 总计.
+    """表四某一组之和与该组“总计”不符。
 
-    What: for 行政复议, 行政诉讼（未经复议直接起诉） and 行政诉讼（复议后起诉）: 结果维持 + 结果纠正 +
-    其他结果 + 尚未审结 = 总计.
-    Why: every case ends in exactly one of the four states.
-    Example: 行政复议 1 维持, 1 纠正, 总计 1.
-    Basis: template table 四.
+    说明：行政复议、行政诉讼（未经复议直接起诉）、行政诉讼（复议后起诉）三组，每组：结果维持＋结果纠正＋其他结果＋尚未审结＝总计。
+    原因：每一案件只处于这四种状态之一。
+    示例：行政复议结果维持1、结果纠正1，总计填1。
+    依据：年度报告格式（表格自身的勾稽关系：各组“总计”为结果维持、结果纠正、其他结果、尚未审结之和）。
     """
     if "review_litigation" not in report.tables:
         return

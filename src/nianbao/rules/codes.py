@@ -83,5 +83,7 @@ def explain(code: str) -> Optional[Explanation]:
                                old.retired)
         e = CATALOGUE.get(key)
         if e is not None:
-            return Explanation(e.code, e.name, e.kind, e.severity, e.status, e.zh, f"{e.doc}\nEnglish: {e.en}")
+            from .zh import input_doc, p_doc
+            doc = p_doc(e.code) if e.kind == "diagnostic" else input_doc(e.code)
+            return Explanation(e.code, e.name, e.kind, e.severity, e.status, e.zh, doc)
     return None

@@ -20,14 +20,14 @@ def _consecutive(report, previous) -> bool:
 
 
 @rule("Y101", "carried-over-not-last-years-carried-forward", "error",
-      "表三“{col}”列：本年上年结转{actual}，与上一年度报告结转下年度{expected}不符", needs_previous=True)
+      "表三“{col}”列：本年度“上年结转”为{actual}，上一年度报告“结转下年度继续办理”为{expected}，两者应相等", needs_previous=True)
 def carried_over_chain(report, previous):
-    """A5: this year's 上年结转 differs from last year's 结转下年度继续办理, in a column.
+    """本年度“上年结转”与上一年度报告的“结转下年度继续办理”不一致。
 
-    What: for every applicant column, 二、上年结转 this year = 四、结转下年度继续办理 last year.
-    Why: applications carried forward must reappear; otherwise they were lost (or invented).
-    Example: 2020 report 结转下年度 1 (自然人), 2021 report 上年结转 0.
-    Basis: the template's arithmetic across years.
+    说明：每一列：本年度表三“二、上年结转政府信息公开申请数量”＝上一年度表三“四、结转下年度继续办理”。
+    原因：结转到下一年度的申请必须在下一年度出现，否则就是漏计（或多计）。
+    示例：2020年度报告“结转下年度”自然人1件，2021年度报告“上年结转”自然人0件。
+    依据：年度报告格式（国办公开办函〔2019〕60号、〔2021〕30号）表三“二、上年结转”“四、结转下年度继续办理”两行（跨年度衔接，格式未另作文字规定）。
     """
     if not _consecutive(report, previous):
         return
@@ -39,16 +39,15 @@ def carried_over_chain(report, previous):
 
 
 @rule("Y102", "in-force-count-discontinuous", "warning",
-      "“{row}”现行有效件数{actual}，与上年{prev}＋本年制发{issued}－本年废止{repealed}＝{expected}不符",
+      "表二“{row}”现行有效件数为{actual}，按上一年度现行有效{prev}＋本年制发{issued}－本年废止{repealed}应为{expected}",
       needs_previous=True)
 def in_force_continuity(report, previous):
-    """现行有效件数 does not follow from last year's figure, this year's issued and repealed.
+    """“现行有效件数”与上年度数字、本年制发、本年废止推算的结果不符。
 
-    What: for 规章 and 行政规范性文件 (2021 template, both years): last year's 现行有效 + 本年制发 −
-    本年废止 = this year's 现行有效.
-    Why: documents in force do not appear or vanish without being issued or repealed.
-    Example: 2021 现行有效 665, 2022 制发 88, 废止 55 → 698 expected.
-    Basis: the 2021 template's columns of table 二.
+    说明：规章、行政规范性文件两行（两年均为2021年版）：上年现行有效＋本年制发－本年废止＝本年现行有效。
+    原因：现行有效的文件只会因制发而增加、因废止而减少。
+    示例：2021年现行有效665件，2022年制发88件、废止55件，应为698件。
+    依据：年度报告格式（国办公开办函〔2021〕30号）表二第二十条第（一）项“本年制发件数”“本年废止件数”“现行有效件数”三列（跨年度推算，格式未另作文字规定）。
     """
     if not _consecutive(report, previous) or report.template != "2021" or previous.template != "2021":
         return
@@ -82,14 +81,12 @@ def similarity(a: str, b: str) -> float:
 @rule("Y103", "text-copied-from-last-year", "warning",
       "第{num}部分“{title}”与上一年度报告雷同（相似度 {pct}%）", needs_previous=True)
 def copied_text(report, previous):
-    """A part's text is (nearly) the same as last year's (雷同).
+    """某部分正文与上一年度报告基本相同（雷同）。
 
-    What: for parts 一, 五 and 六 the character 4-gram similarity with the same part of last
-    year's report (digits and years ignored) is at or above 85 %.
-    Why: copying last year's problems and plans is the most common formal defect that reviewers
-    criticise: the report does not describe this year's work.
-    Example: 五、存在的主要问题及改进情况 identical to last year's but for the year.
-    Basis: 国办公开办函 on report quality (杜绝雷同).
+    说明：第一、五、六部分与上一年度报告同一部分按字符四元组比较（忽略数字和年份），相似度达到85%以上即报告。
+    原因：照抄上一年度的问题和打算是最常见的形式缺陷，报告没有反映本年度的工作。
+    示例：“五、存在的主要问题及改进情况”除年份外与上一年度完全相同。
+    依据：《条例》第五十条（年度报告应当包括的内容）（年度报告报告的是本年度情况）；格式文件对“雷同”没有文字规定，本规则仅作提醒。
     """
     if not _consecutive(report, previous):
         return

@@ -15,13 +15,20 @@ from ..model.document import Location
 
 SEVERITIES = ("error", "warning", "info")
 FAMILIES = {
-    "P": "解析（parser diagnostics）",
-    "S": "结构（structure）",
-    "C": "单元格（cells）",
-    "A": "勾稽关系（arithmetic）",
-    "T": "文表一致（text vs tables）",
-    "Y": "跨年度（cross-year）",
+    "P": "解析诊断",
+    "S": "结构",
+    "C": "单元格",
+    "A": "勾稽关系",
+    "T": "正文与表格一致",
+    "Y": "跨年度",
 }
+
+
+def inner_quotes(v):
+    """A value quoted inside a “…” message: its own “…” become ‘…’ (Chinese nested quotation)."""
+    if isinstance(v, str):
+        return v.replace("“", "‘").replace("”", "’")
+    return v
 
 
 @dataclass
@@ -60,6 +67,12 @@ class Rule:
         return self.code[0]
 
     @property
+    def title(self) -> str:
+        """The rule's short Chinese name (规则名称), as the workbook and the notice show it."""
+        from .zh import TITLES
+        return TITLES.get(self.code, self.name)
+
+    @property
     def doc(self) -> str:
         return inspect.cleandoc(self.func.__doc__ or "")
 
@@ -68,7 +81,9 @@ class Rule:
             return
         for h in self.func(report, previous):
             sev = h.pop("severity", None) or self.severity
-            fields = {"expected": h.get("expected"), "actual": h.get("actual"), **h.pop("fields")}
+            fields = {"expected": h.get("expected"), "actual": h.get("actual"),
+                      **{k: inner_quotes(v) if f"“{{{k}}}”" in self.message else v
+                         for k, v in h.pop("fields").items()}}
             yield Finding(self.code, self.name, sev, self.message.format(**fields),
                           keys=h.get("keys", []), loc=h.get("loc"), expected=h.get("expected"),
                           actual=h.get("actual"), file=report.file, agency=report.agency, year=report.year)

@@ -72,18 +72,17 @@ def _compare(report, patterns, keys, what, exclude=None, also=(), allow_sub=Fals
                       n=n, table=table_value)
 
 
-_MSG = "正文称{what}{n}件（“{text}”），表格为{table}件"
+_MSG = "正文称{what}{n}件（“{text}”），统计表中为{table}件"
 
 
 @rule("T101", "text-received-differs", "warning", _MSG)
 def text_received(report, previous):
-    """The narrative's number of applications received differs from table 三.
+    """正文所述收到申请件数与表三不符。
 
-    What: a clause such as 共收到政府信息公开申请70件 / 共受理…申请3119件 is compared with
-    本年新收 总计 (or 新收 + 上年结转, which some bodies report as received).
-    Why: text and table are read by different people; when they disagree one of them is wrong.
-    Example: 本年度共收到70件申请, while table 三 says 本年新收 64.
-    Basis: 《条例》第五十条 (the report states the handling of applications).
+    说明：将正文中“共收到政府信息公开申请70件”“共受理……申请3119件”等说法与表三“一、本年新收政府信息公开申请数量”的总计（或新收加上年结转，有的机关以此为收到数）比较。
+    原因：正文和表格往往由不同人员填写，两者不一致必有一处错误。
+    示例：正文“本年度共收到70件申请”，表三“本年新收”为64。
+    依据：《条例》第五十条（年度报告应当包括的内容）；表三“一、本年新收政府信息公开申请数量”。
     """
     yield from _compare(report, [r"(?:收到|受理|新收|接收)[^\d]{0,16}?申请[^\d]{0,6}?(?P<n>\d+)件",
                                  r"(?:收到|受理|新收|接收)(?P<n>\d+)件[^\d]{0,10}申请"],
@@ -94,12 +93,12 @@ def text_received(report, previous):
 
 @rule("T102", "text-handled-differs", "warning", _MSG)
 def text_handled(report, previous):
-    """The narrative's number of applications handled (办结 / 答复) differs from （七）总计.
+    """正文所述办结（答复）申请件数与表三“（七）总计”不符。
 
-    What: a clause such as 办结69件 / 答复3050件 is compared with table 三 （七）总计.
-    Why: 总计 is the number of applications handled this year.
-    Example: 及时依法依规办结69件 while （七）总计 is 70.
-    Basis: table 三 row （七）总计.
+    说明：将正文中“办结69件”“答复3050件”等说法与表三“（七）总计”比较。
+    原因：“（七）总计”即本年度办理完毕的申请数。
+    示例：正文“及时依法依规办结69件”，“（七）总计”为70。
+    依据：《条例》第五十条（年度报告应当包括的内容）；表三“三、本年度办理结果（七）总计”。
     """
     yield from _compare(report, [r"(?:办结|答复|办理完毕|作出答复|予以答复)[^\d]{0,10}?(?P<n>\d+)件"],
                         ["applications.total.total"], "办结（答复）申请", exclude=r"结转|顺延|热线|12345")
@@ -107,12 +106,12 @@ def text_handled(report, previous):
 
 @rule("T103", "text-carried-over-differs", "warning", _MSG)
 def text_carried_over(report, previous):
-    """The narrative's number carried over from last year differs from 上年结转.
+    """正文所述上年结转件数与表三不符。
 
-    What: a clause such as 上年度结转申请34件 is compared with table 三 二、上年结转 总计.
-    Why: the carried-over figure links this year's report to last year's.
-    Example: 含上年度结转申请34件 with 上年结转 总计 0.
-    Basis: table 三 row 二、上年结转政府信息公开申请数量.
+    说明：将正文中“上年度结转申请34件”等说法与表三“二、上年结转政府信息公开申请数量”的总计比较。
+    原因：上年结转数把本年度报告与上一年度报告联系起来。
+    示例：正文“含上年度结转申请34件”，表三“上年结转”总计为0。
+    依据：《条例》第五十条（年度报告应当包括的内容）；表三“二、上年结转政府信息公开申请数量”。
     """
     yield from _compare(report, [r"上年(?:度)?结转[^\d]{0,8}?(?P<n>\d+)件"],
                         ["applications.carried_over.total"], "上年结转申请", allow_sub=True)
@@ -120,13 +119,12 @@ def text_carried_over(report, previous):
 
 @rule("T104", "text-carried-forward-differs", "warning", _MSG)
 def text_carried_forward(report, previous):
-    """The narrative's number carried forward to next year differs from 结转下年度继续办理.
+    """正文所述结转下年度件数与表三不符。
 
-    What: a clause such as 1件结转下年度继续办理 / 另有103件顺延到下年度答复 is compared with
-    table 三 四、结转下年度继续办理 总计.
-    Why: next year's report must carry the same figure over.
-    Example: 1件结转下年度继续办理 with 结转下年度 总计 0.
-    Basis: table 三 row 四、结转下年度继续办理.
+    说明：将正文中“1件结转下年度继续办理”“另有103件顺延到下年度答复”等说法与表三“四、结转下年度继续办理”的总计比较。
+    原因：下一年度报告须结转同一数字。
+    示例：正文“1件结转下年度继续办理”，表三“结转下年度”总计为0。
+    依据：《条例》第五十条（年度报告应当包括的内容）；表三“四、结转下年度继续办理”。
     """
     yield from _compare(report, [r"(?P<n>\d+)件[^\d]{0,10}?(?:结转|顺延)(?:到|至)?下(?:一)?年",
                                  r"(?:结转|顺延)(?:到|至)?下(?:一)?年度?[^\d]{0,8}?(?P<n>\d+)件"],
@@ -136,12 +134,12 @@ def text_carried_forward(report, previous):
 
 @rule("T105", "text-review-count-differs", "warning", _MSG)
 def text_review(report, previous):
-    """The narrative's number of administrative reviews (行政复议) differs from table 四.
+    """正文所述行政复议件数与表四不符。
 
-    What: a clause such as 政府信息公开行政复议351件 is compared with 行政复议 总计.
-    Why: text and table must agree.
-    Example: 发生行政复议2起 with 行政复议 总计 1.
-    Basis: table 四.
+    说明：将正文中“政府信息公开行政复议351件”等说法与表四“行政复议 总计”比较。
+    原因：正文与表格应当一致。
+    示例：正文“发生行政复议2起”，表四行政复议总计为1。
+    依据：《条例》第五十条（年度报告应当包括的内容）；表四“行政复议”。
     """
     yield from _compare(report, [r"行政复议(?:案件)?[^\d诉]{0,6}?(?P<n>\d+)(?:件|起|宗)"],
                         ["review_litigation.review.total"], "行政复议",
@@ -150,13 +148,12 @@ def text_review(report, previous):
 
 @rule("T106", "text-litigation-count-differs", "warning", _MSG)
 def text_litigation(report, previous):
-    """The narrative's number of lawsuits (行政诉讼) differs from table 四.
+    """正文所述行政诉讼件数与表四不符。
 
-    What: a clause such as 政府信息公开行政诉讼46件 is compared with the two 行政诉讼 总计 summed
-    (未经复议直接起诉 + 复议后起诉).
-    Why: text and table must agree.
-    Example: 行政诉讼46件; 26 + 20 in the table.
-    Basis: table 四.
+    说明：将正文中“政府信息公开行政诉讼46件”等说法与表四两组行政诉讼（未经复议直接起诉、复议后起诉）总计之和比较。
+    原因：正文与表格应当一致。
+    示例：正文“行政诉讼46件”，表四为26＋20。
+    依据：《条例》第五十条（年度报告应当包括的内容）；表四“行政诉讼”。
     """
     yield from _compare(report, [r"行政诉讼(?:案件)?[^\d复]{0,6}?(?P<n>\d+)(?:件|起|宗)"],
                         ["review_litigation.suit_direct.total", "review_litigation.suit_after_review.total"],
@@ -165,13 +162,12 @@ def text_litigation(report, previous):
 
 @rule("T107", "text-normative-documents-differs", "warning", _MSG)
 def text_normative_documents(report, previous):
-    """The narrative's number of 规范性文件 issued differs from table 二.
+    """正文所述制发规范性文件件数与表二不符。
 
-    What: a clause such as 全年制发行政规范性文件9件 is compared with table 二 行政规范性文件
-    本年制发件数 (2021) or 规范性文件 本年新制作数量 (2019).
-    Why: the documents a body issued are the core of 主动公开; text and table must agree.
-    Example: 全年制发行政规范性文件9件 while table 二 says 8.
-    Basis: 《条例》第二十条第（一）项; table 二.
+    说明：将正文中“全年制发行政规范性文件9件”等说法与表二“行政规范性文件 本年制发件数”（2019年版为“规范性文件 本年新制作数量”）比较。
+    原因：机关制发的文件是主动公开的核心内容，正文与表格应当一致。
+    示例：正文“全年制发行政规范性文件9件”，表二为8。
+    依据：年度报告格式（国办公开办函〔2021〕30号）表二第二十条第（一）项“行政规范性文件 本年制发件数”。
     """
     col = "made" if report.template == "2019" else "issued"
     yield from _compare(report, [r"(?:制发|印发|出台|制定)了?(?:行政)?规范性文件[^\d]{0,2}?(?P<n>\d+)件"],
