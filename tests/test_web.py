@@ -166,6 +166,27 @@ def test_workbook_and_csv_downloads(db_url, store, tmp_path):
     assert "applications.total.total" in c.get(f"/reports/{ids[SEED_004.name]}/data.csv").text
 
 
+def test_notice_leaves_out_dismissed_findings(db_url, store, tmp_path):
+    from docx import Document
+    corpus, ids = store
+    c = client(db_url, tmp_path)
+    token = login(c, "rev")
+    rid = ids[SEED_004.name]
+
+    def text():
+        r = c.get(f"/reports/{rid}/notice.docx")
+        assert r.status_code == 200 and r.headers["content-type"].endswith("wordprocessingml.document")
+        doc = Document(io.BytesIO(r.content))
+        return "\n".join([p.text for p in doc.paragraphs] + [cell.text for t in doc.tables for row in t.rows
+                                                              for cell in row.cells])
+    before = text()
+    assert "兑镇镇" in before and "主动公开政府信息情况" in before
+    s102 = next(f for f in c.get(f"/api/reports/{rid}/findings").json()["findings"] if f["code"] == "S102")
+    c.post(f"/api/findings/{s102['id']}/decision", json={"decision": "dismissed", "comment": "已说明"},
+           headers={"X-CSRF-Token": token})
+    assert text() != before
+
+
 def test_upload_a_zip_parses_in_the_background(db_url, store, tmp_path):
     c = client(db_url, tmp_path)
     token = login(c, "rev")

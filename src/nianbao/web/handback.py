@@ -15,11 +15,11 @@ from .deps import WebError
 from .views import fmt
 
 
-def audited(review: Review, report_id: int) -> Audited:
-    """The stored report as an :class:`Audited` (corrected cells carry their corrected value)."""
+def audited(review: Review, report_id: int, corrected: bool = True) -> Audited:
+    """The stored report as an :class:`Audited` (``corrected``: corrected cells carry their corrected value)."""
     meta = review.report_row(report_id)
     report = review.corpus.report(report_id)
-    for c in review.corrections(report_id, latest=True):
+    for c in review.corrections(report_id, latest=True) if corrected else ():
         cell = report.cells.get(c["key"])
         if cell is not None:
             cell.value, cell.certain = c["value"], True
@@ -104,7 +104,17 @@ def notice_available() -> bool:
     return importlib.util.find_spec("nianbao.output.notice") is not None
 
 
-def notice(review: Review, report_id: int):
+def notice(review: Review, report_id: int) -> tuple:
+    """The correction notice (问题反馈单, DOCX bytes) of one report: the findings a reviewer marked
+    误报/已说明 are left out. Returns ``(bytes, name)``."""
     if not notice_available():
-        raise WebError(404, "not-available", "更正通知书功能尚未提供：请先下载核查工作簿")
-    raise WebError(404, "not-available", "更正通知书功能尚未接入：请先下载核查工作簿")
+        raise WebError(404, "not-available", "问题反馈单功能尚未提供：请先下载核查工作簿")
+    from ..output.findings import finding_id
+    from ..output.notice import notice_document
+    a = audited(review, report_id, corrected=False)
+    decided = {(f["code"], tuple(f["keys"]), f["message"]): f["decision"] for f in review.findings(report_id)}
+    dismissed = {finding_id(f) for f in a.findings
+                 if (decided.get((f.code, tuple(f.keys), f.message)) or {}).get("decision") == "dismissed"}
+    buf = io.BytesIO()
+    notice_document(a, dismissed).save(buf)
+    return buf.getvalue(), f"{a.report.agency or '报告'}{a.report.year or ''}"

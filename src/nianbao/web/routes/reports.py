@@ -197,11 +197,11 @@ def report_csv(report_id: int, review: ReviewDep, auth: AuthDep):
                     headers={"content-disposition": _attachment(f"report-{report_id}.csv", f"report-{report_id}.csv")})
 
 
-@router.get("/reports/{report_id}/notice.docx", tags=["导出"], summary="更正通知书（DOCX）")
+@router.get("/reports/{report_id}/notice.docx", tags=["导出"], summary="问题反馈单（DOCX，不含标为误报/已说明的问题）")
 def notice(report_id: int, review: ReviewDep, auth: AuthDep):
     data, name = handback.notice(review, report_id)
     return Response(data, media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                    headers={"content-disposition": _attachment(f"{name}-更正通知.docx", "notice.docx")})
+                    headers={"content-disposition": _attachment(f"问题反馈单-{name}.docx", "notice.docx")})
 
 
 def _attachment(name: str, ascii_name: str) -> str:
