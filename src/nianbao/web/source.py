@@ -81,16 +81,20 @@ def _describe(loc) -> str:
 
 
 def _table(data: bytes, name: str, loc: dict) -> dict:
-    """The source table as rows of plain-text cells (the renderer escapes them)."""
+    """The source table as a grid of plain-text cells, each at its own row and column (a merged
+    cell's other slots left empty); the renderer escapes the text."""
     doc = bytes_to_document(data, filename=name)
-    rows = []
+    grid: dict = {}
     for b in doc.blocks:
         if b.kind != "row" or not b.cells or b.cells[0].loc.table != loc["table"]:
             continue
-        rows.append([{"text": c.text, "row": c.loc.row, "col": c.loc.col,
-                      "hit": c.loc.row == loc.get("row") and c.loc.col == loc.get("col"),
-                      "line": c.loc.row == loc.get("row") or c.loc.col == loc.get("col")} for c in b.cells])
-    return {"table": loc["table"], "row": loc.get("row"), "col": loc.get("col"), "rows": rows}
+        for c in b.cells:
+            grid.setdefault(c.loc.row, {})[c.loc.col] = c.text
+    cols = sorted({col for r in grid.values() for col in r if col is not None})
+    want_r, want_c = loc.get("row"), loc.get("col")
+    rows = [[{"text": grid[r].get(col, ""), "row": r, "col": col, "hit": r == want_r and col == want_c,
+              "line": r == want_r or col == want_c} for col in cols] for r in sorted(grid, key=lambda x: (x is None, x))]
+    return {"table": loc["table"], "row": want_r, "col": want_c, "rows": rows}
 
 
 def _lines(data: bytes, name: str, loc: dict) -> list:
