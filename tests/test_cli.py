@@ -94,3 +94,26 @@ def test_folder_reads_markdown_and_skips_readme_with_a_note(tmp_path):
     p = run("ingest", "--db", f"sqlite:///{db}", str(tmp_path))
     assert p.returncode == 0, p.stderr
     assert "共 1 份" in p.stdout and "README.md" in p.stderr
+
+
+def test_database_errors_are_one_chinese_line_exit_2(tmp_path):
+    cases = [
+        (["stats", "--db", str(tmp_path / "nope.db")], "不存在"),
+        (["export", "--db", str(tmp_path / "nope.db"), "--out", str(tmp_path / "o")], "不存在"),
+        (["stats", "--db", "mysql://u@h/db"], "不支持的数据库地址"),
+        (["stats", "--db", str(tmp_path / "no-such-dir" / "x.db")], "文件夹"),
+        (["stats", "--db", "postgresql://nobody:wrong@127.0.0.1:1/none"], "无法连接 PostgreSQL"),
+    ]
+    for args, words in cases:
+        p = run(*args)
+        assert p.returncode == 2, (args, p.stderr)
+        assert words in p.stderr and "Traceback" not in p.stderr, (args, p.stderr)
+    assert not (tmp_path / "nope.db").exists()  # stats/export never create an empty database
+
+
+def test_db_takes_a_plain_file_path(tmp_path, shared):
+    db = tmp_path / "plain.db"
+    p = run("ingest", "--db", str(db), str(CORPUS / "seeds" / "000_287ae363a5fda47a.txt"))
+    assert p.returncode == 0, p.stderr
+    p = run("stats", "--db", str(db))
+    assert p.returncode == 0 and db.exists()

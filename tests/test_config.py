@@ -18,7 +18,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 def test_each_setting_is_documented():
     for f in dataclasses.fields(Settings):
         assert f.metadata.get("help", "").strip(), f"setting {f.name} has no help line"
-        assert f.metadata.get("group") in ("ingest", "worker", "pdf", "tables", "rules"), f.name
+        assert f.metadata.get("group") in ("ingest", "worker", "pdf", "ocr", "tables", "rules"), f.name
         assert f.default is not dataclasses.MISSING, f.name
         assert f"`{f.name}`" in settings_help()
 

@@ -410,8 +410,11 @@ def test_running_header_and_page_numbers_dropped():
 
 # ------------------------------------------------------------------------------ failures
 
-def test_scanned_pdf_gives_p001():
-    """A page image only (a text page rendered to a bitmap, put in a new PDF): P001, no blocks."""
+def test_scanned_pdf_gives_p001(monkeypatch):
+    """A page image only (a text page rendered to a bitmap, put in a new PDF), OCR not installed:
+    P001 telling how to install it, no blocks."""
+    from nianbao.ingest import ocr
+    monkeypatch.setattr(ocr, "available", lambda: False)
     src = pdfium.PdfDocument(build_pdf([_ruled_page()]))
     try:
         bitmap = src[0].render(scale=0.5)
@@ -430,7 +433,7 @@ def test_scanned_pdf_gives_p001():
     doc = pdf_to_document(buffer.getvalue())
     assert doc.blocks == []
     assert [(d.code, d.severity) for d in doc.diagnostics] == [("P001", "error")]
-    assert "OCR" in doc.diagnostics[0].message
+    assert "OCR" in doc.diagnostics[0].message and "pip install 'nianbao[ocr]'" in doc.diagnostics[0].message
 
 
 def test_blank_pdf_gives_p001():

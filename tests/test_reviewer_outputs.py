@@ -51,7 +51,7 @@ ARTICLES = {"第二十条", "第五十条"}
 ENGLISH = re.compile(r"[A-Za-z]{3,}")  # a word of English (codes like A101, PDF are short or upper)
 ALLOWED_WORDS = {"PDF", "Word", "WPS", "HTML", "XML", "docx", "xlsx", "odt", "zip", "doc",
                  "max_bytes", "time_limit", "memory_limit", "GB18030", "UTF", "nianbao", "rules",
-                 "LibreOffice", "OFD", "Debian", "apt", "get", "install", "libreoffice", "writer", "xls", "ppt", "dps", "wps"}
+                 "LibreOffice", "OFD", "Debian", "apt", "get", "install", "libreoffice", "writer", "xls", "ppt", "dps", "wps", "PNG", "JPEG", "TIFF"}
 
 
 @pytest.mark.parametrize("code", sorted(CATALOGUE) + sorted(c for c in RULES if c not in CATALOGUE))

@@ -92,6 +92,12 @@ class _Group(click.Group):
         except click.ClickException as e:
             click.echo(f"nianbao: {e.format_message()}", err=True)
             sys.exit(e.exit_code)
+        except Exception as e:
+            from .store.db import StoreError
+            if not isinstance(e, StoreError):
+                raise
+            click.echo(f"nianbao: {e.zh}", err=True)
+            sys.exit(2)
         sys.exit(0)
 
 
@@ -403,7 +409,7 @@ def reprocess_cmd(db_url, which, workers, engine, scheduler):
 def export_cmd(db_url, out, fmt, shape, year, agency, template):
     """导出整理好的数据集（长表、宽表；CSV / XLSX / Parquet / JSON）。"""
     from .store import Corpus
-    with Corpus(db_url) as corpus:
+    with Corpus(db_url, must_exist=True) as corpus:
         paths = corpus.export(out, fmt=fmt, shape=shape, year=list(year) or None, agency=agency, template=template)
     for p in paths:
         click.echo(str(p))
@@ -415,7 +421,7 @@ def export_cmd(db_url, out, fmt, shape, year, agency, template):
 def stats_cmd(db_url, as_json):
     """语料概况：各年度/模板报告数、各规则问题数、各年度申请办理结果。"""
     from .store import Corpus
-    with Corpus(db_url) as corpus:
+    with Corpus(db_url, must_exist=True) as corpus:
         st = corpus.stats()
     if as_json:
         click.echo(json.dumps({k: [list(r) for r in v] for k, v in st.items()}, ensure_ascii=False, indent=1))

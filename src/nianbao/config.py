@@ -51,6 +51,13 @@ class Settings:
     heading_size: float = _setting(1.2, "pdf", "a line whose characters are this much taller than the body text is heading type")
     max_rules: int = _setting(5000, "pdf", "most ruling lines read on one page; a page with more is read as if unruled")
     max_grid_cells: int = _setting(40000, "pdf", "most atoms (rows × columns) of one ruling grid; a larger grid is ignored (its text is read unruled)")
+    # OCR (scanned PDF pages and image files; needs the ocr extra)
+    ocr_dpi: int = _setting(150, "ocr", "resolution (dots per inch) at which scanned pages are rendered and images read")
+    ocr_det_side: int = _setting(1024, "ocr", "pixels: longest side of the reduced page image the text-line detector sees")
+    ocr_threads: int = _setting(1, "ocr", "threads the OCR engine (onnxruntime) uses in one worker")
+    ocr_min_confidence: float = _setting(0.9, "ocr", "a value with a character recognised below this confidence (0–1) is uncertain (P214)")
+    ocr_seconds_per_page: float = _setting(10.0, "ocr", "seconds added to a worker's time_limit per page of a scanned input")
+    ocr_cache: str = _setting("~/.cache/nianbao/ocr", "ocr", "directory of cached OCR results ($NIANBAO_OCR_CACHE overrides; off: no cache)")
     # table solver
     max_candidates: int = _setting(20000, "tables", "most candidate readings kept for one table region before giving up")
     max_combinations: int = _setting(200000, "tables", "most combinations of candidates the solver tries for one table")
@@ -60,6 +67,10 @@ class Settings:
     def __post_init__(self):
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
+            if isinstance(f.default, str):
+                if not isinstance(value, str):
+                    raise ValueError(f"setting {f.name} must be a string, not {value!r}")
+                continue
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
                 raise ValueError(f"setting {f.name} must be a positive number, not {value!r}")
 

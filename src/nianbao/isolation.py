@@ -67,6 +67,7 @@ class _Worker:
         self.results = Connection(res_r, writable=False)
         self.job = None  # (index, name, payload) being worked on
         self.started = 0.0
+        self.limit = 0.0  # seconds this job may take
 
     @property
     def pid(self) -> int:
@@ -167,14 +168,19 @@ class WorkerPool:
                 continue
             idle.job = job
             idle.started = time.monotonic()
+            idle.limit = self.settings.time_limit + self._ocr_allowance(job[2])
+
+    def _ocr_allowance(self, payload) -> float:
+        """Extra seconds for a scan (setting ``ocr_seconds_per_page`` per page OCR may read)."""
+        from .ingest.ocr import scan_pages
+        return self.settings.ocr_seconds_per_page * scan_pages(payload)
 
     def _collect(self, done: dict) -> None:
         busy = [w for w in self.workers if w.job is not None]
         if not busy:
             return
-        limit = self.settings.time_limit
         now = time.monotonic()
-        timeout = max(0.0, min(POLL, min(w.started + limit - now for w in busy)))
+        timeout = max(0.0, min(POLL, min(w.started + w.limit - now for w in busy)))
         ready = wait([w.results for w in busy], timeout=timeout)
         for w in busy:
             if w.results in ready:
@@ -197,8 +203,8 @@ class WorkerPool:
         for w in self.workers:
             if w.job is None:
                 continue
-            if now - w.started > limit:
-                self._fail(w, done, InputError("timeout", limit=_num(limit)))
+            if now - w.started > w.limit:
+                self._fail(w, done, InputError("timeout", limit=_num(w.limit)))
             elif resident_bytes(w.pid) > mem_cap:
                 self._fail(w, done, InputError("memory-limit", limit_mb=self.settings.memory_limit))
 

@@ -11,6 +11,8 @@ def sniff_format(data: bytes, filename: str | None = None) -> str:
     head = data[:2048].lstrip()
     if data[:5] == b"%PDF-":
         return "pdf"
+    if data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
+        return "image"  # a scan: PNG, JPEG, TIFF (read by OCR)
     if data[:4] == b"PK\x03\x04":
         if b"OFD.xml" in data[:65536] or b"OFD.xml" in data[-65536:]:
             return "ofd"
@@ -53,6 +55,9 @@ def _read(data: bytes, filename: str | None, settings: Settings) -> Document:
     if fmt == "pdf":
         from .pdf import pdf_to_document
         return pdf_to_document(data, settings)
+    if fmt == "image":
+        from .image import image_to_document
+        return image_to_document(data, settings)
     if fmt == "ofd":
         from .ofd import ofd_to_document
         return ofd_to_document(data, settings)

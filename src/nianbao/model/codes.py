@@ -58,9 +58,10 @@ def _i(name, zh, en, doc, status=ACTIVE) -> Code:
 
 _ENTRIES = [
     # ------------------------------------------------------------------ parser diagnostics
-    _p("P001", "scanned-pdf-no-text", "error", "扫描件 PDF 无文字层，暂不支持 OCR",
-       "scanned PDF without a text layer; OCR not supported yet",
-       "The PDF has no text layer (a scan); nothing can be read without OCR. Example: a report printed, signed and scanned to PDF: pages are images only."),
+    _p("P001", "scanned-pdf-no-text", "error",
+       "扫描件无文字层，未能识别出文字（需要 OCR 支持：pip install 'nianbao[ocr]'）",
+       "scanned document without a text layer and no text recognised (OCR support: pip install 'nianbao[ocr]')",
+       "The PDF (or image) has no text layer and nothing was recognised: OCR support is not installed (pip install 'nianbao[ocr]') or the pages hold no readable text. Example: a report printed, signed and scanned to PDF: pages are images only."),
     _p("P101", "part-heading-not-found", "warning", "未找到第{part}部分“{title}”的标题",
        "heading of part {part} ({title}) not found",
        "A part heading of the template was not found. Example: seed 004 goes from 一、总体情况 straight to table 三 without the headings 二 and 三."),
@@ -91,6 +92,10 @@ _ENTRIES = [
     _p("P213", "split-by-text", "info", "表格“{table}”中“{row}”的数字连在一起（“{raw}”），按报告正文所述数字拆分为 {values}",
        "in table {table}, the digits of {row} ran together (“{raw}”); split as {values} by the figures the report's text states",
        "Digits of a table-二 row ran together and several splits were possible; the report's own text states a figure of that row (制发规范性文件69件) that only one split gives, so that split is read. Example: “693665” with the sentence “制发行政规范性文件69件，废止3件” reads 69/3/665."),
+    _p("P214", "ocr-low-confidence", "warning",
+       "表格“{table}”中“{row}”的数值由 OCR 识别，有字符把握不足（置信度 {confidence}），已标为不确定：{raw}",
+       "in table {table}, values of {row} were read by OCR with a character below confidence ({confidence}); marked uncertain: {raw}",
+       "A value read by OCR from a scanned page has a character the engine was not sure of (confidence below the setting ocr_min_confidence): the value is given as read but uncertain, so that no misread digit passes as certain; check it against the scan. Example: a “3” half covered by a seal, read as “8” with confidence 0.62."),
     _p("P201", "table-not-found", "warning", "未找到表格“{table}”",
        "table {table} not found",
        "A statistics table of the template was not found. Example: seed 004 has no part-二 table at all."),
@@ -147,6 +152,8 @@ _ENTRIES = [
        "A .zip of reports given as input cannot be opened."),
     _i("corrupt-docx", "Word 文件已损坏或无法打开", "corrupt or unreadable .docx",
        "A .docx that cannot be opened: not a zip, truncated, or without a Word main part."),
+    _i("corrupt-image", "图片文件已损坏或无法读取", "corrupt or unreadable image file",
+       "A PNG, JPEG or TIFF file (read by OCR) that OpenCV cannot decode."),
     _i("corrupt-pdf", "PDF 文件已损坏或无法打开", "corrupt or unreadable PDF",
        "A PDF that pdfium cannot open or read."),
     _i("encrypted-pdf", "PDF 文件已加密，需要密码才能打开", "encrypted PDF: a password is needed to open it",

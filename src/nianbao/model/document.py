@@ -59,11 +59,14 @@ class Cell:
 
     ``ghost`` marks an empty field whose existence as a real table cell is not certain (an empty
     field between two tabs in text exported from a PDF): it is never read as a blank cell.
+    ``confidence``: for text read by OCR, the lowest confidence (0–1) of its characters; None for
+    text read from the file itself.
     """
 
     text: str
     loc: Location = field(default_factory=Location)
     ghost: bool = False
+    confidence: Optional[float] = None
 
 
 @dataclass
@@ -80,7 +83,7 @@ class Block:
 
 @dataclass
 class Document:
-    format: str  # "text" | "html" | "docx" | "pdf"
+    format: str  # "text" | "html" | "docx" | "pdf" | "ofd" | "image"
     blocks: list
     title: Optional[str] = None  # a title the container gives (HTML <title>, PDF metadata)
     diagnostics: list = field(default_factory=list)  # ingest-level Diagnostic objects

@@ -74,6 +74,28 @@ def reads_to_cells(table_key: str, reads: dict):
     return cells, diags
 
 
+def unsure_ocr(table: spec.Table, reads: dict, cells: dict, threshold: float) -> list:
+    """A value read by OCR with a character below ``threshold`` confidence stays as read but
+    uncertain, one P214 per row (``Cell.confidence`` is None for text not read by OCR)."""
+    diags = []
+    for read in reads.values():
+        shaky = {t.cell.loc: t.cell.confidence for t in (read.group.values if read.group else ())
+                 if t.cell.confidence is not None and t.cell.confidence < threshold}
+        if not shaky:
+            continue
+        keys = []
+        for key in read.keys:
+            c = cells.get(key)
+            if c is not None and c.certain and c.loc is not None and c.loc._replace(char=None) in shaky:
+                cells[key] = CellValue(c.value, c.raw, c.loc, False)
+                keys.append(key)
+        if keys:
+            raw = " ".join(cells[k].raw for k in keys)
+            diags.append(diag("P214", cells[keys[0]].loc, keys, table=table.name, row=read.label, raw=raw,
+                              confidence=f"{min(shaky.values()):.2f}"))
+    return diags
+
+
 def _uncertain_cell(r: Read) -> CellValue:
     loc = r.group.values[0].cell.loc if r.group and r.group.values else (r.group.loc if r.group else None)
     return CellValue(None, r.raw, loc, False)
@@ -207,6 +229,7 @@ def table_to_cells(table: spec.Table, tokens: list, template: str, settings: con
                           values="/".join("" if p.value is None else str(p.value) for p in read.candidates[0])))
     cells, more = reads_to_cells(table.key, reads)
     diags.extend(more)
+    diags.extend(unsure_ocr(table, reads, cells, settings.ocr_min_confidence))
     if not table.single_row:
         diags.extend(confirm_placements(table, template, reads, cells))
     if not table.single_row:

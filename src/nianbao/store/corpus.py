@@ -91,8 +91,8 @@ def _number(v):
 class Corpus:
     """A corpus of reports in a database. ``Corpus()`` opens ``./nianbao.db`` (or ``$NIANBAO_DB``)."""
 
-    def __init__(self, url: str | None = None):
-        self.db = Database(url)
+    def __init__(self, url: str | None = None, *, must_exist: bool = False):
+        self.db = Database(url, must_exist=must_exist)
         self.schema_version = migrate(self.db)
 
     def close(self):

@@ -115,6 +115,12 @@ def _arrow_table(cols, rows):
 
 
 def export(corpus, out, *, fmt: str = "csv", shape: str = "both", year=None, agency=None, template=None) -> list:
+    if fmt == "parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            from .db import StoreError
+            raise StoreError("导出 Parquet 需要安装 pyarrow：pip install 'nianbao[parquet]'（或改用 --format csv/xlsx/json）") from None
     rows = corpus.long_rows(year=year, agency=agency, template=template)
     tables = {}
     if shape in ("long", "both"):

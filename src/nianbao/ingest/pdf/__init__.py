@@ -12,6 +12,11 @@ font and centred over several lines (``龙南市里仁镇人民政府办公室20
 the top/bottom margins are dropped. A ruled table that goes on over a page break keeps its table
 index, and a row-spanning label cut by the break is rejoined.
 
+A page without a text layer that shows an image (a scan) is rendered and read by OCR when the
+``ocr`` extra is installed (:mod:`nianbao.ingest.ocr`: characters with boxes and confidences, and
+the ruling lines found in the image), and laid out by the same code; pages with a text layer are
+never OCR'd. Without OCR, or when OCR finds no text either, a PDF without text gives P001.
+
 Coordinates: ``bbox = (x0, top, x1, bottom)`` in PDF points, origin at the top left of the page
 as displayed (``/Rotate`` and the crop box applied). ``Block.table`` counts tables from 0.
 """
@@ -20,6 +25,7 @@ from __future__ import annotations
 from typing import Optional
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from ...config import DEFAULT, Settings
 from ...errors import InputError
@@ -40,9 +46,19 @@ def pdf_to_document(data: bytes, settings: Optional[Settings] = None) -> Documen
     """
     settings = settings or DEFAULT
     pdf = open_pdf(data)
+    scanned: list = []
     try:
         title = read_title(pdf)
         pages = [read_page(pdf, i, settings) for i in range(len(pdf))]
+        scan = [i for i, page in enumerate(pages) if not page.lines and _shows_image(pdf, i)]
+        if scan:
+            from .. import ocr
+            if ocr.available():
+                dpi = settings.ocr_dpi
+                jobs = [(i, i + 1, (lambda i=i: _render(pdf, i, dpi)), dpi) for i in scan]
+                scanned = ocr.ocr_pages(data, jobs, settings)
+                for page in scanned:
+                    pages[page.number - 1] = page
     except pdfium.PdfiumError as exc:
         raise InputError("corrupt-pdf") from exc
     finally:
@@ -50,4 +66,26 @@ def pdf_to_document(data: bytes, settings: Optional[Settings] = None) -> Documen
     if not any(page.lines for page in pages):
         return Document(format="pdf", blocks=[], title=title,
                         diagnostics=[diag("P001")])
-    return Document(format="pdf", blocks=pages_to_blocks(pages, settings), title=title)
+    blocks = pages_to_blocks(pages, settings)
+    if scanned:
+        from ..ocr import mark_confidence
+        mark_confidence(blocks, scanned)
+    return Document(format="pdf", blocks=blocks, title=title)
+
+
+def _shows_image(pdf: pdfium.PdfDocument, index: int) -> bool:
+    """Whether page ``index`` draws an image (directly or in a form XObject)."""
+    page = pdf[index]
+    try:
+        return any(obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE for obj in page.get_objects(max_depth=3))
+    finally:
+        page.close()
+
+
+def _render(pdf: pdfium.PdfDocument, index: int, dpi: float):
+    """Page ``index`` as displayed (rotation and crop box applied), BGR pixels at ``dpi``."""
+    page = pdf[index]
+    try:
+        return page.render(scale=dpi / 72).to_numpy()[..., :3]
+    finally:
+        page.close()

@@ -1,0 +1,130 @@
+"""A scanned page image → a clean grey image, its skew, and the table's ruling lines.
+
+Scans have no vector rules; the table grid is recovered from the pixels (OpenCV morphology): a
+binary image opened with a long thin horizontal (vertical) kernel keeps only horizontal
+(vertical) strokes longer than any character stroke; each connected piece is one ruling line.
+The lines become :class:`~nianbao.ingest.pdf.extract.Rule` objects in PDF points, so the PDF
+layout (``pdf.grids``) assigns the recognised text to cells by grid position, as for a PDF with a
+text layer. Red seals stamped over a table are filtered out by colour first (a seal is saturated
+red; print is black or grey), and a slightly skewed page is turned straight by the angle of its
+longest lines.
+"""
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+from .pdf.extract import Rule
+
+
+def remove_seal(bgr: np.ndarray) -> np.ndarray:
+    """A grey image of ``bgr`` in which red ink (seals, red headers) is paper white: reddish
+    pixels take their red channel (red ink is bright there), the rest their luminance. Black print
+    under a seal stays dark (it is dark in every channel)."""
+    if bgr.ndim == 2:
+        return bgr
+    gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    b, g, r = (bgr[..., i].astype(np.int16) for i in range(3))
+    red = (r - np.maximum(g, b)) > 15
+    if red.any():
+        gray = gray.copy()
+        gray[red] = np.clip(r[red] + 40, 0, 255).astype(np.uint8)
+    return gray
+
+
+def binarise(gray: np.ndarray) -> np.ndarray:
+    """Ink as 255 on 0: adaptive threshold (uneven scan lighting, JPEG noise)."""
+    block = max(15, (min(gray.shape) // 60) | 1)
+    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
+
+
+def _line_masks(ink: np.ndarray) -> tuple:
+    """Horizontal strokes longer than 1/30 of the page width and vertical ones longer than 1/60
+    of its height (~14 pt: longer than a character's stroke)."""
+    h, w = ink.shape
+    kx, ky = max(20, w // 30), max(20, h // 60)
+    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (kx, 1)))
+    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, ky)))
+    return horiz, vert
+
+
+def skew_angle(gray: np.ndarray) -> float:
+    """The page's skew in degrees (positive: the lines run down to the right as displayed; turning
+    the page counter-clockwise by it, :func:`rotate`, straightens it), from its long horizontal
+    lines; 0 when it has none."""
+    ink = binarise(gray)
+    h, w = ink.shape
+    # short kernel: a skewed line is still a run of short horizontal pieces, joined by closing
+    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(15, w // 60), 1)))
+    horiz = cv2.morphologyEx(horiz, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 5)))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(horiz, connectivity=8)
+    angles, weights = [], []
+    for i in range(1, n):
+        x, y, cw, ch, area = stats[i]
+        if cw < w / 4 or ch > cw * 0.06 + 8:
+            continue
+        ys, xs = np.nonzero(labels[y:y + ch, x:x + cw] == i)
+        if len(xs) < 50:
+            continue
+        slope = np.polyfit(xs.astype(np.float64), ys.astype(np.float64), 1)[0]
+        angles.append(math.degrees(math.atan(slope)))
+        weights.append(cw)
+    if not angles:
+        return 0.0
+    order = np.argsort(angles)
+    cum = np.cumsum(np.asarray(weights, dtype=np.float64)[order])
+    return float(np.asarray(angles)[order][np.searchsorted(cum, cum[-1] / 2)])  # weighted median
+
+
+def rotate(img: np.ndarray, degrees: float) -> tuple:
+    """The image turned counter-clockwise by ``degrees`` about its centre (white fill), and the
+    2×3 matrix mapping old pixel coordinates to new."""
+    h, w = img.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    out = cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                         borderValue=255 if img.ndim == 2 else (255, 255, 255))
+    return out, m
+
+
+def table_lines(gray: np.ndarray) -> tuple:
+    """The ruling lines of a straight page image in pixels (``(horizontal, pos, start, end)``)
+    and a mask of their pixels. A horizontal line is a thin connected piece of the opened ink;
+    likewise a vertical one."""
+    ink = binarise(gray)
+    horiz, vert = _line_masks(ink)
+    # bridge the small breaks that blur and JPEG leave in a printed line
+    horiz = cv2.morphologyEx(horiz, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (7, 1)))
+    vert = cv2.morphologyEx(vert, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 7)))
+    thick = 6
+    lines, mask = [], np.zeros_like(ink)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(horiz, connectivity=8)
+    hs = []
+    for i in range(1, n):
+        x, y, cw, ch, _ = stats[i]
+        if ch <= thick:
+            hs.append((y + ch / 2, x, x + cw))
+            lines.append((True, y + ch / 2, x, x + cw))
+            mask[labels == i] = 255
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(vert, connectivity=8)
+    for i in range(1, n):
+        x, y, cw, ch, _ = stats[i]
+        if cw > thick:
+            continue
+        lines.append((False, x + cw / 2, y, y + ch))
+        mask[labels == i] = 255
+    return lines, cv2.dilate(mask, np.ones((3, 3), np.uint8))
+
+
+def find_rules(gray: np.ndarray, scale: float) -> tuple:
+    """The ruling lines as :class:`Rule` s in points (``scale``: points per pixel) and the page
+    with those lines painted paper white (a number close to a cell border is then read without
+    the border: ``0`` and a line read as ``%``)."""
+    lines, mask = table_lines(gray)
+    rules = [Rule(h, pos * scale, start * scale, end * scale) for h, pos, start, end in lines]
+    clean = gray
+    if lines:
+        clean = gray.copy()
+        clean[mask > 0] = 255
+    return rules, clean

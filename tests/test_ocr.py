@@ -1,0 +1,95 @@
+"""OCR of scans (``nianbao[ocr]``): image-only PDFs and image files made at test time from real
+reports with known answers (tests/scan_maker.py), read offline with rapidocr.
+
+Few and small on purpose (each page costs seconds of CPU): one scanned report of four pages (a
+title page turned by 90°, skew, blur, JPEG, a red seal over table 三), one PNG page; results are
+cached in a temporary directory for the session, so each page is recognised once.
+"""
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+import nianbao
+from nianbao.config import DEFAULT
+from nianbao.ingest import ocr
+from nianbao.testing.scoring import score_report
+
+pytestmark = pytest.mark.skipif(not ocr.available(), reason="OCR extra not installed (pip install 'nianbao[ocr]')")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def ocr_cache(tmp_path_factory):
+    import os
+    old = os.environ.get("NIANBAO_OCR_CACHE")
+    path = tmp_path_factory.mktemp("ocr-cache")
+    os.environ["NIANBAO_OCR_CACHE"] = str(path)
+    yield path
+    if old is None:
+        os.environ.pop("NIANBAO_OCR_CACHE", None)
+    else:
+        os.environ["NIANBAO_OCR_CACHE"] = old
+
+
+@pytest.fixture(scope="session")
+def huaian_scan(shared, ocr_cache):
+    from scan_maker import SCANS, make_scan
+    src, pages = SCANS["huaian-2024-scan"]
+    data = make_scan(src, pages)
+    t = time.process_time()
+    report = nianbao.parse(data, filename="huaian-2024-scan.pdf")
+    seconds = time.process_time() - t
+    truth = json.loads(src.with_name("huaian-2024.expected.json").read_text(encoding="utf-8"))
+    return data, report, truth, seconds / len(pages)
+
+
+def test_scanned_report_reads_like_its_text_layer(huaian_scan):
+    data, report, truth, per_page = huaian_scan
+    s = score_report(report, truth)
+    print(f"\nhuaian-2024 scan: {s.exact}/{s.cells} cells exact ({100 * s.exact / s.cells:.1f} %), "
+          f"{len(s.unflagged)} silent wrong, {per_page:.1f} s CPU per page")
+    assert report.agency == "淮安市人民政府" and report.year == 2024 and report.template == "2021"
+    assert s.exact / s.cells >= 0.995, s.wrong
+    assert s.unflagged == []
+
+
+def test_ocr_results_are_cached(huaian_scan, ocr_cache, monkeypatch):
+    data, report, _, _ = huaian_scan
+    assert list(ocr_cache.rglob("*.json")), "nothing cached"
+    monkeypatch.setattr(ocr, "recognise", lambda *a, **k: pytest.fail("OCR ran again"))
+    again = nianbao.parse(data, filename="again.pdf")
+    assert again.values() == report.values()
+
+
+def test_low_confidence_value_is_uncertain_and_named(huaian_scan):
+    data, report, _, _ = huaian_scan
+    strict = nianbao.parse(data, filename="x.pdf", settings=DEFAULT.replace(ocr_min_confidence=0.99999))
+    named = {k for d in strict.diagnostics if d.code == "P214" for k in d.keys}
+    assert named and all(not strict.cells[k].certain for k in named)
+    assert all(strict.cells[k].value == report.cells[k].value for k in named)  # kept as read
+
+
+def test_png_page_by_content(shared, ocr_cache):
+    from scan_maker import HUAIAN, make_image
+    data = make_image(HUAIAN, 4, ".png", defects=("skew+0.5",))
+    report = nianbao.parse(data, filename="no-extension")
+    assert report.format == "image"
+    assert report.cells["review_litigation.review.upheld"].value == 72
+    assert report.cells["review_litigation.review.total"].value == 351
+
+
+def test_without_ocr_a_scan_says_how_to_install(monkeypatch, shared):
+    from scan_maker import HUAIAN, make_image
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    report = nianbao.parse(make_image(HUAIAN, 4, ".jpg"), filename="scan.jpg")
+    assert [d.code for d in report.diagnostics] == ["P001"]
+    assert "pip install 'nianbao[ocr]'" in report.diagnostics[0].message
+
+
+def test_scan_pages_judged_from_bytes(huaian_scan):
+    data = huaian_scan[0]
+    assert ocr.scan_pages(data) == 4
+    assert ocr.scan_pages(b"\x89PNG\r\n\x1a\n....") == 1
+    assert ocr.scan_pages((nianbao.__file__ and b"%PDF-1.4 /Font /Type /Page")) == 0
