@@ -263,10 +263,14 @@ class Review:
         if code:
             where.append("EXISTS (SELECT 1 FROM findings c WHERE c.report_id = r.id AND c.code = ?)")
             params.append(code.upper())
+        # the status (a few subqueries per report) is computed for the page's rows only, unless the
+        # list is filtered or sorted by it
+        lazy = not status and sort != "status"
         parts = [("SELECT d.id AS document_id, r.id AS report_id, d.name, d.sha256, r.version, d.format, d.ingested_at, "
                   "d.error_code, d.error_message, r.agency, r.agency_norm, r.year, r.template, r.errors, r.warnings, "
-                  "r.infos, " + _STATUS_SQL + " AS status FROM (SELECT cr.*, cr.document_name AS name FROM "
-                  "current_reports cr) r JOIN documents d ON d.id = r.document_id WHERE " + " AND ".join(where), params)]
+                  "r.infos, " + ("NULL" if lazy else _STATUS_SQL) + " AS status FROM (SELECT cr.*, cr.document_name "
+                  "AS name FROM current_reports cr) r JOIN documents d ON d.id = r.document_id WHERE "
+                  + " AND ".join(where), params)]
         if not (year or template or code) and status in (None, "unreadable"):
             failed = ["d.status = 'failed'"] + (["d.name LIKE ?"] if agency else [])
             parts.append(("SELECT d.id, NULL, d.name, d.sha256, 1, d.format, d.ingested_at, d.error_code, d.error_message, "
@@ -278,18 +282,27 @@ class Review:
         if status:
             outer_where = " WHERE x.status = ?"
             outer_params.append(status)
-        total = self.db.one(f"SELECT COUNT(*) FROM ({inner}) x{outer_where}", params + outer_params)[0]
         key = _SORTS.get(sort, "x.agency_norm")
         direction = "DESC" if desc else "ASC"
         per_page = max(1, min(int(per_page), 500))
         page = max(1, int(page))
-        rows = self.db.query(f"SELECT * FROM ({inner}) x{outer_where} ORDER BY {key} {direction}, x.document_id "
-                             f"{direction} LIMIT ? OFFSET ?", params + outer_params + [per_page, (page - 1) * per_page])
-        out = []
-        for r in rows:
-            d = dict(zip(_LIST_COLUMNS, r))
+        rows = self.db.query(f"SELECT x.*, COUNT(*) OVER () FROM ({inner}) x{outer_where} ORDER BY {key} {direction}, "
+                             f"x.document_id {direction} LIMIT ? OFFSET ?",
+                             params + outer_params + [per_page, (page - 1) * per_page])
+        total = rows[0][-1] if rows else self.db.one(f"SELECT COUNT(*) FROM ({inner}) x{outer_where}",
+                                                      params + outer_params)[0]
+        out = [dict(zip(_LIST_COLUMNS, r[:-1])) for r in rows]
+        todo = [d["report_id"] for d in out if d["status"] is None and d["report_id"] is not None]
+        if todo:
+            marks = ", ".join("?" for _ in todo)
+            found = dict(self.db.query(
+                "SELECT r.id, " + _STATUS_SQL + " FROM (SELECT rr.*, o.sha256, o.name FROM reports rr JOIN documents o "
+                f"ON o.id = rr.document_id WHERE rr.id IN ({marks})) r", todo))
+            for d in out:
+                if d["status"] is None:
+                    d["status"] = found.get(d["report_id"], "unreadable")
+        for d in out:
             d["status_label"] = STATUSES[d["status"]]
-            out.append(d)
         return {"total": total, "page": page, "per_page": per_page, "rows": out}
 
     def agencies(self, prefix: str, limit: int = 10) -> list:
