@@ -171,7 +171,7 @@ CREATE TABLE decisions (
     decided_at TEXT NOT NULL
 );
 CREATE INDEX decisions_finding ON decisions (code, keys);
-CREATE INDEX decisions_sha ON decisions (sha256);
+CREATE INDEX decisions_sha ON decisions (sha256, code, keys);
 CREATE TABLE corrections (
     id {id},
     sha256 TEXT NOT NULL,

@@ -64,13 +64,13 @@ def _lineage(agency: str, year: str, name: str) -> str:
 
 
 # the latest decision that applies to finding f of a report: made on these bytes, or on another
-# version of the report for the same finding (code, cells, expected, actual)
+# version of the report (same body and year, or same file name) for the same finding (code, cells,
+# expected, actual); found through the versions' hashes (few) and the index on decisions
 def _decision_for(f: str = "f", sha: str = "r.sha256", agency: str = "r.agency_norm", year: str = "r.year",
                   name: str = "r.name") -> str:
-    return (f"SELECT dd.id FROM decisions dd WHERE dd.code = {f}.code AND dd.keys = {f}.keys AND (dd.sha256 = {sha} OR "
-            f"({_same('dd.expected', f + '.expected')} AND {_same('dd.actual', f + '.actual')} AND EXISTS ("
-            f"SELECT 1 FROM documents o LEFT JOIN reports ro ON ro.document_id = o.id WHERE o.sha256 = dd.sha256 AND "
-            f"((ro.agency_norm = {agency} AND ro.year = {year}) OR o.name = {name})))) "
+    return (f"SELECT dd.id FROM decisions dd WHERE dd.sha256 IN ({_lineage(agency, year, name)}) "
+            f"AND dd.code = {f}.code AND dd.keys = {f}.keys AND (dd.sha256 = {sha} OR "
+            f"({_same('dd.expected', f + '.expected')} AND {_same('dd.actual', f + '.actual')})) "
             "ORDER BY dd.id DESC LIMIT 1")
 
 
@@ -351,7 +351,7 @@ class Review:
             "SELECT f.id, f.code, f.name, f.severity, f.message, f.keys, f.loc, f.expected, f.actual, f.cross_year, "
             "d.id, d.decision, d.comment, d.user_name, d.decided_at, d.sha256 FROM findings f "
             "LEFT JOIN decisions d ON d.id = (" + _decision_for(sha="?", agency="?", year="?", name="?") + ") "
-            "WHERE f.report_id = ? ORDER BY f.id", (meta["sha256"], meta["agency_norm"], meta["year"], meta["name"],
+            "WHERE f.report_id = ? ORDER BY f.id", (meta["agency_norm"], meta["year"], meta["name"], meta["sha256"],
                                                     report_id))
         out = []
         for (fid, code, name, sev, msg, keys, loc, exp, act, cy, did, dec, com, user, at, dsha) in rows:
