@@ -117,3 +117,29 @@ def test_db_takes_a_plain_file_path(tmp_path, shared):
     assert p.returncode == 0, p.stderr
     p = run("stats", "--db", str(db))
     assert p.returncode == 0 and db.exists()
+
+
+def test_check_db_pairs_a_new_report_with_last_years_stored_one(tmp_path):
+    """`check --db` finds the same body's stored report of the year before for the cross-year
+    rules (A5: 上年结转 = last year's 结转下年度)."""
+    import random
+
+    from nianbao.testing import synth
+    rng = random.Random(3)
+    last = synth.random_values(rng, "2021")
+    this = synth.random_values(rng, "2021", previous=last)
+    key = "applications.carried_over.natural_person"
+    this[key] = (last["applications.carried_forward.natural_person"] or 0) + 1  # breaks the chain
+    this["applications.carried_over.total"] = (this["applications.carried_over.total"] or 0) + 1
+    this["applications.new_requests.natural_person"] = (this["applications.new_requests.natural_person"] or 0)
+    agency = "某某县某某镇人民政府"
+    a = tmp_path / "2022.txt"
+    a.write_text(synth.render_text(last, agency=agency, year=2022, template="2021", rng=rng, shape="rows"), encoding="utf-8")
+    b = tmp_path / "2023.txt"
+    b.write_text(synth.render_text(this, agency=agency, year=2023, template="2021", rng=rng, shape="rows"), encoding="utf-8")
+    db = tmp_path / "c.db"
+    assert run("ingest", "--db", str(db), str(a)).returncode == 0
+    alone = run("check", "--json", "--select", "Y101", str(b))
+    paired = run("check", "--json", "--select", "Y101", "--db", str(db), str(b))
+    assert "Y101" not in alone.stdout
+    assert any(json.loads(x).get("code") == "Y101" and key in json.loads(x)["keys"] for x in paired.stdout.splitlines()), paired.stdout

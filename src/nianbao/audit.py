@@ -217,11 +217,13 @@ def parse_task(name: str, data: bytes, settings: Settings | None = None) -> Repo
 
 
 def audit_inputs(named_blobs, select=None, ignore=None, *, workers: int | None = None,
-                 settings: Settings | None = None) -> AuditRun:
+                 settings: Settings | None = None, previous=None) -> AuditRun:
     """[(name, bytes | InputError)] → :class:`AuditRun`, previous years paired by normalised body name.
 
     Each input is parsed in a worker process (``settings.time_limit``, ``settings.memory_limit``);
-    any failure of one input is recorded for it and the run goes on.
+    any failure of one input is recorded for it and the run goes on. ``previous(agency, year)``:
+    where a body's report of the year before is not among the inputs, a lookup for it (a stored
+    corpus: :meth:`nianbao.Corpus.previous_report`).
     """
     settings = settings or DEFAULT
     run = AuditRun()
@@ -240,6 +242,8 @@ def audit_inputs(named_blobs, select=None, ignore=None, *, workers: int | None =
         prev = None
         if a.report.agency and a.report.year:
             prev = by_body.get((body_key(a.report), a.report.year - 1))
+            if prev is None and previous is not None:
+                prev = previous(a.report.agency, a.report.year - 1)
         try:
             a.findings = check(a.report, prev, select=select, ignore=ignore)
         except Exception as e:  # a rule defect: recorded for this input, the run goes on
@@ -249,11 +253,11 @@ def audit_inputs(named_blobs, select=None, ignore=None, *, workers: int | None =
 
 
 def audit(paths, select=None, ignore=None, *, workers: int | None = None,
-          settings: Settings | None = None) -> AuditRun:
+          settings: Settings | None = None, previous=None) -> AuditRun:
     """Audit files, directories and zip archives (see :func:`audit_inputs`)."""
     from .ingest.sources import iter_inputs
     skipped: list = []
     run = audit_inputs(iter_inputs(paths, skipped, settings=settings), select, ignore, workers=workers,
-                       settings=settings)
+                       settings=settings, previous=previous)
     run.skipped = skipped
     return run

@@ -107,6 +107,9 @@ def main():
     """nianbao（年报）：政府信息公开工作年度报告的解析与核查。"""
 
 
+_DB_HELP = "数据库：默认为当前目录下的 SQLite 文件 nianbao.db（或环境变量 NIANBAO_DB）；也可用 postgresql://…"
+
+
 @main.command("parse")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False), metavar="文件...")
 @click.option("--json", "as_json", is_flag=True, help="每个文件输出一行 JSON（JSON Lines）。")
@@ -139,7 +142,7 @@ def parse_cmd(ctx, files, as_json, full, debug):
             failed = True
             click.echo(f"nianbao: {shown}: 无法打开文件：{oserror_zh(e)}", err=True)
             continue
-        except Exception as e:  # a parser defect must not stop the other files
+        except Exception:  # a parser defect must not stop the other files
             failed = True
             click.echo(f"nianbao: {shown}: 解析程序内部错误，未能读取；请将该文件反馈给维护人员", err=True)
             continue
@@ -197,7 +200,9 @@ def _codes(value):
 @click.option("--statistics", is_flag=True, help="最后列出各规则的问题数。")
 @click.option("--exit-zero", "exit_zero", is_flag=True, help="有错误级问题时退出码仍为 0（无法读取的文件仍为 2）。")
 @click.option("--workers", type=int, help="并行进程数（默认：全部 CPU 核）；每个文件在独立进程中解析，受时间和内存上限约束。")
-def check_cmd(paths, output_format, as_json, xlsx_path, sheets, select, ignore, statistics, exit_zero, workers):
+@click.option("--db", "db_url", help="与数据库中同一机关上一年度的报告比对（跨年度规则 Y）；" + _DB_HELP)
+def check_cmd(paths, output_format, as_json, xlsx_path, sheets, select, ignore, statistics, exit_zero, workers,
+              db_url):
     """核查年报（文件、目录或 zip 压缩包）：解析并按规则逐项检查。
 
     退出码：0 无错误级问题；1 有错误级问题；2 有文件无法读取，或参数、配置有误。
@@ -215,7 +220,12 @@ def check_cmd(paths, output_format, as_json, xlsx_path, sheets, select, ignore, 
         sel, ign, _ = selection(_codes(select), _codes(ignore))
     except SelectionError as e:
         _fail(e.zh)
-    run = audit(paths, select=sel, ignore=ign, workers=workers)
+    if db_url:
+        from .store import Corpus
+        with Corpus(db_url, must_exist=True) as corpus:
+            run = audit(paths, select=sel, ignore=ign, workers=workers, previous=corpus.previous_report)
+    else:
+        run = audit(paths, select=sel, ignore=ign, workers=workers)
     _note_skipped(run.skipped)
     for a in run.tasks:
         if a.error is not None:
@@ -327,7 +337,6 @@ def rule_cmd(code):
         click.echo(f"\n停用：{r.retired}")
 
 
-_DB_HELP = "数据库：默认为当前目录下的 SQLite 文件 nianbao.db（或环境变量 NIANBAO_DB）；也可用 postgresql://…"
 
 
 @main.command("ingest")
@@ -418,9 +427,35 @@ def export_cmd(db_url, out, fmt, shape, year, agency, template):
 @main.command("stats")
 @click.option("--db", "db_url", help=_DB_HELP)
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
-def stats_cmd(db_url, as_json):
+@click.option("--missing", is_flag=True, help="对照名录（nianbao roster import）列出某年度未报送的机关（需 --year）。")
+@click.option("--year", type=int, help="与 --missing 一起使用：核对的年度。")
+def stats_cmd(db_url, as_json, missing, year):
     """语料概况：各年度/模板报告数、各规则问题数、各年度申请办理结果。"""
     from .store import Corpus
+    if missing:
+        if year is None:
+            click.echo("nianbao: --missing 需要用 --year 指明核对的年度，如 --year 2024", err=True)
+            sys.exit(2)
+        from .store.roster import filing
+        with Corpus(db_url, must_exist=True) as corpus:
+            f = filing(corpus.db, year)
+        if as_json:
+            click.echo(json.dumps(f.to_dict(), ensure_ascii=False, indent=1))
+            return
+        click.echo(f"{year}年度：名录中已报送 {f.matched + len(f.unsure)} 个机关，未报送 {len(f.missing)} 个。")
+        if f.missing:
+            click.echo("\n未报送：")
+            for e in f.missing:
+                click.echo(f"  {e.name}" + (f"（{e.level}）" if e.level else "") + (f"  上级：{e.parent}" if e.parent else ""))
+        if f.unsure:
+            click.echo("\n名称与名录不完全一致，按可能的对应计为已报送，请核对：")
+            for agency, name in f.unsure:
+                click.echo(f"  报告“{agency}” → 名录“{name}”")
+        if f.unknown:
+            click.echo("\n已报送但名录中没有的机关（请核对名称，或补入名录）：")
+            for agency in f.unknown:
+                click.echo(f"  {agency}")
+        return
     with Corpus(db_url, must_exist=True) as corpus:
         st = corpus.stats()
     if as_json:
@@ -446,15 +481,32 @@ def stats_cmd(db_url, as_json):
         click.echo(f"  {y or '未知'}  {labels.get(row, row)}  {v}")
 
 
-# ---------------------------------------------------------------- web app and review (nianbao.web.commands)
-
-def _web_commands():
-    from .web.commands import decide_cmd, serve_cmd, user_cmd
-    for cmd in (serve_cmd, user_cmd, decide_cmd):
-        main.add_command(cmd)
+@main.group("roster")
+def roster_group():
+    """名录：本单位应收取年报的机关（名称、层级、上级、别名），用于核对谁未报送。"""
 
 
-_web_commands()
+@roster_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False), metavar="文件")
+@click.option("--db", "db_url", help=_DB_HELP)
+def roster_import_cmd(file, db_url):
+    """导入名录（CSV 或 XLSX；表头含“名称”，可选“层级”“上级”“别名”）；已有的机关按名称更新。"""
+    from .store import Corpus
+    from .store.roster import RosterError, import_roster, read_roster
+    try:
+        entries = read_roster(file)
+    except RosterError as e:
+        click.echo(f"nianbao: {file}: {e.zh}", err=True)
+        sys.exit(2)
+    with Corpus(db_url) as corpus:
+        n = import_roster(corpus.db, entries)
+    click.echo(f"已导入名录 {n} 个机关。下一步：nianbao stats --missing --year 年度")
+
+
+# web app and review: nianbao serve / user / decide (in nianbao.web.commands, loadable without FastAPI)
+from .web.commands import decide_cmd, serve_cmd, user_cmd  # noqa: E402
+for _cmd in (serve_cmd, user_cmd, decide_cmd):
+    main.add_command(_cmd)
 
 
 # ------------------------------------------------------------------------------ nianbao write

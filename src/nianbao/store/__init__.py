@@ -2,4 +2,4 @@
 from .corpus import Corpus, IngestSummary
 from .db import DEFAULT_URL, Database, StoreError
 
-__all__ = ["Corpus", "IngestSummary", "Database", "DEFAULT_URL"]
+__all__ = ["Corpus", "IngestSummary", "Database", "DEFAULT_URL", "StoreError"]

@@ -419,6 +419,13 @@ class Corpus:
 
     # ---------------------------------------------------------------- read
 
+    def previous_report(self, agency: str, year: int):
+        """The current stored report of the same body (normalised as the cross-year rules pair
+        bodies) for ``year`` (None when there is none) — to pair a new report with last year's."""
+        row = self.db.one("SELECT id FROM current_reports WHERE agency_norm = ? AND year = ? ORDER BY id DESC",
+                          (norm_agency(agency), year))
+        return self.report(row[0]) if row else None
+
     def report(self, report_id: int) -> Report:
         """The stored record, rebuilt from its metadata, cells and parts."""
         return self.reports_by_id([report_id])[report_id]

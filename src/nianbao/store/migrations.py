@@ -208,6 +208,17 @@ CREATE TABLE upload_items (
 CREATE INDEX findings_report_code ON findings (report_id, code);
 CREATE INDEX reports_year ON reports (year);
 """),
+    (7, "roster: the bodies an office expects reports from (name, level, parent, aliases)", """
+CREATE TABLE roster (
+    id {id},
+    name TEXT NOT NULL,
+    name_norm TEXT NOT NULL UNIQUE,
+    level TEXT,
+    parent TEXT,
+    aliases TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX roster_parent ON roster (parent)
+"""),
 ]
 
 _NUMERIC = {"sqlite": "TEXT",  # SQLite's NUMERIC affinity would turn 12.345 into a REAL: keep the digits

@@ -1,0 +1,153 @@
+"""The roster (名录): the bodies an office expects reports from, with their level and parent, and
+who has not filed for a year.
+
+A roster file is CSV or XLSX with a header row naming the columns 名称/name, 层级/level,
+上级/parent and 别名/aliases (aliases separated by ``;`` ``；`` ``、`` or ``|``). Names are matched
+as the cross-year pairing matches them (:func:`nianbao.parsing.meta.norm_agency`): exactly, or
+through an alias, or — reported as unsure — when one name contains the other.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..parsing.meta import norm_agency
+
+_COLUMNS = {"name": ("名称", "机关", "机关名称", "单位", "单位名称", "name", "body"),
+            "level": ("层级", "级别", "level"),
+            "parent": ("上级", "上级机关", "所属", "parent"),
+            "aliases": ("别名", "简称", "aliases", "alias")}
+_SPLIT = re.compile(r"[;；、|]")
+
+
+class RosterError(ValueError):
+    """A roster file that cannot be used (``zh`` says why)."""
+
+    def __init__(self, zh: str):
+        super().__init__(zh)
+        self.zh = zh
+
+
+@dataclass
+class Entry:
+    name: str
+    level: str = ""
+    parent: str = ""
+    aliases: list = field(default_factory=list)
+
+
+def read_roster(path) -> list:
+    """The entries of a roster file (CSV in UTF-8/GB18030, or XLSX: the first sheet)."""
+    path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+        try:
+            sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+        except Exception as e:  # openpyxl raises many kinds for a broken file
+            raise RosterError(f"名录文件无法打开：{type(e).__name__}") from None
+        rows = [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
+    else:
+        data = path.read_bytes()
+        for enc in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise RosterError("名录文件的编码无法识别：请另存为 UTF-8 的 CSV 或 XLSX")
+        rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+    rows = [r for r in rows if any(r)]
+    if not rows:
+        raise RosterError("名录文件是空的")
+    header = [h.lower() for h in rows[0]]
+    where = {}
+    for key, names in _COLUMNS.items():
+        for i, h in enumerate(header):
+            if h in names:
+                where[key] = i
+                break
+    if "name" not in where:
+        raise RosterError("名录文件第一行应为表头，且含“名称”一列（可选：层级、上级、别名）")
+
+    def col(row, key):
+        i = where.get(key)
+        return row[i].strip() if i is not None and i < len(row) else ""
+    entries = []
+    for row in rows[1:]:
+        name = col(row, "name")
+        if name:
+            entries.append(Entry(name, col(row, "level"), col(row, "parent"),
+                                 [a.strip() for a in _SPLIT.split(col(row, "aliases")) if a.strip()]))
+    return entries
+
+
+def import_roster(db, entries: list) -> int:
+    """Store the entries (a body already in the roster is updated). Returns how many."""
+    with db.transaction():
+        for e in entries:
+            norm = norm_agency(e.name)
+            aliases = "|".join(e.aliases)
+            if db.one("SELECT 1 FROM roster WHERE name_norm = ?", (norm,)):
+                db.execute("UPDATE roster SET name = ?, level = ?, parent = ?, aliases = ? WHERE name_norm = ?",
+                           (e.name, e.level, e.parent, aliases, norm))
+            else:
+                db.execute("INSERT INTO roster (name, name_norm, level, parent, aliases) VALUES (?, ?, ?, ?, ?)",
+                           (e.name, norm, e.level, e.parent, aliases))
+    return len(entries)
+
+
+def roster_entries(db) -> list:
+    return [Entry(n, lv or "", p or "", [a for a in (al or "").split("|") if a])
+            for n, lv, p, al in db.query("SELECT name, level, parent, aliases FROM roster ORDER BY id")]
+
+
+@dataclass
+class Filing:
+    """Who filed for a year: bodies of the roster without a report (``missing``), reports that
+    match no roster entry (``unknown``), and matches that are only likely (``unsure``: the
+    report's body, the roster name)."""
+
+    year: int
+    missing: list = field(default_factory=list)  # Entry
+    unknown: list = field(default_factory=list)  # agency names as written
+    unsure: list = field(default_factory=list)  # (agency as written, roster name)
+    matched: int = 0
+
+    def to_dict(self) -> dict:
+        return {"year": self.year, "matched": self.matched,
+                "missing": [{"name": e.name, "level": e.level, "parent": e.parent} for e in self.missing],
+                "unknown": list(self.unknown),
+                "unsure": [{"agency": a, "roster": r} for a, r in self.unsure]}
+
+
+def filing(db, year: int) -> Filing:
+    """Compare the roster with the current reports of ``year`` (see :class:`Filing`)."""
+    entries = roster_entries(db)
+    names = {}
+    for e in entries:
+        for n in [e.name] + e.aliases:
+            names[norm_agency(n)] = e
+    agencies = [a for (a,) in db.query("SELECT DISTINCT agency FROM current_reports WHERE year = ? AND agency IS NOT NULL",
+                                       (year,))]
+    out = Filing(year)
+    filed = set()
+    for agency in agencies:
+        norm = norm_agency(agency)
+        e = names.get(norm)
+        if e is not None:
+            filed.add(id(e))
+            out.matched += 1
+            continue
+        near = [x for n, x in names.items() if len(n) >= 2 and (n in norm or norm in n)]
+        near = list({id(x): x for x in near}.values())
+        if len(near) == 1:
+            out.unsure.append((agency, near[0].name))
+            filed.add(id(near[0]))
+        else:
+            out.unknown.append(agency)
+    out.missing = [e for e in entries if id(e) not in filed]
+    return out
