@@ -503,6 +503,12 @@ def roster_import_cmd(file, db_url):
     click.echo(f"已导入名录 {n} 个机关。下一步：nianbao stats --missing --year 年度")
 
 
+# web app and review: nianbao serve / user / decide (in nianbao.web.commands, loadable without FastAPI)
+from .web.commands import decide_cmd, serve_cmd, user_cmd  # noqa: E402
+for _cmd in (serve_cmd, user_cmd, decide_cmd):
+    main.add_command(_cmd)
+
+
 # ------------------------------------------------------------------------------ nianbao write
 
 @main.group("write")

@@ -133,6 +133,81 @@ CREATE VIEW report_versions AS
                                  AND s.document_id = r.document_id) x;
 CREATE VIEW current_reports AS SELECT * FROM report_versions WHERE is_current = 1;
 """),
+    (5, "review: users with roles, sessions, API tokens, decisions on findings, cell corrections, upload jobs", """
+CREATE TABLE users (
+    id {id},
+    name TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_id BIGINT REFERENCES users (id) ON DELETE CASCADE,
+    csrf TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE TABLE api_tokens (
+    id {id},
+    user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    prefix TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE TABLE decisions (
+    id {id},
+    sha256 TEXT NOT NULL,
+    code TEXT NOT NULL,
+    keys TEXT NOT NULL,
+    expected TEXT,
+    actual TEXT,
+    decision TEXT NOT NULL,
+    comment TEXT,
+    user_name TEXT NOT NULL,
+    decided_at TEXT NOT NULL
+);
+CREATE INDEX decisions_finding ON decisions (code, keys);
+CREATE INDEX decisions_sha ON decisions (sha256, code, keys);
+CREATE TABLE corrections (
+    id {id},
+    sha256 TEXT NOT NULL,
+    key TEXT NOT NULL,
+    original_value TEXT,
+    original_raw TEXT,
+    value TEXT,
+    candidate INTEGER,
+    reason TEXT NOT NULL,
+    user_name TEXT NOT NULL,
+    corrected_at TEXT NOT NULL
+);
+CREATE INDEX corrections_sha ON corrections (sha256, key);
+CREATE TABLE upload_jobs (
+    id {id},
+    user_name TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL,
+    total INTEGER NOT NULL DEFAULT 0,
+    done INTEGER NOT NULL DEFAULT 0,
+    message TEXT
+);
+CREATE TABLE upload_items (
+    job_id BIGINT NOT NULL REFERENCES upload_jobs (id) ON DELETE CASCADE,
+    n INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    sha256 TEXT,
+    status TEXT NOT NULL,
+    reason TEXT,
+    report_id BIGINT,
+    PRIMARY KEY (job_id, n)
+);
+CREATE INDEX findings_report_code ON findings (report_id, code);
+CREATE INDEX reports_year ON reports (year);
+"""),
     (7, "roster: the bodies an office expects reports from (name, level, parent, aliases)", """
 CREATE TABLE roster (
     id {id},
