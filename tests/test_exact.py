@@ -58,13 +58,13 @@ def test_money_is_exact_in_the_store_and_every_export(db_url, shared, tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
     active = pq.read_table(out / "active.parquet")
-    assert active.schema.field("regulations.made").type == pa.int64()
-    money = active.schema.field("procurement.amount_yuan").type
+    assert active.schema.field("regulations__made").type == pa.int64()
+    money = active.schema.field("procurement__amount_yuan").type
     assert pa.types.is_decimal(money) and money.scale >= 2
-    assert active.column("procurement.amount_yuan").to_pylist() == [Decimal("0.1")]
+    assert active.column("procurement__amount_yuan").to_pylist() == [Decimal("0.1")]
     long = pq.read_table(out / "cells_long.parquet")
     assert pa.types.is_decimal(long.schema.field("value").type)
-    data = json.loads((out / "cells_long.json").read_text(encoding="utf-8"))
+    data = [json.loads(x) for x in (out / "cells_long.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [d["value"] for d in data if d["column"] == "amount_yuan" and d["row"] == "procurement"] == [0.1]
 
 

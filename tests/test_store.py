@@ -156,7 +156,8 @@ def test_export_long_and_wide(shared, tmp_path, fmt):
     if fmt == "xlsx":
         from openpyxl import load_workbook
         wb = load_workbook(paths[0])
-        assert wb.sheetnames == ["cells_long", "active", "applications", "review_litigation"]
+        assert wb.sheetnames == ["cells_long", "active", "applications", "review_litigation", "harmonised",
+                                 "documents", "findings", "codebook"]
         rows = list(wb["applications"].values)
         header, body = rows[0], rows[1:]
     elif fmt == "csv":
@@ -165,16 +166,16 @@ def test_export_long_and_wide(shared, tmp_path, fmt):
             rows = list(csv.reader(f))
         header, body = rows[0], rows[1:]
     elif fmt == "json":
-        data = json.loads((tmp_path / "out" / "applications.json").read_text(encoding="utf-8"))
+        data = [json.loads(x) for x in (tmp_path / "out" / "applications.jsonl").read_text(encoding="utf-8").splitlines()]
         header, body = list(data[0]), [list(d.values()) for d in data]
     else:
         import pyarrow.parquet as pq
         t = pq.read_table(tmp_path / "out" / "applications.parquet")
         header, body = t.column_names, [list(r.values()) for r in t.to_pylist()]
     assert list(header[:4]) == ["agency", "year", "template", "file"]
-    assert "new_requests.total" in header
+    assert "new_requests__total" in header and not any("." in str(h) for h in header)
     assert len(body) == 4  # the four 2021-template reports
-    i = header.index("new_requests.total")
+    i = header.index("new_requests__total")
     got = {str(r[0]): r[i] for r in body}
     assert float(got["淮安市人民政府"]) == 3119
 
@@ -237,3 +238,38 @@ def test_cli_ingest_on_a_dask_scheduler(shared, tmp_path):
     p = subprocess.run([sys.executable, "-m", "nianbao", "ingest", "--db", db, "--engine", "dask", str(CORPUS)],
                        capture_output=True, text=True)
     assert p.returncode == 2 and "--scheduler" in p.stderr
+
+
+def test_export_codebook_harmonised_documents_findings_and_chinese_labels(shared, tmp_path):
+    import csv
+    db = f"sqlite:///{tmp_path / 'h.db'}"
+    with Corpus(db) as c:
+        c.ingest([CORPUS], workers=1)
+        c.export(tmp_path / "out", fmt="csv")
+        c.export(tmp_path / "zh", fmt="csv", labels="zh", shape="wide")
+
+    def read(path):
+        with open(path, encoding="utf-8-sig") as f:
+            return list(csv.DictReader(f))
+    book = {r["column"]: r for r in read(tmp_path / "out" / "codebook.csv") if r["table"] == "active"}
+    assert book["licensing__decisions"]["comparable"] == "是"
+    assert book["regulations__made"]["comparable"] == "否" and book["fees__amount_yuan"]["unit"] == "元"
+    harmonised = read(tmp_path / "out" / "harmonised.csv")
+    assert {r["template"] for r in harmonised} == {"2019", "2021"}
+    assert "applications__new_requests__total" in harmonised[0]
+    assert not any(k.startswith("active__regulations") or k.startswith("active__fees") for k in harmonised[0])
+    docs = read(tmp_path / "out" / "documents.csv")
+    assert len(docs) == 9 and all(len(d["sha256"]) == 64 for d in docs)
+    findings = read(tmp_path / "out" / "findings.csv")
+    assert any(f["code"] == "S102" for f in findings)
+    zh = read(tmp_path / "zh" / "applications.csv")
+    assert "机关" in zh[0] and "表三/（七）总计/总计" in zh[0]
+
+
+def test_export_streams_the_long_table(shared, tmp_path):
+    db = tmp_path / "s.db"
+    run = lambda *a: subprocess.run([sys.executable, "-m", "nianbao", *a], capture_output=True, text=True)  # noqa: E731
+    assert run("ingest", "--db", str(db), str(CORPUS / "real" / "huaian-2024.pdf")).returncode == 0
+    p = run("export", "--db", str(db), "--out", "-", "--format", "json")
+    rows = [json.loads(x) for x in p.stdout.splitlines()]
+    assert p.returncode == 0 and len(rows) == 200 and all("value" in r for r in rows)

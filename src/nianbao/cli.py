@@ -415,11 +415,15 @@ def reprocess_cmd(db_url, which, workers, engine, scheduler):
 @click.option("--year", multiple=True, type=int, help="只导出这些年度。")
 @click.option("--agency", help="只导出名称包含此文字的机关。")
 @click.option("--template", type=click.Choice(["2019", "2021"]), help="只导出此模板。")
-def export_cmd(db_url, out, fmt, shape, year, agency, template):
-    """导出整理好的数据集（长表、宽表；CSV / XLSX / Parquet / JSON）。"""
+@click.option("--labels", type=click.Choice(["key", "zh"]), default="key", show_default=True,
+              help="key：英文键名列名（如 new_requests__natural_person）；zh：中文列名。")
+def export_cmd(db_url, out, fmt, shape, year, agency, template, labels):
+    """导出数据集：长表、宽表、可跨模板比较的合并表、文件明细、问题明细和编码本（CSV / XLSX / Parquet /
+    JSON Lines）；--out - 把长表输出到标准输出。"""
     from .store import Corpus
     with Corpus(db_url, must_exist=True) as corpus:
-        paths = corpus.export(out, fmt=fmt, shape=shape, year=list(year) or None, agency=agency, template=template)
+        paths = corpus.export(out, fmt=fmt, shape=shape, year=list(year) or None, agency=agency, template=template,
+                              labels=labels)
     for p in paths:
         click.echo(str(p))
 

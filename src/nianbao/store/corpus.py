@@ -503,10 +503,23 @@ class Corpus:
             out.append(d)
         return out
 
-    def export(self, out, *, fmt: str = "csv", shape: str = "both", year=None, agency=None, template=None):
-        """Write tidy datasets (long and/or wide) to ``out``; returns the paths written."""
+    def export(self, out, *, fmt: str = "csv", shape: str = "both", year=None, agency=None, template=None,
+               labels: str = "key"):
+        """Write tidy datasets (long, wide, harmonised, documents, findings, codebook) to ``out``;
+        returns the paths written (see :mod:`nianbao.store.export`)."""
         from .export import export
-        return export(self, out, fmt=fmt, shape=shape, year=year, agency=agency, template=template)
+        return export(self, out, fmt=fmt, shape=shape, year=year, agency=agency, template=template, labels=labels)
+
+    def document_details(self, *, year=None, agency=None, template=None) -> list:
+        """The current reports' documents: hash, file, body, year, template, title, status, counts
+        of findings by severity, version — as dict rows, filtered like :meth:`reports`."""
+        sql = ("SELECT d.sha256, r.document_name, r.agency, r.year, r.template, r.title, d.format, d.status, "
+               "r.errors, r.warnings, r.infos, r.version FROM current_reports r JOIN documents d ON d.id = r.document_id "
+               "WHERE 1=1")
+        sql, params = _filters(sql, [], year, agency, template, prefix="r.")
+        cols = ["sha256", "file", "agency", "year", "template", "title", "format", "status", "errors", "warnings",
+                "infos", "version"]
+        return [dict(zip(cols, row), current=True) for row in self.db.query(sql + " ORDER BY r.agency_norm, r.year", params)]
 
     def stats(self) -> dict:
         q = self.db.query
