@@ -432,10 +432,20 @@ def export_cmd(db_url, out, fmt, shape, year, agency, template, labels):
 @click.option("--db", "db_url", help=_DB_HELP)
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
 @click.option("--missing", is_flag=True, help="对照名录（nianbao roster import）列出某年度未报送的机关（需 --year）。")
-@click.option("--year", type=int, help="与 --missing 一起使用：核对的年度。")
-def stats_cmd(db_url, as_json, missing, year):
+@click.option("--year", type=int, help="与 --missing 或 --by parent 一起使用：核对的年度。")
+@click.option("--by", "by", type=click.Choice(["year", "agency", "rule", "parent"]),
+              help="按年度、机关、规则或名录中的上级机关汇总（在数据库中计算）。")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
+              help="与 --by 一起使用：表格、JSON（带字段名的对象）或 CSV。")
+def stats_cmd(db_url, as_json, missing, year, by, fmt):
     """语料概况：各年度/模板报告数、各规则问题数、各年度申请办理结果。"""
     from .store import Corpus
+    if by:
+        from .store.aggregates import aggregate
+        with Corpus(db_url, must_exist=True) as corpus:
+            rows = aggregate(corpus.db, by, year)
+        _print_rows(rows, "json" if as_json else fmt)
+        return
     if missing:
         if year is None:
             click.echo("nianbao: --missing 需要用 --year 指明核对的年度，如 --year 2024", err=True)
@@ -483,6 +493,40 @@ def stats_cmd(db_url, as_json, missing, year):
     for y, row, v in sorted(st["applications_by_outcome_year"], key=lambda r: (r[0] or 0, order.get(r[1], 99))):
         v = int(v) if v is not None and float(v).is_integer() else v
         click.echo(f"  {y or '未知'}  {labels.get(row, row)}  {v}")
+
+
+_FIELDS_ZH = {"year": "年度", "template": "模板", "reports": "报告数", "with_errors": "有错误", "with_warnings": "有警告",
+              "clean": "无问题", "agency": "机关", "first_year": "最早年度", "last_year": "最近年度", "errors": "错误数",
+              "warnings": "警告数", "code": "代码", "name": "规则", "severity": "级别", "findings": "问题数",
+              "parent": "上级机关", "bodies": "名录机关数", "filed": "已报送", "reports_with_errors": "有错误的报告"}
+
+
+def _print_rows(rows: list, fmt: str) -> None:
+    """Aggregate rows as JSON (objects with named fields), CSV, or an aligned Chinese table."""
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1, default=str))
+        return
+    if not rows:
+        click.echo("（没有数据）")
+        return
+    cols = list(rows[0])
+    if fmt == "csv":
+        import csv
+
+        from .output.safe import csv_cell
+        w = csv.writer(sys.stdout)
+        w.writerow(cols)
+        w.writerows([csv_cell(r[c]) for c in cols] for r in rows)
+        return
+    cells = [[_FIELDS_ZH.get(c, c) for c in cols]] + [["" if r[c] is None else str(r[c]) for c in cols] for r in rows]
+    widths = [max(_display_width(row[i]) for row in cells) for i in range(len(cols))]
+    for row in cells:
+        click.echo("  ".join(v + " " * (w - _display_width(v)) for v, w in zip(row, widths)).rstrip())
+
+
+def _display_width(text: str) -> int:
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 @main.group("roster")

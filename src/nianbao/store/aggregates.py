@@ -1,0 +1,62 @@
+"""Aggregates over the current reports, computed in SQL (never by loading every report): by year,
+by body, by rule, and by the roster's parent body. Each returns a list of dicts with named fields,
+for ``nianbao stats --by …`` and, later, the dashboards."""
+from __future__ import annotations
+
+BY = ("year", "agency", "rule", "parent")
+
+
+def by_year(db) -> list:
+    rows = db.query(
+        "SELECT year, template, COUNT(*), "
+        "SUM(CASE WHEN errors > 0 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN errors = 0 AND warnings > 0 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN errors = 0 AND warnings = 0 THEN 1 ELSE 0 END) "
+        "FROM current_reports GROUP BY year, template ORDER BY year, template")
+    return [{"year": y, "template": t, "reports": n, "with_errors": e, "with_warnings": w, "clean": c}
+            for y, t, n, e, w, c in rows]
+
+
+def by_agency(db) -> list:
+    rows = db.query(
+        "SELECT MIN(agency), agency_norm, COUNT(*), MIN(year), MAX(year), SUM(errors), SUM(warnings) "
+        "FROM current_reports WHERE agency_norm IS NOT NULL AND agency_norm <> '' "
+        "GROUP BY agency_norm ORDER BY agency_norm")
+    return [{"agency": a, "reports": n, "first_year": y0, "last_year": y1, "errors": e, "warnings": w}
+            for a, _, n, y0, y1, e, w in rows]
+
+
+def by_rule(db) -> list:
+    rows = db.query(
+        "SELECT f.code, MIN(f.name), MIN(f.severity), COUNT(*), COUNT(DISTINCT f.report_id) "
+        "FROM findings f JOIN current_reports r ON r.id = f.report_id GROUP BY f.code ORDER BY f.code")
+    return [{"code": c, "name": n, "severity": s, "findings": k, "reports": r} for c, n, s, k, r in rows]
+
+
+def by_parent(db, year=None) -> list:
+    """Per parent body of the roster: bodies expected, how many filed (for ``year``, or any year),
+    and how many of their reports have errors."""
+    params: list = []
+    year_sql = ""
+    if year is not None:
+        year_sql = " AND r.year = ?"
+        params.append(year)
+    rows = db.query(
+        "SELECT COALESCE(NULLIF(o.parent, ''), '（未填上级）'), COUNT(DISTINCT o.id), "
+        "COUNT(DISTINCT CASE WHEN r.id IS NOT NULL THEN o.id END), "
+        "COUNT(DISTINCT CASE WHEN r.errors > 0 THEN r.id END) "
+        "FROM roster o LEFT JOIN current_reports r ON r.agency_norm = o.name_norm" + year_sql +
+        " GROUP BY COALESCE(NULLIF(o.parent, ''), '（未填上级）') ORDER BY 1", params)
+    return [{"parent": p, "bodies": b, "filed": f, "reports_with_errors": e} for p, b, f, e in rows]
+
+
+def aggregate(db, by: str, year=None) -> list:
+    if by == "year":
+        return by_year(db)
+    if by == "agency":
+        return by_agency(db)
+    if by == "rule":
+        return by_rule(db)
+    if by == "parent":
+        return by_parent(db, year)
+    raise ValueError(by)
