@@ -273,3 +273,21 @@ def test_export_streams_the_long_table(shared, tmp_path):
     p = run("export", "--db", str(db), "--out", "-", "--format", "json")
     rows = [json.loads(x) for x in p.stdout.splitlines()]
     assert p.returncode == 0 and len(rows) == 200 and all("value" in r for r in rows)
+
+
+def test_ingest_manifest_records_provenance_shown_in_exports(shared, tmp_path):
+    import csv
+    db = tmp_path / "m.db"
+    manifest = tmp_path / "清单.csv"
+    manifest.write_text("文件,来源,发布日期,索引号\nhuaian-2024.pdf,https://www.huaian.gov.cn/x.html,2025-01-20,"
+                        "11320800014169040W/2025-00012\nnot-here.pdf,https://example.invalid/,2025-01-01,\n",
+                        encoding="gb18030")
+    run = lambda *a: subprocess.run([sys.executable, "-m", "nianbao", *a], capture_output=True, text=True)  # noqa: E731
+    p = run("ingest", "--db", str(db), "--manifest", str(manifest), str(CORPUS / "real"))
+    assert p.returncode == 0, p.stderr
+    assert "1 份文件已记录来源" in p.stderr and "not-here.pdf" in p.stderr
+    assert run("export", "--db", str(db), "--out", str(tmp_path / "o"), "--shape", "long").returncode == 0
+    with open(tmp_path / "o" / "documents.csv", encoding="utf-8-sig") as f:
+        docs = {d["file"].replace("\\", "/").rsplit("/", 1)[-1]: d for d in csv.DictReader(f)}
+    assert docs["huaian-2024.pdf"]["source_url"] == "https://www.huaian.gov.cn/x.html"
+    assert docs["huaian-2024.pdf"]["index_no"] == "11320800014169040W/2025-00012"

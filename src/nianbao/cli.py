@@ -347,13 +347,22 @@ def rule_cmd(code):
               help="local：本机多进程；dask：在 Dask 分布式集群上解析。")
 @click.option("--scheduler", help="Dask 调度器地址，如 tcp://127.0.0.1:8786（--engine dask 时必填）。")
 @click.option("--retry-failed", is_flag=True, help="重试以前无法读取的文件（默认跳过，直到文件内容或解析器版本改变）。")
-def ingest_cmd(paths, db_url, workers, engine, scheduler, retry_failed):
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False),
+              help="来源清单（CSV：文件、来源、发布日期、索引号），记录每份文件从哪里来。")
+def ingest_cmd(paths, db_url, workers, engine, scheduler, retry_failed, manifest):
     """批量解析、核查并入库（文件、目录或 zip 压缩包）。同一文件重复入库只保留一份；中断后重跑会从断点继续。"""
     from .ingest.sources import iter_inputs
     from .store import Corpus
 
     if engine == "dask" and not scheduler:
         _fail("--engine dask 需要 --scheduler 地址")
+    rows = None
+    if manifest:
+        from .store.provenance import ManifestError, read_manifest
+        try:
+            rows = read_manifest(manifest)
+        except ManifestError as e:
+            _fail(f"{manifest}: {e.zh}")
     skipped: list = []
     total = sum(1 for _ in iter_inputs(paths, skipped))
     _note_skipped(skipped)
@@ -368,6 +377,12 @@ def ingest_cmd(paths, db_url, workers, engine, scheduler, retry_failed):
         click.echo(f"共 {s.total} 份：新解析 {s.parsed} 份，无法读取 {s.failed} 份，已入库跳过 {s.skipped} 份，"
                    f"有错误级问题 {s.with_errors} 份；跨年度核查 {s.cross_year_pairs} 对。数据库：{corpus.db.url}")
         _note_conflicts(s.conflicts)
+        if rows is not None:
+            from .store.provenance import attach_manifest
+            unmatched = attach_manifest(corpus.db, rows, str(manifest))
+            click.echo(f"来源清单：{len(rows) - len(unmatched)} 份文件已记录来源" +
+                       (f"，{len(unmatched)} 行未找到对应文件：" + "、".join(unmatched[:5]) + ("等" if len(unmatched) > 5 else "")
+                        if unmatched else ""), err=bool(unmatched))
     sys.exit(2 if s.failed else 0)
 
 

@@ -151,7 +151,8 @@ _HEADERS_ZH = {"agency": "机关", "year": "年度", "template": "模板", "file
                "column": "列", "value": "数值", "raw": "原文", "certain": "确定", "sha256": "SHA-256",
                "title": "标题", "format": "格式", "status": "状态", "errors": "错误", "warnings": "警告",
                "infos": "提示", "version": "版本", "current": "当前版本", "code": "代码", "name": "规则",
-               "severity": "级别", "message": "说明", "keys": "单元格", "expected": "应为", "actual": "实为"}
+               "severity": "级别", "message": "说明", "keys": "单元格", "expected": "应为", "actual": "实为",
+               "source_url": "来源", "published": "发布日期", "index_no": "索引号"}
 _TABLE_ZH = {"active": "表二", "applications": "表三", "review_litigation": "表四"}
 
 
@@ -216,8 +217,12 @@ def export(corpus, out, *, fmt: str = "csv", shape: str = "both", year=None, age
         tables.update(long_to_wide(rows))
         tables.update(long_to_wide(rows, harmonised=True))
     docs = corpus.document_details(year=year, agency=agency, template=template)
+    from .provenance import provenance_of
+    sources = provenance_of(corpus.db)
+    for d in docs:
+        d.update(sources.get(d["sha256"], {}))
     doc_cols = ["sha256", "file", "agency", "year", "template", "title", "format", "status", "errors",
-                "warnings", "infos", "version", "current"]
+                "warnings", "infos", "version", "current", "source_url", "published", "index_no"]
     tables["documents"] = (doc_cols, [[d.get(c) for c in doc_cols] for d in docs])
     shown = {d["file"] for d in docs}
     find_cols = ["file", "agency", "year", "code", "name", "severity", "message", "keys", "expected", "actual"]

@@ -219,6 +219,15 @@ CREATE TABLE roster (
 );
 CREATE INDEX roster_parent ON roster (parent)
 """),
+    (8, "provenance: where each document came from (source URL, publication date, 索引号), from a manifest", """
+CREATE TABLE provenance (
+    document_id BIGINT NOT NULL PRIMARY KEY REFERENCES documents (id),
+    source_url TEXT,
+    published TEXT,
+    index_no TEXT,
+    manifest_file TEXT
+)
+"""),
 ]
 
 _NUMERIC = {"sqlite": "TEXT",  # SQLite's NUMERIC affinity would turn 12.345 into a REAL: keep the digits
