@@ -143,3 +143,17 @@ def test_check_db_pairs_a_new_report_with_last_years_stored_one(tmp_path):
     paired = run("check", "--json", "--select", "Y101", "--db", str(db), str(b))
     assert "Y101" not in alone.stdout
     assert any(json.loads(x).get("code") == "Y101" and key in json.loads(x)["keys"] for x in paired.stdout.splitlines()), paired.stdout
+
+
+def test_every_file_of_a_folder_is_accounted_for(tmp_path):
+    import zipfile
+    (tmp_path / "a.xls").write_bytes(b"x")
+    (tmp_path / "b.et").write_bytes(b"x")
+    (tmp_path / "notes").write_text("x", encoding="utf-8")
+    with zipfile.ZipFile(tmp_path / "c.zip", "w") as z:
+        z.writestr("slides.dps", b"x")
+    p = run("check", str(tmp_path))
+    for name, words in (("a.xls", "电子表格（.xls）"), ("b.et", "电子表格（WPS）（.et）"), ("notes", "没有扩展名"),
+                        ("c.zip!slides.dps", "演示文稿（WPS）（.dps）")):
+        assert f"{name}：" in p.stderr and words in p.stderr, (name, p.stderr)
+    assert "旧版 Word" not in p.stderr

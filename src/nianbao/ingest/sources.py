@@ -17,7 +17,25 @@ from pathlib import Path
 from ..config import DEFAULT, Settings
 from ..errors import InputError
 
-EXTENSIONS = {".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".docx", ".pdf", ".doc", ".wps", ".ofd"}
+EXTENSIONS = {".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".docx", ".pdf", ".doc", ".wps", ".ofd",
+              ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+
+# what the other files of a folder or zip are, for the note that says why they were not read
+_OTHER_KINDS = {".xls": "电子表格", ".xlsx": "电子表格", ".et": "电子表格（WPS）", ".csv": "数据表", ".ppt": "演示文稿",
+          ".pptx": "演示文稿", ".dps": "演示文稿（WPS）", ".odt": "OpenDocument 文档", ".rtf": "RTF 文档",
+          ".rar": "RAR 压缩包", ".7z": "7z 压缩包", ".json": "数据文件", ".xml": "XML 数据文件",
+          ".gif": "图片", ".bmp": "图片", ".mp4": "视频", ".exe": "程序"}
+
+
+def other_reason(name: str) -> str:
+    """Why a file of a folder or zip with no report extension is not read: its real kind."""
+    suffix = Path(name).suffix.lower()
+    if not suffix:
+        return "没有扩展名，未读取（如为年报，请单独指定该文件）"
+    kind = _OTHER_KINDS.get(suffix)
+    if kind:
+        return f"{kind}（{suffix}）不是年报文档格式，未读取"
+    return f"扩展名为 {suffix} 的文件不是可读取的年报格式，未读取"
 
 # files that travel with reports in a folder but are not reports: README.md, LICENSE.txt …
 _NOT_REPORTS = {"readme", "license", "licence", "changelog", "copying", "notice", "contributing", "authors"}
@@ -125,6 +143,8 @@ def iter_inputs(paths, skipped=None, settings: Settings | None = None):
                             skipped.append((display_name(str(f)), reason))
                         continue
                     yield from iter_inputs([f], skipped, settings)
+                elif skipped is not None and not f.name.endswith(".expected.json") and not f.name.startswith("."):
+                    skipped.append((display_name(str(f)), skip_reason(f.name) or other_reason(f.name)))
         elif p.suffix.lower() == ".zip":
             try:
                 f = open_regular(p)
@@ -179,7 +199,11 @@ def _zip_members(name: str, f, settings: Settings, skipped=None):
                     except (UnicodeEncodeError, UnicodeDecodeError):
                         pass
                 suffix = Path(member).suffix.lower()
-                if info.is_dir() or (suffix not in EXTENSIONS and suffix != ".zip"):
+                if info.is_dir():
+                    continue
+                if suffix not in EXTENSIONS and suffix != ".zip":
+                    if skipped is not None:
+                        skipped.append((f"{name}!{member}", skip_reason(member) or other_reason(member)))
                     continue
                 if skip_reason(member):
                     if skipped is not None:
