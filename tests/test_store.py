@@ -190,7 +190,7 @@ def test_stats_and_cli_round_trip(shared, tmp_path):
     assert "2021年度  2021版  2" in p.stdout and "S102" in p.stdout
     p = run("stats", "--db", db, "--json")
     st = json.loads(p.stdout)
-    assert [2024, "2021", 1] in st["reports_by_year_template"]
+    assert {"year": 2024, "template": "2021", "reports": 1} in st["reports_by_year_template"]
     p = run("export", "--db", db, "--out", str(tmp_path / "x"), "--shape", "long", "--year", "2024")
     assert p.returncode == 0
     lines = (tmp_path / "x" / "cells_long.csv").read_text(encoding="utf-8-sig").splitlines()

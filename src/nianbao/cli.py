@@ -452,7 +452,8 @@ def export_cmd(db_url, out, fmt, shape, year, agency, template, labels):
               help="按年度、机关、规则或名录中的上级机关汇总（在数据库中计算）。")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
               help="与 --by 一起使用：表格、JSON（带字段名的对象）或 CSV。")
-def stats_cmd(db_url, as_json, missing, year, by, fmt):
+@click.option("--full", is_flag=True, help="列出全部统计（默认只列概况和主要问题）。")
+def stats_cmd(db_url, as_json, missing, year, by, fmt, full):
     """语料概况：各年度/模板报告数、各规则问题数、各年度申请办理结果。"""
     from .store import Corpus
     if by:
@@ -488,26 +489,43 @@ def stats_cmd(db_url, as_json, missing, year, by, fmt):
     with Corpus(db_url, must_exist=True) as corpus:
         st = corpus.stats()
     if as_json:
-        click.echo(json.dumps({k: [list(r) for r in v] for k, v in st.items()}, ensure_ascii=False, indent=1))
+        click.echo(json.dumps(_named_stats(st), ensure_ascii=False, indent=1, default=str))
         return
     click.echo("文档：" + "，".join(f"{'已解析' if s == 'parsed' else '无法读取'} {n}" for s, n in st["documents"]))
     click.echo("\n各年度、模板报告数：")
     for y, t, n in st["reports_by_year_template"]:
         click.echo(f"  {y or '未知'}年度  {t or '?'}版  {n}")
-    click.echo("\n各规则问题数：")
-    for code, name, sev, n in st["findings_by_rule"]:
+    from .output.findings import SEV_ORDER
+    rules = sorted(st["findings_by_rule"], key=lambda r: (SEV_ORDER.get(r[2], 9), -r[3], r[0]))
+    shown = rules if full else rules[:8]
+    click.echo("\n各规则问题数：" if full else "\n主要问题（错误级在前）：")
+    for code, name, sev, n in shown:
         click.echo(f"  {code} {name:<44} {_SEV.get(sev, sev)} {n}")
+    if len(shown) < len(rules):
+        click.echo(f"  …另有 {len(rules) - len(shown)} 条规则")
     if st["conflicts"]:
         click.echo("\n待核对：同一机关同一年度有多份不同的报告文件（均已保存，当前采用的一份如下）：")
         for agency, y, n, current in st["conflicts"]:
             click.echo(f"  {agency} {y}年度  {n} 份  当前：{current}")
-    click.echo("\n各年度申请办理情况（总计列）：")
-    from . import spec
-    labels = {r.key: r.label for r in spec.APPLICATIONS_2021.rows + (spec.APPLICATIONS_2019.row("other"),)}
-    order = {k: i for i, k in enumerate(labels)}
-    for y, row, v in sorted(st["applications_by_outcome_year"], key=lambda r: (r[0] or 0, order.get(r[1], 99))):
-        v = int(v) if v is not None and float(v).is_integer() else v
-        click.echo(f"  {y or '未知'}  {labels.get(row, row)}  {v}")
+    if full:
+        click.echo("\n各年度申请办理情况（总计列）：")
+        from . import spec
+        labels = {r.key: r.label for r in spec.APPLICATIONS_2021.rows + (spec.APPLICATIONS_2019.row("other"),)}
+        order = {k: i for i, k in enumerate(labels)}
+        for y, row, v in sorted(st["applications_by_outcome_year"], key=lambda r: (r[0] or 0, order.get(r[1], 99))):
+            v = int(v) if v is not None and float(v).is_integer() else v
+            click.echo(f"  {y or '未知'}  {labels.get(row, row)}  {v}")
+    click.echo("\n下一步：nianbao stats --full 查看全部统计；nianbao stats --by rule 按规则汇总；"
+               "nianbao export --out 数据/ 导出数据；nianbao serve 在网页中逐份审核。")
+
+
+def _named_stats(st: dict) -> dict:
+    """``stats --json``: every table as objects with named fields."""
+    names = {"documents": ("status", "documents"), "reports_by_year_template": ("year", "template", "reports"),
+             "findings_by_rule": ("code", "name", "severity", "findings"),
+             "conflicts": ("agency", "year", "documents", "current"),
+             "applications_by_outcome_year": ("year", "row", "total")}
+    return {k: [dict(zip(names.get(k, range(len(r))), r)) for r in v] for k, v in st.items()}
 
 
 _FIELDS_ZH = {"year": "年度", "template": "模板", "reports": "报告数", "with_errors": "有错误", "with_warnings": "有警告",
