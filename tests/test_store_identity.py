@@ -99,7 +99,8 @@ def _older(c, which="WHERE 1=1"):
     """What an older parser left: another version number, and (here) a wrong cell."""
     reports = f"SELECT r.id FROM reports r JOIN documents d ON d.id = r.document_id {which}"
     c.db.execute(f"UPDATE reports SET parser_version = '0.0.1' WHERE id IN ({reports})")
-    c.db.execute("UPDATE cells SET value_exact = '424242', value = 424242 WHERE key = 'applications.new_requests.total' "
+    c.db.execute("UPDATE cell_values SET value_exact = '424242' WHERE key_id = (SELECT id FROM cell_keys WHERE "
+                 "key = 'applications.new_requests.total') "
                  f"AND report_id IN ({reports})")
     c.db.execute(f"UPDATE documents SET parser_version = '0.0.1' {which.replace('d.name', 'name')}")
 

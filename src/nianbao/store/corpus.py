@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from decimal import Decimal
 
 from ..config import DEFAULT, Settings
 from ..ingest.sources import iter_inputs
@@ -13,6 +14,7 @@ from ..model import Report
 from ..parsing import PARSER_VERSION
 from ..parsing.meta import norm_agency
 from ..rules import check
+from .codec import cell_from_row, exact, from_exact, j  # noqa: F401  (exact, from_exact: public here too)
 from .db import Database
 from .migrations import migrate
 from .work import run_local
@@ -37,55 +39,18 @@ class IngestSummary:
 
 
 _CROSS_YEAR_LOCK = 0x6E696132
+_CELL_VALUE_COLUMNS = ("report_id", "key_id", "value_exact", "raw", "flags", "loc_line", "loc_table", "loc_row",
+                       "loc_col", "loc_page", "loc_bbox", "loc_char")
+_FINDING_COLUMNS = ("report_id", "code", "name", "severity", "message", "keys", "loc", "expected", "actual",
+                    "cross_year")
 REPROCESS = ("all", "failed", "older")
 
 
-def _j(v):
-    return None if v is None else json.dumps(v, ensure_ascii=False)
-
-
-_CELL_COLUMNS = ("report_id", "key", "tbl", "row_key", "col_key", "value", "raw", "certain", "loc_line", "loc_table",
-                 "loc_row", "loc_col", "loc_page", "loc_bbox", "loc_char", "value_exact")
-
-
-def exact(v):
-    """A cell value as exact decimal text (``value_exact``): ints as they are; a float from the
-    parser (money with cents) by its shortest repr, which is the decimal the report wrote (values
-    are below 10¹² with at most a few decimals, well within a double's 15 exact digits)."""
-    if v is None:
-        return None
-    if isinstance(v, float):
-        return str(Decimal(repr(v)))
-    return str(int(v))
-
-
-def from_exact(text, fallback=None, *, decimal: bool = False):
-    """``value_exact`` back as int (whole) or, for a fraction, float (``decimal=True``: Decimal)."""
-    if text is None:
-        return _number(fallback)
-    d = Decimal(str(text))
-    if d == d.to_integral_value():
-        return int(d)
-    return d.normalize() if decimal else float(d)
-_LOC_FIELDS = ("line", "table", "row", "col", "page", "bbox", "char")
-
-
-def _loc_columns(loc) -> tuple:
-    loc = loc or {}
-    bbox = loc.get("bbox")
-    return (loc.get("line"), loc.get("table"), loc.get("row"), loc.get("col"), loc.get("page"),
-            None if bbox is None else ",".join(str(x) for x in bbox), loc.get("char"))
-
-
-def _loc_dict(cols) -> dict:
-    d = {k: v for k, v in zip(_LOC_FIELDS, cols) if v is not None}
-    if "bbox" in d:
-        d["bbox"] = [float(x) for x in d["bbox"].split(",")]
-    return d
-
-
-def _number(v):
-    return int(v) if isinstance(v, float) and v.is_integer() else v
+BATCH = 100  # documents written per transaction (each one still all or nothing: the batch is)
+BATCH_BYTES = 64 << 20  # … or fewer, once their kept bytes reach this
+BATCH_SECONDS = 2.0  # … or fewer, once the oldest has waited this long
+_WRITE_LOCK = 0x6E696133  # PostgreSQL: one batch written at a time (SQLite: BEGIN IMMEDIATE)
+_j = j
 
 
 class Corpus:
@@ -94,6 +59,8 @@ class Corpus:
     def __init__(self, url: str | None = None):
         self.db = Database(url)
         self.schema_version = migrate(self.db)
+        self._keys = _Interned(self.db, "cell_keys", "key", _key_columns)
+        self._labels = _Interned(self.db, "labels", "digest", None)
 
     def close(self):
         self.db.close()
@@ -145,111 +112,150 @@ class Corpus:
 
         def todo():
             for name, blob in iter_inputs(paths, settings=settings):
+                sha = None
                 if not isinstance(blob, Exception):
-                    why, doc_id, unrecorded = self._skip(hashlib.sha256(blob).hexdigest(), name, retry_failed)
+                    sha = hashlib.sha256(blob).hexdigest()  # the one hash of these bytes in this process
+                    why, doc_id, unrecorded = self._skip(sha, name, retry_failed)
                     if why is not None:
                         if unrecorded:  # found at a new path, or stored before bytes were kept
                             with self.db.transaction():
-                                self._seen(doc_id, name, blob)
+                                self._seen(doc_id, name, blob, sha)
                         summary.skipped += 1
                         summary.skipped_failed += why == "failed"
                         if progress:
                             progress(1)
                         continue
-                yield name, blob
+                yield name, blob, sha
 
-        for result in self._run(todo(), workers, engine, scheduler, settings):
-            self.store_result(result, summary)
-            if progress:
-                progress(1)
+        self._write_all(self._run(todo(), workers, engine, scheduler, settings), summary, progress)
         if cross_year:
             summary.cross_year_pairs = self.run_cross_year()
         summary.conflicts = len(self.conflicts())
         return summary
 
+    def _write_all(self, results, summary, progress=None, *, replace: bool = False) -> None:
+        """Write results as they come, in batches: one transaction per :data:`BATCH` documents (or
+        fewer, by bytes or time), so that the writer costs little next to the workers. A batch is all
+        or nothing (a killed run loses at most the batch it was writing; a rerun does it again)."""
+        batch, size, started = [], 0, 0.0
+        for result in results:
+            if not batch:
+                started = time.monotonic()
+            batch.append(result)
+            size += len(result.get("data") or b"")
+            if len(batch) >= BATCH or size >= BATCH_BYTES or time.monotonic() - started >= BATCH_SECONDS:
+                self.store_results(batch, summary, replace=replace)
+                if progress:
+                    progress(len(batch))
+                batch, size = [], 0
+        if batch:
+            self.store_results(batch, summary, replace=replace)
+            if progress:
+                progress(len(batch))
+
     def _run(self, todo, workers, engine, scheduler, settings):
         if engine == "dask":
             from .distributed import run_on_dask
-            yield from run_on_dask(todo, scheduler, settings)
+            yield from run_on_dask(((name, data) for name, data, *_ in todo), scheduler, settings)
             return
         yield from run_local(todo, workers, settings)
 
-    def _seen(self, doc_id, path: str, data=None) -> None:
+    def _seen(self, doc_id, path: str, data=None, sha: str | None = None) -> None:
         """Record that document ``doc_id`` was found at ``path``; keep its bytes if not kept yet."""
         now = datetime.now(timezone.utc).isoformat()
         self.db.execute("INSERT INTO document_paths (document_id, path, first_seen) VALUES (?, ?, ?) "
                         "ON CONFLICT (document_id, path) DO NOTHING", (doc_id, path, now))
-        if isinstance(data, (bytes, bytearray)) and self.db.one(
-                "SELECT 1 FROM blobs WHERE sha256 = ?", (hashlib.sha256(data).hexdigest(),)) is None:
-            self.db.execute("INSERT INTO blobs (sha256, size, data) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
-                            (hashlib.sha256(data).hexdigest(), len(data), bytes(data)))
+        if isinstance(data, (bytes, bytearray)):
+            sha = sha or hashlib.sha256(data).hexdigest()
+            if self.db.one("SELECT 1 FROM blobs WHERE sha256 = ?", (sha,)) is None:
+                self.db.execute("INSERT INTO blobs (sha256, size, data) VALUES (?, ?, ?) "
+                                "ON CONFLICT (sha256) DO NOTHING", (sha, len(data), bytes(data)))
 
     def store_result(self, res: dict, summary: IngestSummary | None = None, *, replace: bool = False) -> None:
-        """Write one worker result: a document row (and its bytes, ``res["data"]``, and path), and
-        its report, cells, parts, findings — all in one transaction.
+        """Write one worker result (see :meth:`store_results`)."""
+        self.store_results([res], summary, replace=replace)
+
+    def store_results(self, results: list, summary: IngestSummary | None = None, *, replace: bool = False) -> None:
+        """Write worker results in one transaction: for each, a document row (and its bytes,
+        ``res["data"]``, and path), and its report, cells, parts, findings. All or nothing: an
+        exception (or a killed process) leaves none of them written.
 
         A recorded failure of the same bytes is replaced (a retry); stored parsed bytes are kept
         (their new path recorded), unless ``replace`` (a reprocess: the document's report is
         replaced by this result's)."""
         summary = summary if summary is not None else IngestSummary()
+        counted = IngestSummary()
+        with self.db.transaction():
+            self.db.lock(_WRITE_LOCK)  # PostgreSQL: two ingests at once never wait on each other's rows
+            try:
+                rows = {"cell_values": [], "parts": [], "findings": []}
+                for res in results:
+                    self._store_one(res, counted, rows, replace)
+                self.db.insert_rows("cell_values", _CELL_VALUE_COLUMNS, rows["cell_values"])
+                self.db.insert_rows("parts", ("report_id", "number", "title", "text", "loc"), rows["parts"])
+                self.db.insert_rows("findings", _FINDING_COLUMNS, rows["findings"])
+            except BaseException:
+                self._keys.rollback()
+                self._labels.rollback()
+                raise
+        self._keys.commit()
+        self._labels.commit()
+        for name in ("parsed", "failed", "skipped", "with_errors"):
+            setattr(summary, name, getattr(summary, name) + getattr(counted, name))
+        summary.failures += counted.failures
+        summary.new_reports += counted.new_reports
+
+    def _store_one(self, res: dict, summary: IngestSummary, rows: dict, replace: bool) -> None:
         now = datetime.now(timezone.utc).isoformat()
         db = self.db
-        with db.transaction():
-            error = res.get("error")
-            sha = res["sha256"] or f"unreadable:{res['name']}"
-            fields = (res.get("format"), res["size"], now, "failed" if error else "parsed",
-                      error[0] if error else None, f"{error[1]}（{error[2]}）" if error else None, PARSER_VERSION)
-            old = db.one("SELECT id, status FROM documents WHERE sha256 = ?", (sha,))
-            if old is not None and old[1] == "parsed" and not replace:
-                self._seen(old[0], res["name"], res.get("data"))
+        error = res.get("error")
+        sha = res["sha256"] or f"unreadable:{res['name']}"
+        fields = (res.get("format"), res["size"], now, "failed" if error else "parsed",
+                  error[0] if error else None, f"{error[1]}（{error[2]}）" if error else None, PARSER_VERSION)
+        old = db.one("SELECT id, status FROM documents WHERE sha256 = ?", (sha,))
+        if old is not None and old[1] == "parsed" and not replace:
+            self._seen(old[0], res["name"], res.get("data"), sha)
+            summary.skipped += 1
+            return
+        if old is not None:  # a failure recorded before (its retry), or a reprocess
+            doc_id = old[0]
+            db.execute("UPDATE documents SET format = ?, size = ?, ingested_at = ?, status = ?, "
+                       "error_code = ?, error_message = ?, parser_version = ? WHERE id = ?", (*fields, doc_id))
+            db.execute("DELETE FROM reports WHERE document_id = ?", (doc_id,))  # cells, parts, findings too
+        else:
+            row = db.one(
+                "INSERT INTO documents (sha256, name, format, size, ingested_at, status, error_code, "
+                "error_message, parser_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (sha256) DO NOTHING RETURNING id", (sha, res["name"], *fields))
+            if row is None:  # another ingest stored these bytes a moment ago
+                self._seen(db.one("SELECT id FROM documents WHERE sha256 = ?", (sha,))[0], res["name"],
+                           res.get("data"), sha)
                 summary.skipped += 1
                 return
-            if old is not None:  # a failure recorded before (its retry), or a reprocess
-                doc_id = old[0]
-                db.execute("UPDATE documents SET format = ?, size = ?, ingested_at = ?, status = ?, "
-                           "error_code = ?, error_message = ?, parser_version = ? WHERE id = ?", (*fields, doc_id))
-                db.execute("DELETE FROM reports WHERE document_id = ?", (doc_id,))  # cells, parts, findings too
-            else:
-                row = db.one(
-                    "INSERT INTO documents (sha256, name, format, size, ingested_at, status, error_code, "
-                    "error_message, parser_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT (sha256) DO NOTHING RETURNING id", (sha, res["name"], *fields))
-                if row is None:  # another ingest stored these bytes a moment ago
-                    self._seen(db.one("SELECT id FROM documents WHERE sha256 = ?", (sha,))[0], res["name"],
-                               res.get("data"))
-                    summary.skipped += 1
-                    return
-                doc_id = row[0]
-            self._seen(doc_id, res["name"], res.get("data"))
-            if error:
-                summary.failed += 1
-                summary.failures.append((res["name"], error[1]))
-                return
-            rec = dict(res["record"])
-            details = rec.pop("cell_details")
-            parts = rec.pop("parts")
-            rec.pop("cells", None)
-            findings = res["findings"]
-            counts = {s: sum(1 for f in findings if f["severity"] == s) for s in ("error", "warning", "info")}
-            report_id = db.one(
-                "INSERT INTO reports (document_id, agency, agency_norm, year, template, title, errors, warnings, "
-                "infos, record, parser_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (doc_id, rec["agency"], norm_agency(rec["agency"]) or None, rec["year"], rec["template"],
-                 rec["title"], counts["error"], counts["warning"], counts["info"], _j(rec), PARSER_VERSION))[0]
-            db.insert_rows("cells", _CELL_COLUMNS,
-                           [(report_id, k, *k.split("."), c["value"], c["raw"], int(c["certain"]),
-                             *_loc_columns(c.get("loc")), exact(c["value"])) for k, c in details.items()])
-            db.insert_rows("parts", ("report_id", "number", "title", "text", "loc"),
-                           [(report_id, p["number"], p["title"], p["text"], _j(p.get("loc"))) for p in parts])
-            self._insert_findings(report_id, findings, cross_year=False)
-            summary.parsed += 1
-            summary.new_reports.append(report_id)
-            summary.with_errors += bool(counts["error"])
+            doc_id = row[0]
+        self._seen(doc_id, res["name"], res.get("data"), sha)
+        if error:
+            summary.failed += 1
+            summary.failures.append((res["name"], error[1]))
+            return
+        agency, year, template, title = res["meta"]
+        errors, warnings, infos = res["counts"]
+        report_id = db.one(
+            "INSERT INTO reports (document_id, agency, agency_norm, year, template, title, errors, warnings, "
+            "infos, record, parser_version, labels_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (doc_id, agency, norm_agency(agency) or None, year, template, title, errors, warnings, infos,
+             res["record"], PARSER_VERSION, self._labels.id(*res["labels"])))[0]
+        key_id = self._keys.id
+        rows["cell_values"] += [(report_id, key_id(c[0]), *c[1:]) for c in res["cells"]]
+        rows["parts"] += [(report_id, *p) for p in res["parts"]]
+        rows["findings"] += [(report_id, *f, 0) for f in res["findings"]]
+        summary.parsed += 1
+        summary.new_reports.append(report_id)
+        summary.with_errors += bool(errors)
 
     def _insert_findings(self, report_id, findings, cross_year: bool):
         self.db.insert_rows(
-            "findings", ("report_id", "code", "name", "severity", "message", "keys", "loc", "expected", "actual",
-                         "cross_year"),
+            "findings", _FINDING_COLUMNS,
             [(report_id, f["code"], f["name"], f["severity"], f["message"], _j(f["keys"]), _j(f["loc"]),
               _j(f["expected"]), _j(f["actual"]), int(cross_year)) for f in findings])
 
@@ -277,12 +283,9 @@ class Corpus:
                         progress(1)
                     continue
                 data = self.db.one("SELECT data FROM blobs WHERE sha256 = ?", (sha,))[0]
-                yield name, bytes(data)
+                yield name, bytes(data), sha
 
-        for result in self._run(todo(), workers, engine, scheduler, settings):
-            self.store_result(result, summary, replace=True)
-            if progress:
-                progress(1)
+        self._write_all(self._run(todo(), workers, engine, scheduler, settings), summary, progress, replace=True)
         summary.cross_year_pairs = self.run_cross_year()
         summary.conflicts = len(self.conflicts())
         return summary
@@ -305,11 +308,24 @@ class Corpus:
 
     # ---------------------------------------------------------------- cross-year
 
-    def _pairs(self) -> dict:
+    def _pairs(self, bodies_of=None) -> dict:
         """{report id: previous year's report id} for every current report whose body has a current
-        report for the year before."""
-        rows = self.db.query("SELECT id, agency_norm, year FROM current_reports "
-                             "WHERE agency_norm IS NOT NULL AND year IS NOT NULL")
+        report for the year before. ``bodies_of``: only for the bodies of these reports."""
+        if bodies_of is None:
+            rows = self.db.query("SELECT id, agency_norm, year FROM current_reports "
+                                 "WHERE agency_norm IS NOT NULL AND year IS NOT NULL")
+        else:  # the view's choice (resolved, else the latest document), for a few bodies
+            marks = ", ".join("?" for _ in bodies_of)
+            pick: dict = {}
+            for rid, a, y, doc, chosen in self.db.query(
+                    "SELECT r.id, r.agency_norm, r.year, r.document_id, s.document_id FROM reports r "
+                    "LEFT JOIN resolutions s ON s.agency_norm = r.agency_norm AND s.year = r.year "
+                    "WHERE r.year IS NOT NULL AND r.agency_norm IN "
+                    f"(SELECT agency_norm FROM reports WHERE id IN ({marks}))", list(bodies_of)):
+                rank = (chosen == doc, doc)
+                if (a, y) not in pick or rank > pick[(a, y)][0]:
+                    pick[(a, y)] = (rank, rid)
+            rows = [(rid, a, y) for (a, y), (_, rid) in pick.items()]
         by = {(a, y): i for i, a, y in rows}
         return {rid: by[(a, y - 1)] for (a, y), rid in by.items() if (a, y - 1) in by}
 
@@ -338,13 +354,14 @@ class Corpus:
         checked = 0
         for i in range(0, max(len(todo), 1 if stale else 0), 250):  # bounded memory, few queries
             chunk = todo[i: i + 250]
-            loaded = self.reports_by_id([x for pair in chunk for x in pair])
+            loaded = self.reports_by_id([x for pair in chunk for x in pair], light=True)
             results = {rid: (prev, [f.to_dict() for f in check(loaded[rid], loaded[prev], select=["Y"])])
                        for rid, prev in chunk}
             now = datetime.now(timezone.utc).isoformat()
             with self.db.transaction():
                 self.db.lock(_CROSS_YEAR_LOCK)  # two ingests at once: one rewrites the Y findings at a time
-                current = self._pairs()  # re-read under the lock: another run may have changed them
+                # re-read under the lock: another run may have changed them (the chunk's bodies only)
+                current = self._pairs() if i == 0 else self._pairs(bodies_of=[rid for rid, _ in chunk])
                 for rid, (prev, found) in results.items():
                     if current.get(rid) != prev:
                         continue  # stale already: a later pass (that run's own) checks the new pair
@@ -423,28 +440,52 @@ class Corpus:
         """The stored record, rebuilt from its metadata, cells and parts."""
         return self.reports_by_id([report_id])[report_id]
 
-    def reports_by_id(self, ids, batch: int = 500) -> dict:
-        """{id: Report} for many reports, a few queries per batch (not per report)."""
+    def reports_by_id(self, ids, batch: int = 500, *, light: bool = False) -> dict:
+        """{id: Report} for many reports, a few queries per batch (not per report).
+
+        ``light``: for the rules (the cross-year pass): no table labels, and each cell made only
+        when a rule looks at it (``Report.cells`` is then a read-only mapping)."""
+        from ..model.report import Part
         out = {}
         ids = list(dict.fromkeys(ids))
+        keys = self._keys.names()
         for i in range(0, len(ids), batch):
             chunk = ids[i: i + batch]
             marks = ", ".join("?" for _ in chunk)
-            recs = {rid: json.loads(rec) for rid, rec in
-                    self.db.query(f"SELECT id, record FROM reports WHERE id IN ({marks})", chunk)}
-            for rec in recs.values():
-                rec["cell_details"], rec["parts"] = {}, []
-            for rid, key, value, vx, raw, certain, *loc in self.db.query(
-                    "SELECT report_id, key, value, value_exact, raw, certain, loc_line, loc_table, loc_row, loc_col, "
-                    f"loc_page, loc_bbox, loc_char FROM cells WHERE report_id IN ({marks})", chunk):
-                recs[rid]["cell_details"][key] = {"value": from_exact(vx, value), "raw": raw, "certain": bool(certain),
-                                                  "loc": _loc_dict(loc)}
+            recs = {}
+            for rid, rec, labels in self.db.query(
+                    f"SELECT r.id, r.record, {'NULL' if light else 'l.labels'} FROM reports r "
+                    f"LEFT JOIN labels l ON l.id = r.labels_id WHERE r.id IN ({marks})", chunk):
+                rec = json.loads(rec)
+                if labels is not None:
+                    rec["labels"] = json.loads(labels)
+                elif light:
+                    rec.pop("labels", None)
+                rec.pop("cells", None)
+                recs[rid] = rec
+            cells = {rid: {} for rid in recs}
+            for rid, kid, *row in self.db.query(
+                    "SELECT report_id, key_id, value_exact, raw, flags, loc_line, loc_table, loc_row, loc_col, "
+                    f"loc_page, loc_bbox, loc_char FROM cell_values WHERE report_id IN ({marks})", chunk):
+                key = keys.get(kid)
+                if key is None:  # made by another process since this one started
+                    keys = {i: k for i, k in self.db.query("SELECT id, key FROM cell_keys")}
+                    key = keys[kid]
+                cells[rid][key] = row
+            parts = {rid: [] for rid in recs}
             for rid, n, t, x, loc in self.db.query(
                     f"SELECT report_id, number, title, text, loc FROM parts WHERE report_id IN ({marks}) "
                     "ORDER BY report_id, number", chunk):
-                recs[rid]["parts"].append({"number": n, "title": t, "text": x,
-                                           "loc": json.loads(loc) if loc else None})
-            out.update({rid: Report.from_dict(rec) for rid, rec in recs.items()})
+                parts[rid].append({"number": n, "title": t, "text": x, "loc": json.loads(loc) if loc else None})
+            for rid, rec in recs.items():
+                if light:
+                    report = Report.from_dict({**rec, "cell_details": {}})
+                    report.cells = _StoredCells(cells[rid])
+                    report.parts = [Part.from_dict(p) for p in parts[rid]]
+                else:
+                    report = Report.from_dict({**rec, "cell_details": {}, "parts": parts[rid]})
+                    report.cells = {k: cell_from_row(*row) for k, row in cells[rid].items()}
+                out[rid] = report
         missing = [i for i in ids if i not in out]
         if missing:
             raise KeyError(f"no report {missing[0]}")
@@ -531,3 +572,83 @@ def _filters(sql, params, year, agency, template, prefix=""):
         sql += f" AND {prefix}template = ?"
         params.append(str(template))
     return sql, params
+
+
+def _key_columns(key: str) -> tuple:
+    tbl, row, col = key.split(".")
+    return tbl, row, col
+
+
+class _Interned:
+    """Small ids for texts stored once (cell keys, label texts), cached in this process. An id
+    made inside a transaction is only cached for good once that transaction commits."""
+
+    def __init__(self, db, table: str, column: str, extra):
+        self.db, self.table, self.column, self.extra = db, table, column, extra
+        self.known: dict = {}
+        self.pending: dict = {}
+        self.loaded = table != "cell_keys"  # cell keys: a few hundred, all read at once when first needed
+
+    def names(self) -> dict:
+        """{id: name} of every committed one (cell keys)."""
+        self.load()
+        return {i: k for k, i in self.known.items()}
+
+    def load(self) -> None:
+        if not self.loaded:
+            self.known.update({k: i for i, k in self.db.query(f"SELECT id, {self.column} FROM {self.table}")})
+            self.loaded = True
+
+    def id(self, name: str, payload=None):
+        self.load()
+        i = self.known.get(name)
+        if i is None:
+            i = self.pending.get(name)
+        if i is None:
+            i = self._fetch(name)
+            if i is None:
+                if self.extra is not None:
+                    cols, vals = ("tbl", "row_key", "col_key"), self.extra(name)
+                else:
+                    cols, vals = ("labels",), (payload,)
+                self.db.execute(f"INSERT INTO {self.table} ({self.column}, {', '.join(cols)}) "
+                                f"VALUES (?, {', '.join('?' for _ in cols)}) ON CONFLICT ({self.column}) DO NOTHING",
+                                (name, *vals))
+                i = self._fetch(name)
+            self.pending[name] = i
+        return i
+
+    def _fetch(self, name):
+        row = self.db.one(f"SELECT id FROM {self.table} WHERE {self.column} = ?", (name,))
+        return None if row is None else row[0]
+
+    def commit(self):
+        self.known.update(self.pending)
+        self.pending.clear()
+
+    def rollback(self):
+        self.pending.clear()
+
+
+class _StoredCells(Mapping):
+    """A report's stored cells, each made (a ``CellValue``) only when asked for: the cross-year
+    rules read a few cells of each report, not its two hundred."""
+
+    def __init__(self, rows: dict):
+        self._rows = rows
+        self._made: dict = {}
+
+    def __getitem__(self, key):
+        c = self._made.get(key)
+        if c is None:
+            c = self._made[key] = cell_from_row(*self._rows[key])
+        return c
+
+    def __contains__(self, key):
+        return key in self._rows
+
+    def __iter__(self):
+        return iter(self._rows)
+
+    def __len__(self):
+        return len(self._rows)
