@@ -245,8 +245,13 @@ class Corpus:
             "infos, record, parser_version, labels_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (doc_id, agency, norm_agency(agency) or None, year, template, title, errors, warnings, infos,
              res["record"], PARSER_VERSION, self._labels.id(*res["labels"])))[0]
-        key_id = self._keys.id
-        rows["cell_values"] += [(report_id, key_id(c[0]), *c[1:]) for c in res["cells"]]
+        ids = self._keys.known
+        cells = res["cells"]
+        try:
+            rows["cell_values"] += [(report_id, ids[c[0]], *c[1:]) for c in cells]
+        except KeyError:  # a key not stored yet
+            key_id = self._keys.id
+            rows["cell_values"] += [(report_id, key_id(c[0]), *c[1:]) for c in cells]
         rows["parts"] += [(report_id, *p) for p in res["parts"]]
         rows["findings"] += [(report_id, *f, 0) for f in res["findings"]]
         summary.parsed += 1
