@@ -61,6 +61,7 @@ class Corpus:
         self.schema_version = migrate(self.db)
         self._keys = _Interned(self.db, "cell_keys", "key", _key_columns)
         self._labels = _Interned(self.db, "labels", "digest", None)
+        self._rule_keys: set = set()  # cells the cross-year rules looked at (read ahead for the next reports)
 
     def close(self):
         self.db.close()
@@ -453,7 +454,6 @@ class Corpus:
         from ..model.report import Part
         out = {}
         ids = list(dict.fromkeys(ids))
-        keys = self._keys.names()
         for i in range(0, len(ids), batch):
             chunk = ids[i: i + batch]
             marks = ", ".join("?" for _ in chunk)
@@ -468,15 +468,11 @@ class Corpus:
                     rec.pop("labels", None)
                 rec.pop("cells", None)
                 recs[rid] = rec
-            cells = {rid: {} for rid in recs}
-            for rid, kid, *row in self.db.query(
-                    "SELECT report_id, key_id, value_exact, raw, flags, loc_line, loc_table, loc_row, loc_col, "
-                    f"loc_page, loc_bbox, loc_char FROM cell_values WHERE report_id IN ({marks})", chunk):
-                key = keys.get(kid)
-                if key is None:  # made by another process since this one started
-                    keys = {i: k for i, k in self.db.query("SELECT id, key FROM cell_keys")}
-                    key = keys[kid]
-                cells[rid][key] = row
+            if light:  # the cells the rules looked at so far; any other is read when a rule asks for it
+                wanted = [self._keys.known[k] for k in self._rule_keys if k in self._keys.known]
+                cells = self._cell_rows(list(recs), wanted)
+            else:
+                cells = self._cell_rows(list(recs))
             parts = {rid: [] for rid in recs}
             for rid, n, t, x, loc in self.db.query(
                     f"SELECT report_id, number, title, text, loc FROM parts WHERE report_id IN ({marks}) "
@@ -485,7 +481,8 @@ class Corpus:
             for rid, rec in recs.items():
                 if light:
                     report = Report.from_dict({**rec, "cell_details": {}})
-                    report.cells = _StoredCells(cells[rid])
+                    report.cells = _StoredCells(cells[rid], lambda rid=rid: self._cell_rows([rid])[rid],
+                                                self._rule_keys)
                     report.parts = [Part.from_dict(p) for p in parts[rid]]
                 else:
                     report = Report.from_dict({**rec, "cell_details": {}, "parts": parts[rid]})
@@ -494,6 +491,25 @@ class Corpus:
         missing = [i for i in ids if i not in out]
         if missing:
             raise KeyError(f"no report {missing[0]}")
+        return out
+
+    def _cell_rows(self, report_ids: list, key_ids=None) -> dict:
+        """{report id: {key: stored row}}; ``key_ids``: only these cells."""
+        out: dict = {rid: {} for rid in report_ids}
+        if not report_ids or key_ids == []:
+            return out
+        keys = self._keys.names()
+        sql = ("SELECT report_id, key_id, value_exact, raw, flags, loc_line, loc_table, loc_row, loc_col, loc_page, "
+               f"loc_bbox, loc_char FROM cell_values WHERE report_id IN ({', '.join('?' for _ in report_ids)})")
+        if key_ids is not None:
+            sql += f" AND key_id IN ({', '.join('?' for _ in key_ids)})"
+        for rid, kid, *row in self.db.query(sql, list(report_ids) + list(key_ids or [])):
+            key = keys.get(kid)
+            if key is None:  # made by another process since this one read them
+                self._keys.loaded = False
+                keys = self._keys.names()
+                key = keys[kid]
+            out[rid][key] = row
         return out
 
     def reports(self, *, year=None, agency=None, template=None) -> list:
@@ -636,24 +652,36 @@ class _Interned:
 
 
 class _StoredCells(Mapping):
-    """A report's stored cells, each made (a ``CellValue``) only when asked for: the cross-year
-    rules read a few cells of each report, not its two hundred."""
+    """A report's stored cells for the rules, each made (a ``CellValue``) only when asked for. It
+    starts with the cells the rules asked for before (``asked``, shared across reports) and reads
+    all of this report's cells the first time a rule wants another one or the whole set: the
+    cross-year rules read a few cells of each report, not its two hundred."""
 
-    def __init__(self, rows: dict):
-        self._rows = rows
+    def __init__(self, rows: dict, read_all, asked: set):
+        self._rows, self._read_all, self._asked = rows, read_all, asked
+        self._complete = False
         self._made: dict = {}
+
+    def _all(self) -> dict:
+        if not self._complete:
+            self._rows, self._complete = self._read_all(), True
+        return self._rows
 
     def __getitem__(self, key):
         c = self._made.get(key)
         if c is None:
-            c = self._made[key] = cell_from_row(*self._rows[key])
+            row = self._rows.get(key)
+            if row is None:
+                row = self._all()[key]
+            self._asked.add(key)
+            c = self._made[key] = cell_from_row(*row)
         return c
 
     def __contains__(self, key):
-        return key in self._rows
+        return key in self._rows or key in self._all()
 
     def __iter__(self):
-        return iter(self._rows)
+        return iter(self._all())
 
     def __len__(self):
-        return len(self._rows)
+        return len(self._all())
