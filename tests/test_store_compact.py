@@ -6,10 +6,9 @@ import nianbao
 from nianbao.rules import check
 from nianbao.store import Corpus, migrations
 from nianbao.store.codec import cell_from_row, cell_row
-from nianbao.model import Report
 from nianbao.testing.synth import write_corpus
 from conftest import CORPUS
-from storestate import assert_same_state, canonical_state
+from storestate import canonical_state
 
 
 def test_cell_rows_round_trip():

@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -17,6 +16,7 @@ from ..rules import check
 from .codec import cell_from_row, exact, from_exact, j  # noqa: F401  (exact, from_exact: public here too)
 from .db import Database
 from .migrations import migrate
+from .rows import Interned, StoredCells, key_columns
 from .work import run_local
 
 
@@ -59,8 +59,8 @@ class Corpus:
     def __init__(self, url: str | None = None):
         self.db = Database(url)
         self.schema_version = migrate(self.db)
-        self._keys = _Interned(self.db, "cell_keys", "key", _key_columns)
-        self._labels = _Interned(self.db, "labels", "digest", None)
+        self._keys = Interned(self.db, "cell_keys", "key", key_columns)
+        self._labels = Interned(self.db, "labels", "digest", None)
         self._rule_keys: set = set()  # cells the cross-year rules looked at (read ahead for the next reports)
 
     def close(self):
@@ -481,7 +481,7 @@ class Corpus:
             for rid, rec in recs.items():
                 if light:
                     report = Report.from_dict({**rec, "cell_details": {}})
-                    report.cells = _StoredCells(cells[rid], lambda rid=rid: self._cell_rows([rid])[rid],
+                    report.cells = StoredCells(cells[rid], lambda rid=rid: self._cell_rows([rid])[rid],
                                                 self._rule_keys)
                     report.parts = [Part.from_dict(p) for p in parts[rid]]
                 else:
@@ -594,94 +594,3 @@ def _filters(sql, params, year, agency, template, prefix=""):
         params.append(str(template))
     return sql, params
 
-
-def _key_columns(key: str) -> tuple:
-    tbl, row, col = key.split(".")
-    return tbl, row, col
-
-
-class _Interned:
-    """Small ids for texts stored once (cell keys, label texts), cached in this process. An id
-    made inside a transaction is only cached for good once that transaction commits."""
-
-    def __init__(self, db, table: str, column: str, extra):
-        self.db, self.table, self.column, self.extra = db, table, column, extra
-        self.known: dict = {}
-        self.pending: dict = {}
-        self.loaded = table != "cell_keys"  # cell keys: a few hundred, all read at once when first needed
-
-    def names(self) -> dict:
-        """{id: name} of every committed one (cell keys)."""
-        self.load()
-        return {i: k for k, i in self.known.items()}
-
-    def load(self) -> None:
-        if not self.loaded:
-            self.known.update({k: i for i, k in self.db.query(f"SELECT id, {self.column} FROM {self.table}")})
-            self.loaded = True
-
-    def id(self, name: str, payload=None):
-        self.load()
-        i = self.known.get(name)
-        if i is None:
-            i = self.pending.get(name)
-        if i is None:
-            i = self._fetch(name)
-            if i is None:
-                if self.extra is not None:
-                    cols, vals = ("tbl", "row_key", "col_key"), self.extra(name)
-                else:
-                    cols, vals = ("labels",), (payload,)
-                self.db.execute(f"INSERT INTO {self.table} ({self.column}, {', '.join(cols)}) "
-                                f"VALUES (?, {', '.join('?' for _ in cols)}) ON CONFLICT ({self.column}) DO NOTHING",
-                                (name, *vals))
-                i = self._fetch(name)
-            self.pending[name] = i
-        return i
-
-    def _fetch(self, name):
-        row = self.db.one(f"SELECT id FROM {self.table} WHERE {self.column} = ?", (name,))
-        return None if row is None else row[0]
-
-    def commit(self):
-        self.known.update(self.pending)
-        self.pending.clear()
-
-    def rollback(self):
-        self.pending.clear()
-
-
-class _StoredCells(Mapping):
-    """A report's stored cells for the rules, each made (a ``CellValue``) only when asked for. It
-    starts with the cells the rules asked for before (``asked``, shared across reports) and reads
-    all of this report's cells the first time a rule wants another one or the whole set: the
-    cross-year rules read a few cells of each report, not its two hundred."""
-
-    def __init__(self, rows: dict, read_all, asked: set):
-        self._rows, self._read_all, self._asked = rows, read_all, asked
-        self._complete = False
-        self._made: dict = {}
-
-    def _all(self) -> dict:
-        if not self._complete:
-            self._rows, self._complete = self._read_all(), True
-        return self._rows
-
-    def __getitem__(self, key):
-        c = self._made.get(key)
-        if c is None:
-            row = self._rows.get(key)
-            if row is None:
-                row = self._all()[key]
-            self._asked.add(key)
-            c = self._made[key] = cell_from_row(*row)
-        return c
-
-    def __contains__(self, key):
-        return key in self._rows or key in self._all()
-
-    def __iter__(self):
-        return iter(self._all())
-
-    def __len__(self):
-        return len(self._all())
