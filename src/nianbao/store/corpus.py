@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -18,6 +17,7 @@ from .db import Database
 from .migrations import migrate
 from .rows import Interned, StoredCells, key_columns
 from .work import run_local
+from .writing import Writing
 
 
 @dataclass
@@ -39,22 +39,20 @@ class IngestSummary:
 
 
 _CROSS_YEAR_LOCK = 0x6E696132
-_CELL_VALUE_COLUMNS = ("report_id", "key_id", "value_exact", "raw", "flags", "loc_line", "loc_table", "loc_row",
-                       "loc_col", "loc_page", "loc_bbox", "loc_char")
-_FINDING_COLUMNS = ("report_id", "code", "name", "severity", "message", "keys", "loc", "expected", "actual",
-                    "cross_year")
 REPROCESS = ("all", "failed", "older")
 
 
-BATCH = 100  # documents written per transaction (each one still all or nothing: the batch is)
-BATCH_BYTES = 64 << 20  # … or fewer, once their kept bytes reach this
-BATCH_SECONDS = 2.0  # … or fewer, once the oldest has waited this long
-_WRITE_LOCK = 0x6E696133  # PostgreSQL: one batch written at a time (SQLite: BEGIN IMMEDIATE)
 _j = j
 
 
-class Corpus:
+class Corpus(Writing):
     """A corpus of reports in a database. ``Corpus()`` opens ``./nianbao.db`` (or ``$NIANBAO_DB``)."""
+
+    summary_type = IngestSummary
+
+    @property
+    def parser_version(self) -> str:
+        return PARSER_VERSION
 
     def __init__(self, url: str | None = None):
         self.db = Database(url)
@@ -77,11 +75,11 @@ class Corpus:
     def known(self, sha256: str) -> bool:
         return self.db.one("SELECT 1 FROM documents WHERE sha256 = ?", (sha256,)) is not None
 
-    def _skip(self, sha256: str, path: str, retry_failed: bool):
+    def _skip(self, sha256: str, path: str, retry_failed: bool, db=None):
         """Why these bytes need no work: ``"parsed"``, ``"failed"`` (same parser version), or None;
         the stored document's id (None when it is not stored); and whether this path or the bytes
         are still to be recorded for it."""
-        row = self.db.one(
+        row = (db or self.db).one(
             "SELECT d.id, d.status, d.parser_version, "
             "(SELECT COUNT(*) FROM document_paths p WHERE p.document_id = d.id AND p.path = ?), "
             "(SELECT COUNT(*) FROM blobs b WHERE b.sha256 = d.sha256) FROM documents d WHERE d.sha256 = ?",
@@ -111,16 +109,16 @@ class Corpus:
         settings = settings or DEFAULT
         summary = IngestSummary()
 
-        def todo():
+        def todo(probe):  # on a connection of its own: the writer thread has self.db
             for name, blob in iter_inputs(paths, settings=settings):
                 sha = None
                 if not isinstance(blob, Exception):
                     sha = hashlib.sha256(blob).hexdigest()  # the one hash of these bytes in this process
-                    why, doc_id, unrecorded = self._skip(sha, name, retry_failed)
+                    why, doc_id, unrecorded = self._skip(sha, name, retry_failed, probe)
                     if why is not None:
                         if unrecorded:  # found at a new path, or stored before bytes were kept
-                            with self.db.transaction():
-                                self._seen(doc_id, name, blob, sha)
+                            with probe.transaction():
+                                self._seen(doc_id, name, blob, sha, db=probe)
                         summary.skipped += 1
                         summary.skipped_failed += why == "failed"
                         if progress:
@@ -128,31 +126,11 @@ class Corpus:
                         continue
                 yield name, blob, sha
 
-        self._write_all(self._run(todo(), workers, engine, scheduler, settings), summary, progress)
+        self._write_all(todo, workers, engine, scheduler, settings, summary, progress)
         if cross_year:
             summary.cross_year_pairs = self.run_cross_year()
         summary.conflicts = len(self.conflicts())
         return summary
-
-    def _write_all(self, results, summary, progress=None, *, replace: bool = False) -> None:
-        """Write results as they come, in batches: one transaction per :data:`BATCH` documents (or
-        fewer, by bytes or time), so that the writer costs little next to the workers. A batch is all
-        or nothing (a killed run loses at most the batch it was writing; a rerun does it again)."""
-        batch, size, started = [], 0, 0.0
-        for result in results:
-            if not batch:
-                started = time.monotonic()
-            batch.append(result)
-            size += len(result.get("data") or b"")
-            if len(batch) >= BATCH or size >= BATCH_BYTES or time.monotonic() - started >= BATCH_SECONDS:
-                self.store_results(batch, summary, replace=replace)
-                if progress:
-                    progress(len(batch))
-                batch, size = [], 0
-        if batch:
-            self.store_results(batch, summary, replace=replace)
-            if progress:
-                progress(len(batch))
 
     def _run(self, todo, workers, engine, scheduler, settings):
         if engine == "dask":
@@ -160,110 +138,6 @@ class Corpus:
             yield from run_on_dask(((name, data) for name, data, *_ in todo), scheduler, settings)
             return
         yield from run_local(todo, workers, settings)
-
-    def _seen(self, doc_id, path: str, data=None, sha: str | None = None) -> None:
-        """Record that document ``doc_id`` was found at ``path``; keep its bytes if not kept yet."""
-        now = datetime.now(timezone.utc).isoformat()
-        self.db.execute("INSERT INTO document_paths (document_id, path, first_seen) VALUES (?, ?, ?) "
-                        "ON CONFLICT (document_id, path) DO NOTHING", (doc_id, path, now))
-        if isinstance(data, (bytes, bytearray)):
-            sha = sha or hashlib.sha256(data).hexdigest()
-            if self.db.one("SELECT 1 FROM blobs WHERE sha256 = ?", (sha,)) is None:
-                self.db.execute("INSERT INTO blobs (sha256, size, data) VALUES (?, ?, ?) "
-                                "ON CONFLICT (sha256) DO NOTHING", (sha, len(data), bytes(data)))
-
-    def store_result(self, res: dict, summary: IngestSummary | None = None, *, replace: bool = False) -> None:
-        """Write one worker result (see :meth:`store_results`)."""
-        self.store_results([res], summary, replace=replace)
-
-    def store_results(self, results: list, summary: IngestSummary | None = None, *, replace: bool = False) -> None:
-        """Write worker results in one transaction: for each, a document row (and its bytes,
-        ``res["data"]``, and path), and its report, cells, parts, findings. All or nothing: an
-        exception (or a killed process) leaves none of them written.
-
-        A recorded failure of the same bytes is replaced (a retry); stored parsed bytes are kept
-        (their new path recorded), unless ``replace`` (a reprocess: the document's report is
-        replaced by this result's)."""
-        summary = summary if summary is not None else IngestSummary()
-        counted = IngestSummary()
-        with self.db.transaction():
-            self.db.lock(_WRITE_LOCK)  # PostgreSQL: two ingests at once never wait on each other's rows
-            try:
-                rows = {"cell_values": [], "parts": [], "findings": []}
-                for res in results:
-                    self._store_one(res, counted, rows, replace)
-                self.db.insert_rows("cell_values", _CELL_VALUE_COLUMNS, rows["cell_values"])
-                self.db.insert_rows("parts", ("report_id", "number", "title", "text", "loc"), rows["parts"])
-                self.db.insert_rows("findings", _FINDING_COLUMNS, rows["findings"])
-            except BaseException:
-                self._keys.rollback()
-                self._labels.rollback()
-                raise
-        self._keys.commit()
-        self._labels.commit()
-        for name in ("parsed", "failed", "skipped", "with_errors"):
-            setattr(summary, name, getattr(summary, name) + getattr(counted, name))
-        summary.failures += counted.failures
-        summary.new_reports += counted.new_reports
-
-    def _store_one(self, res: dict, summary: IngestSummary, rows: dict, replace: bool) -> None:
-        now = datetime.now(timezone.utc).isoformat()
-        db = self.db
-        error = res.get("error")
-        sha = res["sha256"] or f"unreadable:{res['name']}"
-        fields = (res.get("format"), res["size"], now, "failed" if error else "parsed",
-                  error[0] if error else None, f"{error[1]}（{error[2]}）" if error else None, PARSER_VERSION)
-        old = db.one("SELECT id, status FROM documents WHERE sha256 = ?", (sha,))
-        if old is not None and old[1] == "parsed" and not replace:
-            self._seen(old[0], res["name"], res.get("data"), sha)
-            summary.skipped += 1
-            return
-        if old is not None:  # a failure recorded before (its retry), or a reprocess
-            doc_id = old[0]
-            db.execute("UPDATE documents SET format = ?, size = ?, ingested_at = ?, status = ?, "
-                       "error_code = ?, error_message = ?, parser_version = ? WHERE id = ?", (*fields, doc_id))
-            db.execute("DELETE FROM reports WHERE document_id = ?", (doc_id,))  # cells, parts, findings too
-        else:
-            row = db.one(
-                "INSERT INTO documents (sha256, name, format, size, ingested_at, status, error_code, "
-                "error_message, parser_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (sha256) DO NOTHING RETURNING id", (sha, res["name"], *fields))
-            if row is None:  # another ingest stored these bytes a moment ago
-                self._seen(db.one("SELECT id FROM documents WHERE sha256 = ?", (sha,))[0], res["name"],
-                           res.get("data"), sha)
-                summary.skipped += 1
-                return
-            doc_id = row[0]
-        self._seen(doc_id, res["name"], res.get("data"), sha)
-        if error:
-            summary.failed += 1
-            summary.failures.append((res["name"], error[1]))
-            return
-        agency, year, template, title = res["meta"]
-        errors, warnings, infos = res["counts"]
-        report_id = db.one(
-            "INSERT INTO reports (document_id, agency, agency_norm, year, template, title, errors, warnings, "
-            "infos, record, parser_version, labels_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            (doc_id, agency, norm_agency(agency) or None, year, template, title, errors, warnings, infos,
-             res["record"], PARSER_VERSION, self._labels.id(*res["labels"])))[0]
-        ids = self._keys.known
-        cells = res["cells"]
-        try:
-            rows["cell_values"] += [(report_id, ids[c[0]], *c[1:]) for c in cells]
-        except KeyError:  # a key not stored yet
-            key_id = self._keys.id
-            rows["cell_values"] += [(report_id, key_id(c[0]), *c[1:]) for c in cells]
-        rows["parts"] += [(report_id, *p) for p in res["parts"]]
-        rows["findings"] += [(report_id, *f, 0) for f in res["findings"]]
-        summary.parsed += 1
-        summary.new_reports.append(report_id)
-        summary.with_errors += bool(errors)
-
-    def _insert_findings(self, report_id, findings, cross_year: bool):
-        self.db.insert_rows(
-            "findings", _FINDING_COLUMNS,
-            [(report_id, f["code"], f["name"], f["severity"], f["message"], _j(f["keys"]), _j(f["loc"]),
-              _j(f["expected"]), _j(f["actual"]), int(cross_year)) for f in findings])
 
     # ---------------------------------------------------------------- reprocess
 
@@ -282,16 +156,16 @@ class Corpus:
         rows = self._reprocess_rows(which)
         summary.missing_bytes = sum(1 for r in rows if not r[3])
 
-        def todo():
+        def todo(probe):
             for _, name, sha, kept in rows:
                 if not kept:
                     if progress:
                         progress(1)
                     continue
-                data = self.db.one("SELECT data FROM blobs WHERE sha256 = ?", (sha,))[0]
+                data = probe.one("SELECT data FROM blobs WHERE sha256 = ?", (sha,))[0]
                 yield name, bytes(data), sha
 
-        self._write_all(self._run(todo(), workers, engine, scheduler, settings), summary, progress, replace=True)
+        self._write_all(todo, workers, engine, scheduler, settings, summary, progress, replace=True)
         summary.cross_year_pairs = self.run_cross_year()
         summary.conflicts = len(self.conflicts())
         return summary
