@@ -17,7 +17,7 @@ from .db import Database
 from .migrations import migrate
 from .rows import Interned, StoredCells, key_columns
 from .work import run_local
-from .writing import Writing
+from .write import Writing
 
 
 @dataclass
