@@ -117,7 +117,7 @@ def test_killed_ingest_resumes_without_partial_reports(shared, tmp_path):
     src = tmp_path / "src"
     src.mkdir()
     text = SEED.read_text(encoding="utf-8")
-    for i in range(300):  # distinct bytes: distinct documents
+    for i in range(1000):  # distinct bytes: distinct documents (enough that a kill lands between two batches)
         (src / f"r{i:03d}.txt").write_text(text + f"\n附：编号{i}\n", encoding="utf-8")
     db = f"sqlite:///{tmp_path / 'k.db'}"
     cmd = [sys.executable, "-m", "nianbao", "ingest", "--db", db, "--workers", "2", str(src)]
@@ -134,7 +134,7 @@ def test_killed_ingest_resumes_without_partial_reports(shared, tmp_path):
     p.wait()
     with Corpus(db) as c:
         docs = c.db.one("SELECT COUNT(*) FROM documents")[0]
-        assert 0 < docs < 300, docs
+        assert 0 < docs < 1000, docs
         orphans = c.db.one("SELECT COUNT(*) FROM documents d LEFT JOIN reports r ON r.document_id = d.id "
                            "WHERE r.id IS NULL AND d.status = 'parsed'")[0]
         assert orphans == 0
@@ -144,7 +144,7 @@ def test_killed_ingest_resumes_without_partial_reports(shared, tmp_path):
     done = subprocess.run(cmd, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     with Corpus(db) as c:
-        assert c.db.one("SELECT COUNT(*) FROM reports")[0] == 300
+        assert c.db.one("SELECT COUNT(*) FROM reports")[0] == 1000
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "parquet", "json"])

@@ -92,14 +92,16 @@ def test_stats_lists_open_conflicts(shared, tmp_path):
     assert "待核对" in p.stdout and "抚远镇人民政府 2020年度  2 份  当前：" in p.stdout
     assert p.stdout.split("当前：")[1].split("\n")[0].endswith("b.txt")
     p = subprocess.run([sys.executable, "-m", "nianbao", "stats", "--db", db, "--json"], capture_output=True, text=True)
-    assert json.loads(p.stdout)["conflicts"][0][:3] == ["抚远镇人民政府", 2020, 2]
+    conflict = json.loads(p.stdout)["conflicts"][0]
+    assert (conflict["agency"], conflict["year"], conflict["documents"]) == ("抚远镇人民政府", 2020, 2)
 
 
 def _older(c, which="WHERE 1=1"):
     """What an older parser left: another version number, and (here) a wrong cell."""
     reports = f"SELECT r.id FROM reports r JOIN documents d ON d.id = r.document_id {which}"
     c.db.execute(f"UPDATE reports SET parser_version = '0.0.1' WHERE id IN ({reports})")
-    c.db.execute("UPDATE cells SET value_exact = '424242', value = 424242 WHERE key = 'applications.new_requests.total' "
+    c.db.execute("UPDATE cell_values SET value_exact = '424242' WHERE key_id = (SELECT id FROM cell_keys WHERE "
+                 "key = 'applications.new_requests.total') "
                  f"AND report_id IN ({reports})")
     c.db.execute(f"UPDATE documents SET parser_version = '0.0.1' {which.replace('d.name', 'name')}")
 

@@ -29,7 +29,14 @@ def store_file(corpus, path, name=None, data=None, **record):
     data = path.read_bytes() if data is None else data
     res = parse_and_check(name or path.name, data)
     res["data"] = data  # the store keeps the original bytes
-    res["record"].update(record)
+    if record:  # the worker sends the record as JSON text and its metadata as a tuple
+        import json
+        rec = json.loads(res["record"])
+        rec.update(record)
+        res["record"] = json.dumps(rec, ensure_ascii=False)
+        meta = dict(zip(("agency", "year", "template", "title"), res["meta"]))
+        meta.update({k: v for k, v in record.items() if k in meta})
+        res["meta"] = tuple(meta[k] for k in ("agency", "year", "template", "title"))
     corpus.store_result(res)
     return Review(corpus).report_by_sha(res["sha256"])
 

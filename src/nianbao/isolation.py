@@ -141,6 +141,7 @@ class WorkerPool:
                     else:
                         queue.append((next_in, name, payload))
                     next_in += 1
+                self._dispatch(queue, done)  # idle workers take their next input before results go out
                 while next_out in done:
                     yield done.pop(next_out)
                     next_out += 1

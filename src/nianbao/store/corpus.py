@@ -5,7 +5,6 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from decimal import Decimal
 
 from ..config import DEFAULT, Settings
 from ..ingest.sources import iter_inputs
@@ -13,9 +12,12 @@ from ..model import Report
 from ..parsing import PARSER_VERSION
 from ..parsing.meta import norm_agency
 from ..rules import check
+from .codec import cell_from_row, exact, from_exact, j  # noqa: F401  (exact, from_exact: public here too)
 from .db import Database
 from .migrations import migrate
+from .rows import Interned, StoredCells, key_columns
 from .work import run_local
+from .write import Writing
 
 
 @dataclass
@@ -40,60 +42,24 @@ _CROSS_YEAR_LOCK = 0x6E696132
 REPROCESS = ("all", "failed", "older")
 
 
-def _j(v):
-    return None if v is None else json.dumps(v, ensure_ascii=False)
+_j = j
 
 
-_CELL_COLUMNS = ("report_id", "key", "tbl", "row_key", "col_key", "value", "raw", "certain", "loc_line", "loc_table",
-                 "loc_row", "loc_col", "loc_page", "loc_bbox", "loc_char", "value_exact")
-
-
-def exact(v):
-    """A cell value as exact decimal text (``value_exact``): ints as they are; a float from the
-    parser (money with cents) by its shortest repr, which is the decimal the report wrote (values
-    are below 10¹² with at most a few decimals, well within a double's 15 exact digits)."""
-    if v is None:
-        return None
-    if isinstance(v, float):
-        return str(Decimal(repr(v)))
-    return str(int(v))
-
-
-def from_exact(text, fallback=None, *, decimal: bool = False):
-    """``value_exact`` back as int (whole) or, for a fraction, float (``decimal=True``: Decimal)."""
-    if text is None:
-        return _number(fallback)
-    d = Decimal(str(text))
-    if d == d.to_integral_value():
-        return int(d)
-    return d.normalize() if decimal else float(d)
-_LOC_FIELDS = ("line", "table", "row", "col", "page", "bbox", "char")
-
-
-def _loc_columns(loc) -> tuple:
-    loc = loc or {}
-    bbox = loc.get("bbox")
-    return (loc.get("line"), loc.get("table"), loc.get("row"), loc.get("col"), loc.get("page"),
-            None if bbox is None else ",".join(str(x) for x in bbox), loc.get("char"))
-
-
-def _loc_dict(cols) -> dict:
-    d = {k: v for k, v in zip(_LOC_FIELDS, cols) if v is not None}
-    if "bbox" in d:
-        d["bbox"] = [float(x) for x in d["bbox"].split(",")]
-    return d
-
-
-def _number(v):
-    return int(v) if isinstance(v, float) and v.is_integer() else v
-
-
-class Corpus:
+class Corpus(Writing):
     """A corpus of reports in a database. ``Corpus()`` opens ``./nianbao.db`` (or ``$NIANBAO_DB``)."""
+
+    summary_type = IngestSummary
+
+    @property
+    def parser_version(self) -> str:
+        return PARSER_VERSION
 
     def __init__(self, url: str | None = None, *, must_exist: bool = False):
         self.db = Database(url, must_exist=must_exist)
         self.schema_version = migrate(self.db)
+        self._keys = Interned(self.db, "cell_keys", "key", key_columns)
+        self._labels = Interned(self.db, "labels", "digest", None)
+        self._rule_keys: set = set()  # cells the cross-year rules looked at (read ahead for the next reports)
 
     def close(self):
         self.db.close()
@@ -109,11 +75,11 @@ class Corpus:
     def known(self, sha256: str) -> bool:
         return self.db.one("SELECT 1 FROM documents WHERE sha256 = ?", (sha256,)) is not None
 
-    def _skip(self, sha256: str, path: str, retry_failed: bool):
+    def _skip(self, sha256: str, path: str, retry_failed: bool, db=None):
         """Why these bytes need no work: ``"parsed"``, ``"failed"`` (same parser version), or None;
         the stored document's id (None when it is not stored); and whether this path or the bytes
         are still to be recorded for it."""
-        row = self.db.one(
+        row = (db or self.db).one(
             "SELECT d.id, d.status, d.parser_version, "
             "(SELECT COUNT(*) FROM document_paths p WHERE p.document_id = d.id AND p.path = ?), "
             "(SELECT COUNT(*) FROM blobs b WHERE b.sha256 = d.sha256) FROM documents d WHERE d.sha256 = ?",
@@ -143,25 +109,24 @@ class Corpus:
         settings = settings or DEFAULT
         summary = IngestSummary()
 
-        def todo():
+        def todo(probe):  # on a connection of its own: the writer thread has self.db
             for name, blob in iter_inputs(paths, settings=settings):
+                sha = None
                 if not isinstance(blob, Exception):
-                    why, doc_id, unrecorded = self._skip(hashlib.sha256(blob).hexdigest(), name, retry_failed)
+                    sha = hashlib.sha256(blob).hexdigest()  # the one hash of these bytes in this process
+                    why, doc_id, unrecorded = self._skip(sha, name, retry_failed, probe)
                     if why is not None:
                         if unrecorded:  # found at a new path, or stored before bytes were kept
-                            with self.db.transaction():
-                                self._seen(doc_id, name, blob)
+                            with probe.transaction():
+                                self._seen(doc_id, name, blob, sha, db=probe)
                         summary.skipped += 1
                         summary.skipped_failed += why == "failed"
                         if progress:
                             progress(1)
                         continue
-                yield name, blob
+                yield name, blob, sha
 
-        for result in self._run(todo(), workers, engine, scheduler, settings):
-            self.store_result(result, summary)
-            if progress:
-                progress(1)
+        self._write_all(todo, workers, engine, scheduler, settings, summary, progress)
         if cross_year:
             summary.cross_year_pairs = self.run_cross_year()
         summary.conflicts = len(self.conflicts())
@@ -170,88 +135,9 @@ class Corpus:
     def _run(self, todo, workers, engine, scheduler, settings):
         if engine == "dask":
             from .distributed import run_on_dask
-            yield from run_on_dask(todo, scheduler, settings)
+            yield from run_on_dask(((name, data) for name, data, *_ in todo), scheduler, settings)
             return
         yield from run_local(todo, workers, settings)
-
-    def _seen(self, doc_id, path: str, data=None) -> None:
-        """Record that document ``doc_id`` was found at ``path``; keep its bytes if not kept yet."""
-        now = datetime.now(timezone.utc).isoformat()
-        self.db.execute("INSERT INTO document_paths (document_id, path, first_seen) VALUES (?, ?, ?) "
-                        "ON CONFLICT (document_id, path) DO NOTHING", (doc_id, path, now))
-        if isinstance(data, (bytes, bytearray)) and self.db.one(
-                "SELECT 1 FROM blobs WHERE sha256 = ?", (hashlib.sha256(data).hexdigest(),)) is None:
-            self.db.execute("INSERT INTO blobs (sha256, size, data) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
-                            (hashlib.sha256(data).hexdigest(), len(data), bytes(data)))
-
-    def store_result(self, res: dict, summary: IngestSummary | None = None, *, replace: bool = False) -> None:
-        """Write one worker result: a document row (and its bytes, ``res["data"]``, and path), and
-        its report, cells, parts, findings — all in one transaction.
-
-        A recorded failure of the same bytes is replaced (a retry); stored parsed bytes are kept
-        (their new path recorded), unless ``replace`` (a reprocess: the document's report is
-        replaced by this result's)."""
-        summary = summary if summary is not None else IngestSummary()
-        now = datetime.now(timezone.utc).isoformat()
-        db = self.db
-        with db.transaction():
-            error = res.get("error")
-            sha = res["sha256"] or f"unreadable:{res['name']}"
-            fields = (res.get("format"), res["size"], now, "failed" if error else "parsed",
-                      error[0] if error else None, f"{error[1]}（{error[2]}）" if error else None, PARSER_VERSION)
-            old = db.one("SELECT id, status FROM documents WHERE sha256 = ?", (sha,))
-            if old is not None and old[1] == "parsed" and not replace:
-                self._seen(old[0], res["name"], res.get("data"))
-                summary.skipped += 1
-                return
-            if old is not None:  # a failure recorded before (its retry), or a reprocess
-                doc_id = old[0]
-                db.execute("UPDATE documents SET format = ?, size = ?, ingested_at = ?, status = ?, "
-                           "error_code = ?, error_message = ?, parser_version = ? WHERE id = ?", (*fields, doc_id))
-                db.execute("DELETE FROM reports WHERE document_id = ?", (doc_id,))  # cells, parts, findings too
-            else:
-                row = db.one(
-                    "INSERT INTO documents (sha256, name, format, size, ingested_at, status, error_code, "
-                    "error_message, parser_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT (sha256) DO NOTHING RETURNING id", (sha, res["name"], *fields))
-                if row is None:  # another ingest stored these bytes a moment ago
-                    self._seen(db.one("SELECT id FROM documents WHERE sha256 = ?", (sha,))[0], res["name"],
-                               res.get("data"))
-                    summary.skipped += 1
-                    return
-                doc_id = row[0]
-            self._seen(doc_id, res["name"], res.get("data"))
-            if error:
-                summary.failed += 1
-                summary.failures.append((res["name"], error[1]))
-                return
-            rec = dict(res["record"])
-            details = rec.pop("cell_details")
-            parts = rec.pop("parts")
-            rec.pop("cells", None)
-            findings = res["findings"]
-            counts = {s: sum(1 for f in findings if f["severity"] == s) for s in ("error", "warning", "info")}
-            report_id = db.one(
-                "INSERT INTO reports (document_id, agency, agency_norm, year, template, title, errors, warnings, "
-                "infos, record, parser_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (doc_id, rec["agency"], norm_agency(rec["agency"]) or None, rec["year"], rec["template"],
-                 rec["title"], counts["error"], counts["warning"], counts["info"], _j(rec), PARSER_VERSION))[0]
-            db.insert_rows("cells", _CELL_COLUMNS,
-                           [(report_id, k, *k.split("."), c["value"], c["raw"], int(c["certain"]),
-                             *_loc_columns(c.get("loc")), exact(c["value"])) for k, c in details.items()])
-            db.insert_rows("parts", ("report_id", "number", "title", "text", "loc"),
-                           [(report_id, p["number"], p["title"], p["text"], _j(p.get("loc"))) for p in parts])
-            self._insert_findings(report_id, findings, cross_year=False)
-            summary.parsed += 1
-            summary.new_reports.append(report_id)
-            summary.with_errors += bool(counts["error"])
-
-    def _insert_findings(self, report_id, findings, cross_year: bool):
-        self.db.insert_rows(
-            "findings", ("report_id", "code", "name", "severity", "message", "keys", "loc", "expected", "actual",
-                         "cross_year"),
-            [(report_id, f["code"], f["name"], f["severity"], f["message"], _j(f["keys"]), _j(f["loc"]),
-              _j(f["expected"]), _j(f["actual"]), int(cross_year)) for f in findings])
 
     # ---------------------------------------------------------------- reprocess
 
@@ -270,19 +156,16 @@ class Corpus:
         rows = self._reprocess_rows(which)
         summary.missing_bytes = sum(1 for r in rows if not r[3])
 
-        def todo():
+        def todo(probe):
             for _, name, sha, kept in rows:
                 if not kept:
                     if progress:
                         progress(1)
                     continue
-                data = self.db.one("SELECT data FROM blobs WHERE sha256 = ?", (sha,))[0]
-                yield name, bytes(data)
+                data = probe.one("SELECT data FROM blobs WHERE sha256 = ?", (sha,))[0]
+                yield name, bytes(data), sha
 
-        for result in self._run(todo(), workers, engine, scheduler, settings):
-            self.store_result(result, summary, replace=True)
-            if progress:
-                progress(1)
+        self._write_all(todo, workers, engine, scheduler, settings, summary, progress, replace=True)
         summary.cross_year_pairs = self.run_cross_year()
         summary.conflicts = len(self.conflicts())
         return summary
@@ -305,11 +188,24 @@ class Corpus:
 
     # ---------------------------------------------------------------- cross-year
 
-    def _pairs(self) -> dict:
+    def _pairs(self, bodies_of=None) -> dict:
         """{report id: previous year's report id} for every current report whose body has a current
-        report for the year before."""
-        rows = self.db.query("SELECT id, agency_norm, year FROM current_reports "
-                             "WHERE agency_norm IS NOT NULL AND year IS NOT NULL")
+        report for the year before. ``bodies_of``: only for the bodies of these reports."""
+        if bodies_of is None:
+            rows = self.db.query("SELECT id, agency_norm, year FROM current_reports "
+                                 "WHERE agency_norm IS NOT NULL AND year IS NOT NULL")
+        else:  # the view's choice (resolved, else the latest document), for a few bodies
+            marks = ", ".join("?" for _ in bodies_of)
+            pick: dict = {}
+            for rid, a, y, doc, chosen in self.db.query(
+                    "SELECT r.id, r.agency_norm, r.year, r.document_id, s.document_id FROM reports r "
+                    "LEFT JOIN resolutions s ON s.agency_norm = r.agency_norm AND s.year = r.year "
+                    "WHERE r.year IS NOT NULL AND r.agency_norm IN "
+                    f"(SELECT agency_norm FROM reports WHERE id IN ({marks}))", list(bodies_of)):
+                rank = (chosen == doc, doc)
+                if (a, y) not in pick or rank > pick[(a, y)][0]:
+                    pick[(a, y)] = (rank, rid)
+            rows = [(rid, a, y) for (a, y), (_, rid) in pick.items()]
         by = {(a, y): i for i, a, y in rows}
         return {rid: by[(a, y - 1)] for (a, y), rid in by.items() if (a, y - 1) in by}
 
@@ -338,13 +234,14 @@ class Corpus:
         checked = 0
         for i in range(0, max(len(todo), 1 if stale else 0), 250):  # bounded memory, few queries
             chunk = todo[i: i + 250]
-            loaded = self.reports_by_id([x for pair in chunk for x in pair])
+            loaded = self.reports_by_id([x for pair in chunk for x in pair], light=True)
             results = {rid: (prev, [f.to_dict() for f in check(loaded[rid], loaded[prev], select=["Y"])])
                        for rid, prev in chunk}
             now = datetime.now(timezone.utc).isoformat()
             with self.db.transaction():
                 self.db.lock(_CROSS_YEAR_LOCK)  # two ingests at once: one rewrites the Y findings at a time
-                current = self._pairs()  # re-read under the lock: another run may have changed them
+                # re-read under the lock: another run may have changed them (the chunk's bodies only)
+                current = self._pairs() if i == 0 else self._pairs(bodies_of=[rid for rid, _ in chunk])
                 for rid, (prev, found) in results.items():
                     if current.get(rid) != prev:
                         continue  # stale already: a later pass (that run's own) checks the new pair
@@ -430,31 +327,70 @@ class Corpus:
         """The stored record, rebuilt from its metadata, cells and parts."""
         return self.reports_by_id([report_id])[report_id]
 
-    def reports_by_id(self, ids, batch: int = 500) -> dict:
-        """{id: Report} for many reports, a few queries per batch (not per report)."""
+    def reports_by_id(self, ids, batch: int = 500, *, light: bool = False) -> dict:
+        """{id: Report} for many reports, a few queries per batch (not per report).
+
+        ``light``: for the rules (the cross-year pass): no table labels, and each cell made only
+        when a rule looks at it (``Report.cells`` is then a read-only mapping)."""
+        from ..model.report import Part
         out = {}
         ids = list(dict.fromkeys(ids))
         for i in range(0, len(ids), batch):
             chunk = ids[i: i + batch]
             marks = ", ".join("?" for _ in chunk)
-            recs = {rid: json.loads(rec) for rid, rec in
-                    self.db.query(f"SELECT id, record FROM reports WHERE id IN ({marks})", chunk)}
-            for rec in recs.values():
-                rec["cell_details"], rec["parts"] = {}, []
-            for rid, key, value, vx, raw, certain, *loc in self.db.query(
-                    "SELECT report_id, key, value, value_exact, raw, certain, loc_line, loc_table, loc_row, loc_col, "
-                    f"loc_page, loc_bbox, loc_char FROM cells WHERE report_id IN ({marks})", chunk):
-                recs[rid]["cell_details"][key] = {"value": from_exact(vx, value), "raw": raw, "certain": bool(certain),
-                                                  "loc": _loc_dict(loc)}
+            recs = {}
+            for rid, rec, labels in self.db.query(
+                    f"SELECT r.id, r.record, {'NULL' if light else 'l.labels'} FROM reports r "
+                    f"LEFT JOIN labels l ON l.id = r.labels_id WHERE r.id IN ({marks})", chunk):
+                rec = json.loads(rec)
+                if labels is not None:
+                    rec["labels"] = json.loads(labels)
+                elif light:
+                    rec.pop("labels", None)
+                rec.pop("cells", None)
+                recs[rid] = rec
+            if light:  # the cells the rules looked at so far; any other is read when a rule asks for it
+                wanted = [self._keys.known[k] for k in self._rule_keys if k in self._keys.known]
+                cells = self._cell_rows(list(recs), wanted)
+            else:
+                cells = self._cell_rows(list(recs))
+            parts = {rid: [] for rid in recs}
             for rid, n, t, x, loc in self.db.query(
                     f"SELECT report_id, number, title, text, loc FROM parts WHERE report_id IN ({marks}) "
                     "ORDER BY report_id, number", chunk):
-                recs[rid]["parts"].append({"number": n, "title": t, "text": x,
-                                           "loc": json.loads(loc) if loc else None})
-            out.update({rid: Report.from_dict(rec) for rid, rec in recs.items()})
+                parts[rid].append({"number": n, "title": t, "text": x, "loc": json.loads(loc) if loc else None})
+            for rid, rec in recs.items():
+                if light:
+                    report = Report.from_dict({**rec, "cell_details": {}})
+                    report.cells = StoredCells(cells[rid], lambda rid=rid: self._cell_rows([rid])[rid],
+                                                self._rule_keys)
+                    report.parts = [Part.from_dict(p) for p in parts[rid]]
+                else:
+                    report = Report.from_dict({**rec, "cell_details": {}, "parts": parts[rid]})
+                    report.cells = {k: cell_from_row(*row) for k, row in cells[rid].items()}
+                out[rid] = report
         missing = [i for i in ids if i not in out]
         if missing:
             raise KeyError(f"no report {missing[0]}")
+        return out
+
+    def _cell_rows(self, report_ids: list, key_ids=None) -> dict:
+        """{report id: {key: stored row}}; ``key_ids``: only these cells."""
+        out: dict = {rid: {} for rid in report_ids}
+        if not report_ids or key_ids == []:
+            return out
+        keys = self._keys.names()
+        sql = ("SELECT report_id, key_id, value_exact, raw, flags, loc_line, loc_table, loc_row, loc_col, loc_page, "
+               f"loc_bbox, loc_char FROM cell_values WHERE report_id IN ({', '.join('?' for _ in report_ids)})")
+        if key_ids is not None:
+            sql += f" AND key_id IN ({', '.join('?' for _ in key_ids)})"
+        for rid, kid, *row in self.db.query(sql, list(report_ids) + list(key_ids or [])):
+            key = keys.get(kid)
+            if key is None:  # made by another process since this one read them
+                self._keys.loaded = False
+                keys = self._keys.names()
+                key = keys[kid]
+            out[rid][key] = row
         return out
 
     def reports(self, *, year=None, agency=None, template=None) -> list:
@@ -551,3 +487,4 @@ def _filters(sql, params, year, agency, template, prefix=""):
         sql += f" AND {prefix}template = ?"
         params.append(str(template))
     return sql, params
+

@@ -517,5 +517,5 @@ class Review:
             row = self.db.one("SELECT d.status, d.error_message, r.id FROM documents d LEFT JOIN reports r "
                               "ON r.document_id = d.id WHERE d.name = ? ORDER BY d.id DESC LIMIT 1", (name,))
         if row is None:
-            return "failed", "未入库", None
+            return None, None, None  # not (yet) stored
         return row

@@ -15,25 +15,27 @@ from ..isolation import run_isolated
 TASK = "nianbao.store.work:parse_and_check"
 
 
-def failure(name: str, data, error: InputError) -> dict:
+def failure(name: str, data, error: InputError, sha256: str | None = None) -> dict:
     """The result dict of a document that could not be read (``data``: its bytes, if any)."""
     ok = isinstance(data, (bytes, bytearray))
-    return {"name": name, "sha256": hashlib.sha256(data).hexdigest() if ok else None,
+    return {"name": name, "sha256": (sha256 or hashlib.sha256(data).hexdigest()) if ok else None,
             "size": len(data) if ok else 0, "error": [error.code, error.zh, error.en]}
 
 
 def parse_and_check(name: str, data, settings: Settings | None = None) -> dict:
-    """Parse and audit one document. Returns a plain dict (safe to send between processes)."""
+    """Parse and audit one document. Returns a plain dict (safe to send between processes): the
+    rows the store writes (:func:`nianbao.store.codec.encode_report`), made here on the worker."""
     from ..parsing import parse
     from ..rules import check
 
+    from .codec import encode_report
+
     if isinstance(data, InputError):
         return failure(name, None, data)
-    sha = hashlib.sha256(data).hexdigest()
-    out = {"name": name, "sha256": sha, "size": len(data)}
+    out = {"name": name, "sha256": None, "size": len(data)}
     try:
         report = parse(data, filename=name, settings=settings)
-        findings = [f.to_dict() for f in check(report)]
+        findings = check(report)
     except InputError as e:
         out["error"] = [e.code, e.zh, e.en]
         return out
@@ -41,27 +43,30 @@ def parse_and_check(name: str, data, settings: Settings | None = None) -> dict:
         err = InputError("internal-error", error=f"{type(e).__name__}: {e}"[:500], message=str(e)[:500])
         out["error"] = [err.code, err.zh, err.en]
         return out
-    out["format"] = report.format
-    out["record"] = report.to_dict(full=True)
-    out["findings"] = findings
+    out["sha256"] = report.sha256  # hashed once, by parse
+    out.update(encode_report(report, findings))
     return out
 
 
 def run_local(todo, workers: int | None = None, settings: Settings | None = None, keep_data: bool = True):
-    """Yield a result dict for each (name, bytes | InputError) of ``todo``, each parsed in an
-    isolated worker process (``workers`` at once). ``keep_data``: the input's bytes come back in
-    the result (``"data"``), for the writer to keep; they never travel to the worker and back."""
+    """Yield a result dict for each (name, bytes | InputError[, sha256]) of ``todo``, each parsed in
+    an isolated worker process (``workers`` at once). ``keep_data``: the input's bytes come back in
+    the result (``"data"``), for the writer to keep; they never travel to the worker and back. The
+    bytes are hashed once, here (or by the caller, who passes the digest along)."""
     from collections import deque
     blobs: deque = deque()  # the inputs in flight, in order (results come back in input order)
 
     def feed():
-        for name, data in todo:
-            blobs.append(data)
+        for name, data, *sha in todo:
+            ok = isinstance(data, (bytes, bytearray))
+            blobs.append((data, (sha[0] if sha else hashlib.sha256(data).hexdigest()) if ok else None))
             yield name, data
 
     for name, res in run_isolated(TASK, feed(), workers, settings or DEFAULT):
-        data = blobs.popleft()
-        out = failure(name, data, res) if isinstance(res, InputError) else res
+        data, sha = blobs.popleft()
+        out = failure(name, data, res, sha) if isinstance(res, InputError) else res
+        if sha is not None:
+            out["sha256"] = sha
         if keep_data and isinstance(data, (bytes, bytearray)):
             out["data"] = data
         yield out

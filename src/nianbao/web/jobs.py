@@ -142,16 +142,28 @@ def run_job(job_id: int, db_url: str, names: list, workers: int | None = None, s
             review.job_items(job_id, items)
             done = [0]
 
+            def settle(i):
+                name, sha = items[i][0], items[i][1]
+                status, reason, report_id = review.document_result(sha, name)
+                if status is None:  # read, its batch not written yet: settled at the end
+                    review.job_item_done(job_id, i, "parsing", None, None)
+                    return False
+                review.job_item_done(job_id, i, "parsed" if status == "parsed" else "failed", reason, report_id)
+                return True
+
+            pending = []
+
             def progress(n):
                 for _ in range(n):
                     i = done[0]
                     done[0] += 1
-                    if i < len(items):
-                        name, sha = items[i][0], items[i][1]
-                        status, reason, report_id = review.document_result(sha, name)
-                        review.job_item_done(job_id, i, "parsed" if status == "parsed" else "failed", reason, report_id)
+                    if i < len(items) and not settle(i):
+                        pending.append(i)
 
             corpus.ingest(names, workers=workers or min(4, os.cpu_count() or 1), progress=progress, settings=settings)
+            for i in pending:  # every batch is written now
+                if not settle(i):
+                    review.job_item_done(job_id, i, "failed", "未入库", None)
             note = f"另有 {len(skipped)} 个文件不是年报，已跳过" if skipped else None
             review.finish_job(job_id, "done", note)
         except BaseException as e:  # recorded for the page; the server goes on

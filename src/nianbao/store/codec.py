@@ -1,0 +1,104 @@
+"""A report as the rows the store keeps, and back: made once, on the worker, sent compactly.
+
+A worker turns its report into plain tuples (cells, parts, findings) and JSON text, so the
+writing process only adds ids and inserts them: no full record to unpickle, no per-cell dicts.
+The rows are the compact schema's (migration 5): a cell is its key, its exact value, its raw text
+only where that differs from the value's digits, flags (certain; raw is NULL) and its location.
+Reading back (:func:`cell_from_row`) gives the parser's ``CellValue`` again, equal to ``parse``'s.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from decimal import Decimal
+
+CERTAIN = 1
+RAW_NULL = 2  # the raw text itself is None (never dropped for being equal to the value)
+
+
+def j(v):
+    return None if v is None else json.dumps(v, ensure_ascii=False)
+
+
+def exact(v):
+    """A cell value as exact decimal text (``value_exact``): ints as they are; a float from the
+    parser (money with cents) by its shortest repr, which is the decimal the report wrote (values
+    are below 10¹² with at most a few decimals, well within a double's 15 exact digits)."""
+    if v is None:
+        return None
+    if isinstance(v, float):
+        return str(Decimal(repr(v)))
+    return str(int(v))
+
+
+def _number(v):
+    return int(v) if isinstance(v, float) and v.is_integer() else v
+
+
+def from_exact(text, fallback=None, *, decimal: bool = False):
+    """``value_exact`` back as int (whole) or, for a fraction, float (``decimal=True``: Decimal)."""
+    if text is None:
+        return _number(fallback)
+    d = Decimal(str(text))
+    if d == d.to_integral_value():
+        return int(d)
+    return d.normalize() if decimal else float(d)
+
+
+def cell_row(key: str, cell) -> tuple:
+    """(key, value_exact, raw or None, flags, line, table, row, col, page, bbox, char) of a CellValue."""
+    v, raw = cell.value, cell.raw
+    flags = (CERTAIN if cell.certain else 0) | (RAW_NULL if raw is None else 0)
+    if raw is not None and type(v) is int and raw == str(v):
+        raw = None  # the digits as written: the value says it
+    loc = cell.loc
+    if loc is None:
+        return (key, exact(v), raw, flags, None, None, None, None, None, None, None)
+    bbox = loc.bbox
+    return (key, exact(v), raw, flags, loc.line, loc.table, loc.row, loc.col, loc.page,
+            None if bbox is None else ",".join(str(x) for x in bbox), loc.char)
+
+
+def cell_from_row(value_exact, raw, flags, line, table, row, col, page, bbox, char):
+    """The CellValue of a stored row (the inverse of :func:`cell_row`, key aside)."""
+    from ..model.document import Location
+    from ..model.report import CellValue
+    value = from_exact(value_exact)
+    if raw is None and not flags & RAW_NULL and value is not None:
+        raw = str(value)
+    if line is None and table is None and row is None and col is None and page is None and bbox is None \
+            and char is None:
+        loc = None
+    else:
+        loc = Location(line, table, row, col, page,
+                       None if bbox is None else tuple(float(x) for x in bbox.split(",")), char)
+    return CellValue(value, raw, loc, bool(flags & CERTAIN))
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def encode_report(report, findings) -> dict:
+    """The compact result of one parsed and audited report (the worker's part of the writing)."""
+    rec = report.to_dict(full=False)
+    rec.pop("cells")
+    labels = j(dict(report.labels))
+    counts = {s: 0 for s in ("error", "warning", "info")}
+    rows = []
+    for f in findings:
+        d = f.to_dict()
+        counts[d["severity"]] = counts.get(d["severity"], 0) + 1
+        rows.append((d["code"], d["name"], d["severity"], d["message"], j(d["keys"]), j(d["loc"]),
+                     j(d["expected"]), j(d["actual"])))
+    return {
+        "format": report.format,
+        "meta": (report.agency, report.year, report.template, report.title),
+        "record": j(rec),  # the record without cells, parts and labels (they have their tables)
+        "labels": (digest(labels), labels),
+        "cells": [cell_row(k, c) for k, c in report.cells.items()],
+        "parts": [(p.number, p.title, p.text, j(p.loc.to_dict()) if p.loc is not None else None)
+                  for p in report.parts],
+        "findings": rows,
+        "counts": (counts["error"], counts["warning"], counts["info"]),
+    }

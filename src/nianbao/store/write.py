@@ -1,0 +1,185 @@
+"""Writing worker results into the store: in batches, on a thread of its own (``Corpus`` mixes this in)."""
+from __future__ import annotations
+
+import hashlib
+import queue
+import threading
+import time
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from ..parsing.meta import norm_agency
+from .codec import j
+from .db import Database
+
+if TYPE_CHECKING:
+    from .corpus import IngestSummary
+
+BATCH = 100  # documents written per transaction (each one still all or nothing: the batch is)
+BATCH_BYTES = 64 << 20  # … or fewer, once their kept bytes reach this
+BATCH_SECONDS = 2.0  # … or fewer, once the oldest has waited this long
+_WRITE_LOCK = 0x6E696133  # PostgreSQL: one batch written at a time (SQLite: BEGIN IMMEDIATE)
+CELL_VALUE_COLUMNS = ("report_id", "key_id", "value_exact", "raw", "flags", "loc_line", "loc_table", "loc_row",
+                      "loc_col", "loc_page", "loc_bbox", "loc_char")
+FINDING_COLUMNS = ("report_id", "code", "name", "severity", "message", "keys", "loc", "expected", "actual",
+                   "cross_year")
+
+
+class Writing:
+    """The write path of :class:`~nianbao.store.corpus.Corpus` (``self.db``, ``self._keys``, ``self._labels``)."""
+
+    def _write_all(self, todo, workers, engine, scheduler, settings, summary, progress=None, *,
+                   replace: bool = False) -> None:
+        """Run ``todo(probe)`` on the workers and write the results as they come, in batches: one
+        transaction per :data:`BATCH` documents (or fewer, by bytes or time), in a thread of its own,
+        so the workers get their next inputs while a batch is written. A batch is all or nothing (a
+        killed run loses at most the batches not yet committed; a rerun does them again)."""
+        batches: queue.Queue = queue.Queue(maxsize=2)
+        failed: list = []
+        counted = self.summary_type()
+
+        def writer():
+            while (batch := batches.get()) is not None:
+                if not failed:
+                    try:
+                        self.store_results(batch, counted, replace=replace)
+                    except BaseException as e:  # noqa: BLE001 — raised again in the caller's thread
+                        failed.append(e)
+
+        thread = threading.Thread(target=writer, name="nianbao-writer", daemon=True)
+        thread.start()
+        probe = Database(self.db.url)
+        results = self._run(todo(probe), workers, engine, scheduler, settings)
+        batch, size, started = [], 0, 0.0
+        try:
+            for result in results:
+                if not batch:
+                    started = time.monotonic()
+                batch.append(result)
+                size += len(result.get("data") or b"")
+                if progress:
+                    progress(1)
+                if len(batch) >= BATCH or size >= BATCH_BYTES or time.monotonic() - started >= BATCH_SECONDS:
+                    batches.put(batch)
+                    batch, size = [], 0
+                    if failed:
+                        break
+            if batch and not failed:
+                batches.put(batch)
+        finally:
+            batches.put(None)
+            thread.join()
+            results.close()
+            probe.close()
+            _add(summary, counted)
+        if failed:
+            raise failed[0]
+
+    def _seen(self, doc_id, path: str, data=None, sha: str | None = None, db=None) -> None:
+        """Record that document ``doc_id`` was found at ``path``; keep its bytes if not kept yet."""
+        db = db or self.db
+        now = datetime.now(timezone.utc).isoformat()
+        db.execute("INSERT INTO document_paths (document_id, path, first_seen) VALUES (?, ?, ?) "
+                        "ON CONFLICT (document_id, path) DO NOTHING", (doc_id, path, now))
+        if isinstance(data, (bytes, bytearray)):
+            sha = sha or hashlib.sha256(data).hexdigest()
+            if db.one("SELECT 1 FROM blobs WHERE sha256 = ?", (sha,)) is None:
+                db.execute("INSERT INTO blobs (sha256, size, data) VALUES (?, ?, ?) "
+                                "ON CONFLICT (sha256) DO NOTHING", (sha, len(data), bytes(data)))
+
+    def store_result(self, res: dict, summary: IngestSummary | None = None, *, replace: bool = False) -> None:
+        """Write one worker result (see :meth:`store_results`)."""
+        self.store_results([res], summary, replace=replace)
+
+    def store_results(self, results: list, summary: IngestSummary | None = None, *, replace: bool = False) -> None:
+        """Write worker results in one transaction: for each, a document row (and its bytes,
+        ``res["data"]``, and path), and its report, cells, parts, findings. All or nothing: an
+        exception (or a killed process) leaves none of them written.
+
+        A recorded failure of the same bytes is replaced (a retry); stored parsed bytes are kept
+        (their new path recorded), unless ``replace`` (a reprocess: the document's report is
+        replaced by this result's)."""
+        summary = summary if summary is not None else self.summary_type()
+        counted = self.summary_type()
+        with self.db.transaction():
+            self.db.lock(_WRITE_LOCK)  # PostgreSQL: two ingests at once never wait on each other's rows
+            try:
+                rows = {"cell_values": [], "parts": [], "findings": []}
+                for res in results:
+                    self._store_one(res, counted, rows, replace)
+                self.db.insert_rows("cell_values", CELL_VALUE_COLUMNS, rows["cell_values"])
+                self.db.insert_rows("parts", ("report_id", "number", "title", "text", "loc"), rows["parts"])
+                self.db.insert_rows("findings", FINDING_COLUMNS, rows["findings"])
+            except BaseException:
+                self._keys.rollback()
+                self._labels.rollback()
+                raise
+        self._keys.commit()
+        self._labels.commit()
+        _add(summary, counted)
+
+    def _store_one(self, res: dict, summary: IngestSummary, rows: dict, replace: bool) -> None:
+        now = datetime.now(timezone.utc).isoformat()
+        db = self.db
+        error = res.get("error")
+        sha = res["sha256"] or f"unreadable:{res['name']}"
+        fields = (res.get("format"), res["size"], now, "failed" if error else "parsed",
+                  error[0] if error else None, f"{error[1]}（{error[2]}）" if error else None, self.parser_version)
+        old = db.one("SELECT id, status FROM documents WHERE sha256 = ?", (sha,))
+        if old is not None and old[1] == "parsed" and not replace:
+            self._seen(old[0], res["name"], res.get("data"), sha)
+            summary.skipped += 1
+            return
+        if old is not None:  # a failure recorded before (its retry), or a reprocess
+            doc_id = old[0]
+            db.execute("UPDATE documents SET format = ?, size = ?, ingested_at = ?, status = ?, "
+                       "error_code = ?, error_message = ?, parser_version = ? WHERE id = ?", (*fields, doc_id))
+            db.execute("DELETE FROM reports WHERE document_id = ?", (doc_id,))  # cells, parts, findings too
+        else:
+            row = db.one(
+                "INSERT INTO documents (sha256, name, format, size, ingested_at, status, error_code, "
+                "error_message, parser_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (sha256) DO NOTHING RETURNING id", (sha, res["name"], *fields))
+            if row is None:  # another ingest stored these bytes a moment ago
+                self._seen(db.one("SELECT id FROM documents WHERE sha256 = ?", (sha,))[0], res["name"],
+                           res.get("data"), sha)
+                summary.skipped += 1
+                return
+            doc_id = row[0]
+        self._seen(doc_id, res["name"], res.get("data"), sha)
+        if error:
+            summary.failed += 1
+            summary.failures.append((res["name"], error[1]))
+            return
+        agency, year, template, title = res["meta"]
+        errors, warnings, infos = res["counts"]
+        report_id = db.one(
+            "INSERT INTO reports (document_id, agency, agency_norm, year, template, title, errors, warnings, "
+            "infos, record, parser_version, labels_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (doc_id, agency, norm_agency(agency) or None, year, template, title, errors, warnings, infos,
+             res["record"], self.parser_version, self._labels.id(*res["labels"])))[0]
+        ids = self._keys.known
+        cells = res["cells"]
+        try:
+            rows["cell_values"] += [(report_id, ids[c[0]], *c[1:]) for c in cells]
+        except KeyError:  # a key not stored yet
+            key_id = self._keys.id
+            rows["cell_values"] += [(report_id, key_id(c[0]), *c[1:]) for c in cells]
+        rows["parts"] += [(report_id, *p) for p in res["parts"]]
+        rows["findings"] += [(report_id, *f, 0) for f in res["findings"]]
+        summary.parsed += 1
+        summary.new_reports.append(report_id)
+        summary.with_errors += bool(errors)
+
+    def _insert_findings(self, report_id, findings, cross_year: bool):
+        self.db.insert_rows(
+            "findings", FINDING_COLUMNS,
+            [(report_id, f["code"], f["name"], f["severity"], f["message"], j(f["keys"]), j(f["loc"]),
+              j(f["expected"]), j(f["actual"]), int(cross_year)) for f in findings])
+
+
+def _add(summary, counted) -> None:
+    for name in ("parsed", "failed", "skipped", "with_errors"):
+        setattr(summary, name, getattr(summary, name) + getattr(counted, name))
+    summary.failures += counted.failures
+    summary.new_reports += counted.new_reports
