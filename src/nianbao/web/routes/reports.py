@@ -39,7 +39,7 @@ _Q = dict(year=Query(None, description="年度"), template=Query(None, descripti
 
 @router.get("/", include_in_schema=False)
 def home(auth: AuthDep):
-    return RedirectResponse("/reports", status_code=303)
+    return RedirectResponse("/overview", status_code=303)
 
 
 @router.get("/reports", include_in_schema=False)

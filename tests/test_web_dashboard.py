@@ -1,0 +1,67 @@
+"""The dashboards through the TestClient on a synthetic store with known numbers (SQLite and
+PostgreSQL): the overview and its JSON twin, its charts (inline SVG) and their CSV, one body over the
+years, full-text search."""
+import csv
+import io
+import re
+
+import pytest
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient  # noqa: E402
+
+from nianbao.store.review import Review  # noqa: E402
+from nianbao.web import create_app  # noqa: E402
+
+from test_aggregates import _store  # noqa: E402
+
+
+@pytest.fixture
+def web(db_url, tmp_path):
+    corpus = _store(db_url, tmp_path)
+    app = create_app(db_url, upload_dir=str(tmp_path / "uploads"), workers=1)
+    c = TestClient(app, follow_redirects=False)  # loopback, no users: the open single-user mode
+    yield c, corpus
+    app.state.store.close()
+    corpus.close()
+
+
+def _bars(svg_html: str, chart_id: str) -> dict:
+    svg = re.search(rf'<svg[^>]*id="{chart_id}".*?</svg>', svg_html, re.S).group(0)
+    return {m[0]: int(m[1]) for m in re.findall(r'data-label="([^"]+)" data-value="(\d+)"', svg)}
+
+
+def test_overview_api_page_and_csv_agree(web):
+    c, corpus = web
+    assert c.get("/").headers["location"] == "/overview"
+    data = c.get("/api/overview").json()
+    assert data["status"] == {"with_errors": 3, "with_warnings": 0, "clean": 3, "unreadable": 0, "total": 6}
+    by_year = {(r["year"], r["template"]): r["reports"] for r in data["charts"]["by-year"]["rows"]}
+    assert by_year == {(2021, "2021"): 3, (2022, "2021"): 3}
+    rules = {b["label"].split()[0]: b for b in data["charts"]["rules"]["bars"]}
+    assert rules["A102"]["value"] == 1 and rules["A102"]["href"] == "/reports?code=A102"
+    assert rules["Y101"]["value"] == 3
+    assert (data["waiting"]["reports"], data["waiting"]["findings"]) == (3, 10)
+    assert [m["name"] for m in data["missing"][-1]["missing"]] == ["丁乡人民政府", "某某县交通运输局"]
+
+    page = c.get("/overview")
+    assert page.status_code == 200 and "http://" not in page.text.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert _bars(page.text, "chart-rules") == {b["label"]: b["value"] for b in data["charts"]["rules"]["bars"]}
+    assert _bars(page.text, "chart-status") == {"有错误": 3, "仅有警告": 0, "无问题": 3, "无法读取": 0}
+    assert 'href="/reports?code=A102"' in page.text and "<details" in page.text and "丁乡人民政府" in page.text
+    # the bar's link lands on the filtered list with the bar's count
+    assert c.get("/api/reports", params={"code": "A102"}).json()["total"] == 1
+
+    rows = list(csv.reader(io.StringIO(c.get("/overview/rules.csv").text.lstrip("\ufeff"))))
+    assert rows[0] == ["规则", "名称", "级别", "涉及报告数", "问题数"]
+    assert ["A102", "办理结果之和与总计不符", "错误", "1", "1"] in rows
+    missing = list(csv.reader(io.StringIO(c.get("/overview/missing.csv").text.lstrip("\ufeff"))))
+    assert ["2022", "丁乡人民政府", "乡镇", "某某县"] in missing
+    assert c.get("/overview/nothing.csv").status_code == 404
+
+    # a decision takes a finding off the waiting list
+    review = Review(corpus)
+    rid = data["waiting"]["rows"][-1]["report_id"]
+    f = next(f for f in review.findings(rid) if f["severity"] == "error")
+    review.decide(f["id"], "confirmed", "", "测试")
+    assert c.get("/api/overview").json()["waiting"]["findings"] == 9
