@@ -65,3 +65,23 @@ def test_overview_api_page_and_csv_agree(web):
     f = next(f for f in review.findings(rid) if f["severity"] == "error")
     review.decide(f["id"], "confirmed", "", "测试")
     assert c.get("/api/overview").json()["waiting"]["findings"] == 9
+
+
+def test_a_body_over_the_years(web):
+    c, corpus = web
+    bodies = c.get("/api/bodies").json()["bodies"]
+    assert {b["agency"] for b in bodies} == {"甲镇人民政府", "乙镇人民政府", "丙街道办事处"}
+    assert [b["agency"] for b in c.get("/api/bodies", params={"q": "乙镇"}).json()["bodies"]] == ["乙镇人民政府"]
+    v = c.get("/api/bodies/乙镇").json()  # normalised as the cross-year rules pair names
+    assert v["agency"] == "乙镇人民政府" and [y["year"] for y in v["years"]] == [2021, 2022]
+    total = next(x for x in v["cells"] if x["key"] == "applications.total.natural_person")
+    a, b = total["years"]
+    assert b["value"] - a["value"] == b["change"]["abs"] and a["change"] is None
+    if a["value"]:
+        assert b["change"]["pct"] == round(100 * (b["value"] - a["value"]) / a["value"], 1)
+    assert any(f["code"] == "Y101" for f in v["years"][1]["cross_year"]) and not v["years"][0]["cross_year"]
+    page = c.get("/bodies/乙镇人民政府")
+    assert page.status_code == 200 and "Y101" in page.text and "上年结转与上年度报告不衔接" in page.text
+    assert 'data-key="applications.total.natural_person"' in page.text
+    assert c.get("/api/bodies/不存在的机关").status_code == 404
+    assert "乙镇人民政府" in c.get("/bodies").text

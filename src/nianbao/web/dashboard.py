@@ -84,3 +84,62 @@ def chart_csv_rows(data: dict, chart_id: str):
         return (["年度", "机关", "层级", "上级"],
                 [[y["year"], m["name"], m["level"], m["parent"]] for y in data["missing"] for m in y["missing"]])
     return None
+
+
+# ---------------------------------------------------------------- one body over the years
+
+def _delta(v, prev) -> dict | None:
+    if v is None or prev is None:
+        return None
+    d = v - prev
+    return {"abs": d, "abs_text": ("+" if d > 0 else "") + fmt(d),
+            "pct": None if prev == 0 else round(100 * d / prev, 1),
+            "pct_text": "" if prev == 0 else ("+" if d > 0 else "") + f"{100 * d / prev:.1f}%"}
+
+
+def body_view(review: Review, name: str) -> dict:
+    """Every year a body filed (its current reports, the body's name normalised as the cross-year
+    rules pair them): the applications table's cells side by side, each with its change from the
+    year before (absolute and %), and the reports' cross-year findings (Y…)."""
+    norm = norm_agency(name.strip())
+    rows = review.db.query("SELECT id, year, agency, template, errors, warnings FROM current_reports "
+                           "WHERE agency_norm = ? AND year IS NOT NULL ORDER BY year", (norm,))
+    years = [{"report_id": i, "year": y, "agency": a, "template": t, "errors": e, "warnings": w}
+             for i, y, a, t, e, w in rows]
+    keys: list = []
+    values: dict = {}
+    for y in years:
+        report = review.corpus.report(y["report_id"])
+        tpl = y["template"] if y["template"] in spec.TABLES else "2021"
+        table = spec.table(tpl, "applications")
+        for r in table.rows:
+            for k in table.row_keys(r):
+                if k not in keys:
+                    keys.append(k)
+        values[y["year"]] = {k: c.value for k, c in report.cells.items() if k.startswith("applications.")}
+        y["cross_year"] = [{"id": f["id"], "code": f["code"], "title": TITLES.get(f["code"], f["name"]),
+                            "severity": f["severity"], "severity_label": SEVERITY.get(f["severity"], f["severity"]),
+                            "message": f["message"], "cells": [label(k, tpl) for k in f["keys"]],
+                            "decision": f["decision"]["label"] if f["decision"] else None}
+                           for f in review.findings(y["report_id"]) if f["cross_year"] or f["code"].startswith("Y")]
+    cells = []
+    for k in keys:
+        series, prev, prev_year = [], None, None
+        for y in years:
+            v = values[y["year"]].get(k)
+            consecutive = prev_year is not None and y["year"] == prev_year + 1
+            series.append({"year": y["year"], "value": v, "shown": fmt(v),
+                           "change": _delta(v, prev) if consecutive else None})
+            prev, prev_year = v, y["year"]
+        if any(s["value"] for s in series):
+            tpl = years[-1]["template"] if years else "2021"
+            cells.append({"key": k, "label": label(k, tpl), "years": series})
+    return {"name": name.strip(), "norm": norm, "agency": years[-1]["agency"] if years else name.strip(),
+            "years": years, "cells": cells}
+
+
+def bodies_list(review: Review, q: str = "") -> list:
+    """The bodies of the store (by normalised name) with their years, for picking one."""
+    rows = aggregates.by_agency(review.db)
+    q = norm_agency(q.strip()) if q.strip() else ""
+    return [r for r in rows if not q or q in norm_agency(r["agency"]) or q in (r["agency"] or "")]

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ..charts import csv_text
-from ..dashboard import chart_csv_rows, overview_data, overview_view
+from ..dashboard import bodies_list, body_view, chart_csv_rows, overview_data, overview_view
 from ..deps import AuthDep, ReviewDep, WebError
 from ..pages import render
 
@@ -29,3 +29,31 @@ def overview_csv(chart: str, review: ReviewDep, auth: AuthDep):
         raise WebError(404, "not-found", f"没有图表“{chart}”：可选 by-year、status、rules、waiting、missing")
     return Response(csv_text(*got), media_type="text/csv; charset=utf-8",
                     headers={"content-disposition": f'attachment; filename="overview-{chart}.csv"'})
+
+
+# ---------------------------------------------------------------- one body over the years
+
+@router.get("/bodies", include_in_schema=False)
+def bodies_page(request: Request, review: ReviewDep, auth: AuthDep, q: str = ""):
+    return render(request, "bodies.html", {"bodies": bodies_list(review, q), "q": q})
+
+
+@router.get("/api/bodies", tags=["历年对比"], summary="机关列表（按规范化名称合并，可用 q 筛选）")
+def bodies_api(review: ReviewDep, auth: AuthDep, q: str = ""):
+    return {"bodies": bodies_list(review, q)}
+
+
+@router.get("/bodies/{name}", include_in_schema=False)
+def body_page(request: Request, name: str, review: ReviewDep, auth: AuthDep):
+    v = body_view(review, name)
+    if not v["years"]:
+        raise WebError(404, "not-found", f"没有“{name}”的报告：请从机关列表中选择")
+    return render(request, "body.html", v)
+
+
+@router.get("/api/bodies/{name}", tags=["历年对比"], summary="一个机关历年的报告：申请表各单元格及与上年相比的变化、跨年度问题")
+def body_api(name: str, review: ReviewDep, auth: AuthDep):
+    v = body_view(review, name)
+    if not v["years"]:
+        raise WebError(404, "not-found", f"没有“{name}”的报告：请从机关列表中选择")
+    return v
