@@ -85,3 +85,19 @@ def test_a_body_over_the_years(web):
     assert 'data-key="applications.total.natural_person"' in page.text
     assert c.get("/api/bodies/不存在的机关").status_code == 404
     assert "乙镇人民政府" in c.get("/bodies").text
+
+
+def test_full_text_search(web):
+    c, corpus = web
+    data = c.get("/api/search", params={"q": "甲镇"}).json()  # two characters: below the trigram, a scan
+    assert (data["reports"], data["total"]) == (2, 2)
+    assert {r["agency"] for r in data["rows"]} == {"甲镇人民政府"}
+    assert all(r["passage"]["match"] == "甲镇" for r in data["rows"])
+    data = c.get("/api/search", params={"q": "政府信息公开申请"}).json()  # through the index on SQLite
+    assert data["reports"] == 6 and all("政府信息公开申请" == r["passage"]["match"] for r in data["rows"])
+    assert c.get("/api/search", params={"q": "政府信息公开申请", "year": 2022}).json()["reports"] == 3
+    assert c.get("/api/search", params={"q": "100%_"}).json()["total"] == 0
+    assert c.get("/api/search", params={"q": ""}).json()["rows"] == []
+    page = c.get("/search", params={"q": "甲镇"})
+    assert page.status_code == 200 and "<mark>甲镇</mark>" in page.text and "六、其他需要报告的事项" in page.text
+    assert "&lt;script&gt;" in c.get("/search", params={"q": "<script>"}).text  # shown as text

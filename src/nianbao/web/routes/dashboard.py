@@ -1,13 +1,19 @@
 """Dashboards: the overview (the landing page), one body over the years, full-text search."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Optional
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+
+from ... import spec
+from ...store.search import search
 
 from ..charts import csv_text
 from ..dashboard import bodies_list, body_view, chart_csv_rows, overview_data, overview_view
 from ..deps import AuthDep, ReviewDep, WebError
 from ..pages import render
+from ..views import PART_NAMES
 
 router = APIRouter()
 
@@ -57,3 +63,27 @@ def body_api(name: str, review: ReviewDep, auth: AuthDep):
     if not v["years"]:
         raise WebError(404, "not-found", f"没有“{name}”的报告：请从机关列表中选择")
     return v
+
+
+# ---------------------------------------------------------------- full-text search
+
+def _search(review, q: str, year: Optional[str]) -> dict:
+    year = (year or "").strip()
+    if year and not year.isdigit():
+        raise WebError(400, "bad-year", f"年度“{year}”不是数字：请从下拉框选择年度")
+    data = search(review.db, q, year=int(year) if year else None)
+    for r in data["rows"]:
+        r["part_title"] = f"{spec.part_numeral(r['part'])}、{PART_NAMES.get(r['part'], '')}"
+    return data
+
+
+@router.get("/search", include_in_schema=False)
+def search_page(request: Request, review: ReviewDep, auth: AuthDep, q: str = "", year: Optional[str] = None):
+    return render(request, "search.html", {**_search(review, q, year), "year": year or "",
+                                           "years": review.facets()["years"]})
+
+
+@router.get("/api/search", tags=["全文搜索"], summary="在报告正文（六个部分）中搜索：匹配的报告及段落")
+def search_api(review: ReviewDep, auth: AuthDep, q: str = Query("", description="要搜索的文字"),
+               year: Optional[str] = Query(None, description="年度")):
+    return _search(review, q, year)
