@@ -51,6 +51,7 @@ def test_overview_api_page_and_csv_agree(web):
     assert 'href="/reports?code=A102"' in page.text and "<details" in page.text and "丁乡人民政府" in page.text
     # the bar's link lands on the filtered list with the bar's count
     assert c.get("/api/reports", params={"code": "A102"}).json()["total"] == 1
+    assert c.get("/api/reports", params={"rule": "a102"}).json()["total"] == 1  # ?rule= works as ?code=
 
     rows = list(csv.reader(io.StringIO(c.get("/overview/rules.csv").text.lstrip("\ufeff"))))
     assert rows[0] == ["规则", "名称", "级别", "涉及报告数", "问题数"]

@@ -19,14 +19,15 @@ def _short(text: str, n: int = 17) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def bar_chart(chart_id: str, rows: list, title: str, unit: str = "") -> Markup:
+def bar_chart(chart_id: str, rows: list, title: str, unit: str = "", width: int = WIDTH) -> Markup:
     """Horizontal bars: ``rows`` are dicts ``{"label", "value", "href"?, "kind"?, "note"?}``."""
     if not rows:
         return Markup(f'<p class="empty" id="{escape(chart_id)}">暂无数据</p>')
     top = max((r["value"] or 0) for r in rows) or 1
-    area = WIDTH - LABEL_W - VALUE_W
+    label_w = LABEL_W if width >= WIDTH else 180
+    area = width - label_w - VALUE_W
     height = ROW_H * len(rows) + 8
-    out = [f'<svg class="chart" id="{escape(chart_id)}" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
+    out = [f'<svg class="chart" id="{escape(chart_id)}" viewBox="0 0 {width} {height}" width="{width}" '
            f'height="{height}" role="img" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
            f"<title>{escape(title)}</title>"]
     for i, r in enumerate(rows):
@@ -37,9 +38,10 @@ def bar_chart(chart_id: str, rows: list, title: str, unit: str = "") -> Markup:
         colour = COLOURS.get(r.get("kind") or "", COLOURS[""])
         bar = (f'<g class="bar" data-label="{escape(label)}" data-value="{v}">'
                f'<title>{escape(label)}：{v}{escape(unit)}{escape(r.get("note") or "")}</title>'
-               f'<text x="{LABEL_W - 8}" y="{y + ROW_H / 2 + 5}" text-anchor="end" class="label">{escape(_short(label))}</text>'
-               f'<rect x="{LABEL_W}" y="{y + (ROW_H - BAR_H) / 2}" width="{w:.1f}" height="{BAR_H}" fill="{colour}" rx="2"/>'
-               f'<text x="{LABEL_W + w + 6:.1f}" y="{y + ROW_H / 2 + 5}" class="value">{v}{escape(unit)}</text></g>')
+               f'<rect class="hit" x="0" y="{y}" width="{width}" height="{ROW_H}" fill="transparent"/>'
+               f'<text x="{label_w - 8}" y="{y + ROW_H / 2 + 5}" text-anchor="end" class="label">{escape(_short(label))}</text>'
+               f'<rect x="{label_w}" y="{y + (ROW_H - BAR_H) / 2}" width="{w:.1f}" height="{BAR_H}" fill="{colour}" rx="2"/>'
+               f'<text x="{label_w + w + 6:.1f}" y="{y + ROW_H / 2 + 5}" class="value">{v}{escape(unit)}</text></g>')
         if r.get("href"):
             bar = f'<a href="{escape(r["href"])}">{bar}</a>'
         out.append(bar)

@@ -61,6 +61,8 @@ def overview_data(review: Review) -> dict:
     for cid, c in charts.items():
         c["id"] = cid
         c["total"] = status["total"] if cid == "status" else sum(r["value"] for r in c["bars"])
+        c["total_text"] = (f"共 {sum(r['findings'] for r in rules)} 个问题" if cid == "rules"
+                           else f"共 {c['total']} {c['unit']}")
     return {"total": status["total"], "status": status, "charts": charts,
             "waiting": aggregates.awaiting_review(db), "missing": aggregates.missing_by_year(db)}
 
@@ -68,7 +70,8 @@ def overview_data(review: Review) -> dict:
 def overview_view(review: Review) -> dict:
     data = overview_data(review)
     for c in data["charts"].values():
-        c["svg"] = bar_chart("chart-" + c["id"], c["bars"], c["title"], c["unit"])
+        c["svg"] = bar_chart("chart-" + c["id"], c["bars"], c["title"], c["unit"],
+                             width=760 if c["id"] == "rules" else 560)
     return data
 
 
