@@ -61,3 +61,17 @@ def test_stats_by_in_three_formats(tmp_path):
     assert any(r["code"] == "A102" for r in table)
     p = run("stats", "--db", str(db), "--by", "parent", "--year", "2022")
     assert p.returncode == 0 and "上级机关" in p.stdout and "某某县" in p.stdout
+
+
+def test_dashboard_aggregates_have_the_known_numbers(db_url, tmp_path):
+    from nianbao.store.aggregates import awaiting_review, by_status, missing_by_year
+    corpus = _store(db_url, tmp_path)
+    assert by_status(corpus.db) == {"with_errors": 3, "with_warnings": 0, "clean": 3, "unreadable": 0, "total": 6}
+    waiting = awaiting_review(corpus.db)
+    assert (waiting["reports"], waiting["findings"]) == (3, 10)
+    assert waiting["rows"][0]["agency"] == "乙镇人民政府" and waiting["rows"][0]["undecided_errors"] == 5
+    missing = {y["year"]: y for y in missing_by_year(corpus.db)}
+    assert set(missing) == {2021, 2022}
+    assert [m["name"] for m in missing[2022]["missing"]] == ["丁乡人民政府", "某某县交通运输局"]
+    assert missing[2022]["expected"] == 5 and missing[2022]["filed"] == 3
+    corpus.close()

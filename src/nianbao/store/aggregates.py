@@ -60,3 +60,56 @@ def aggregate(db, by: str, year=None) -> list:
     if by == "parent":
         return by_parent(db, year)
     raise ValueError(by)
+
+
+# ---------------------------------------------------------------- the dashboards
+
+def by_status(db) -> dict:
+    """How many current reports have errors, only warnings, nothing (clean), and how many documents
+    could not be read (a failed document, or a report with P001)."""
+    row = db.one(
+        "SELECT COUNT(*), "
+        "SUM(CASE WHEN u.report_id IS NULL AND r.errors > 0 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN u.report_id IS NULL AND r.errors = 0 AND r.warnings > 0 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN u.report_id IS NULL AND r.errors = 0 AND r.warnings = 0 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN u.report_id IS NOT NULL THEN 1 ELSE 0 END) "
+        "FROM current_reports r LEFT JOIN (SELECT DISTINCT report_id FROM findings WHERE code = 'P001') u "
+        "ON u.report_id = r.id")
+    failed = db.one("SELECT COUNT(*) FROM documents WHERE status = 'failed'")[0] or 0
+    _, e, w, c, u = (x or 0 for x in row)
+    return {"with_errors": e, "with_warnings": w, "clean": c, "unreadable": u + failed,
+            "total": e + w + c + u + failed}
+
+
+def awaiting_review(db, limit: int = 50) -> dict:
+    """Current reports with error-level findings that no decision covers yet (a decision made on
+    another version of the same report counts, as on the review pages), most such findings first."""
+    from .review import _decision_for
+    base = ("FROM (SELECT cr.*, cr.document_name AS name FROM current_reports cr) r "
+            "JOIN findings f ON f.report_id = r.id WHERE f.severity = 'error' AND NOT EXISTS ("
+            + _decision_for() + ")")
+    total = db.one("SELECT COUNT(DISTINCT r.id), COUNT(*) " + base)
+    rows = db.query("SELECT r.id, MIN(r.agency), MIN(r.year), MIN(r.name), COUNT(*) " + base +
+                    " GROUP BY r.id ORDER BY COUNT(*) DESC, MIN(r.agency_norm), r.id LIMIT ?", (limit,))
+    return {"reports": total[0] or 0, "findings": total[1] or 0,
+            "rows": [{"report_id": i, "agency": a, "year": y, "name": n, "undecided_errors": k}
+                     for i, a, y, n, k in rows]}
+
+
+def years(db) -> list:
+    return [y for (y,) in db.query("SELECT DISTINCT year FROM current_reports WHERE year IS NOT NULL ORDER BY year")]
+
+
+def missing_by_year(db, limit: int = 200) -> list:
+    """Per year of the store: the roster's bodies without a current report for it (matched as
+    ``nianbao roster`` matches: aliases, unsure containment). Empty when there is no roster."""
+    from .roster import filing
+    expected = db.one("SELECT COUNT(*) FROM roster")[0]
+    if not expected:
+        return []
+    out = []
+    for y in years(db):
+        f = filing(db, y)
+        out.append({"year": y, "expected": expected, "filed": expected - len(f.missing), "missing_count": len(f.missing),
+                    "missing": [{"name": e.name, "level": e.level, "parent": e.parent} for e in f.missing[:limit]]})
+    return out

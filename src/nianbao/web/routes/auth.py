@@ -17,14 +17,14 @@ router = APIRouter()
 def _safe_next(target: str | None) -> str:
     """Only a path of this site (never //host or a scheme) is a place to go back to."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/reports"
+        return "/overview"
     return target
 
 
 @router.get("/login", include_in_schema=False)
-def login_page(request: Request, review: ReviewDep, next: str = "/reports", error: str | None = None):
+def login_page(request: Request, review: ReviewDep, next: str = "/overview", error: str | None = None):
     if open_mode(request, review):
-        return RedirectResponse("/reports", status_code=303)
+        return RedirectResponse("/overview", status_code=303)
     token = secrets.token_urlsafe(24)
     resp = render(request, "login.html", {"next": _safe_next(next), "login_csrf": token, "error": error})
     resp.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="lax", path="/login")
@@ -33,7 +33,7 @@ def login_page(request: Request, review: ReviewDep, next: str = "/reports", erro
 
 @router.post("/login", include_in_schema=False)
 def login(request: Request, review: ReviewDep, name: str = Form(""), password: str = Form(""),
-          csrf: str = Form(""), next: str = Form("/reports")):
+          csrf: str = Form(""), next: str = Form("/overview")):
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not csrf or not cookie or not hmac.compare_digest(csrf, cookie):
         raise WebError(403, "csrf", "登录表单已失效（缺少或不符的 CSRF 令牌）：请刷新登录页后重新登录")

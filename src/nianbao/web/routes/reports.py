@@ -33,21 +33,21 @@ def _filters(year, template, agency, status, code, sort, desc, page, per_page) -
 _Q = dict(year=Query(None, description="年度"), template=Query(None, description="模板：2019 或 2021"),
           agency=Query(None, description="机关名称（包含）"),
           status=Query(None, description="ok 无问题 / errors 有错误 / warnings 有警告 / unreadable 无法读取 / reviewed 已审核"),
-          code=Query(None, description="规则代码，如 S102"), sort=Query("agency", description="排序：name agency year template errors warnings status ingested"),
+          code=Query(None, description="规则代码，如 S102"), rule=Query(None, description="同 code（概览图表的链接）"), sort=Query("agency", description="排序：name agency year template errors warnings status ingested"),
           desc=Query(False), page=Query(1, ge=1), per_page=Query(50, ge=1, le=500))
 
 
 @router.get("/", include_in_schema=False)
 def home(auth: AuthDep):
-    return RedirectResponse("/reports", status_code=303)
+    return RedirectResponse("/overview", status_code=303)
 
 
 @router.get("/reports", include_in_schema=False)
 def reports_page(request: Request, review: ReviewDep, auth: AuthDep, year: Optional[str] = _Q["year"],
                  template: Optional[str] = _Q["template"], agency: Optional[str] = _Q["agency"],
-                 status: Optional[str] = _Q["status"], code: Optional[str] = _Q["code"], sort: str = _Q["sort"],
+                 status: Optional[str] = _Q["status"], code: Optional[str] = _Q["code"], rule: Optional[str] = _Q["rule"], sort: str = _Q["sort"],
                  desc: bool = _Q["desc"], page: int = _Q["page"], per_page: int = _Q["per_page"]):
-    f = _filters(year, template, agency, status, code, sort, desc, page, per_page)
+    f = _filters(year, template, agency, status, code or rule, sort, desc, page, per_page)
     data = list_view(review, **f)
     params = {k: v for k, v in f.items() if k not in ("page",)}
     return render(request, "reports.html", {**data, "filters": f, "params": params})
@@ -56,9 +56,9 @@ def reports_page(request: Request, review: ReviewDep, auth: AuthDep, year: Optio
 @router.get("/api/reports", tags=["报告"], summary="报告列表（筛选、排序、分页）")
 def reports_api(review: ReviewDep, auth: AuthDep, year: Optional[str] = _Q["year"],
                 template: Optional[str] = _Q["template"], agency: Optional[str] = _Q["agency"],
-                status: Optional[str] = _Q["status"], code: Optional[str] = _Q["code"], sort: str = _Q["sort"],
+                status: Optional[str] = _Q["status"], code: Optional[str] = _Q["code"], rule: Optional[str] = _Q["rule"], sort: str = _Q["sort"],
                 desc: bool = _Q["desc"], page: int = _Q["page"], per_page: int = _Q["per_page"]):
-    return list_view(review, **_filters(year, template, agency, status, code, sort, desc, page, per_page))
+    return list_view(review, **_filters(year, template, agency, status, code or rule, sort, desc, page, per_page))
 
 
 @router.get("/api/agencies", tags=["报告"], summary="机关名称联想（边输入边搜索）")
