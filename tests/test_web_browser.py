@@ -6,6 +6,7 @@ finding with a comment → correct a cell → download the workbook and read it 
 Screenshots of each page go to ``test-artifacts/`` (git-ignored).
 """
 import os
+from contextlib import contextmanager
 import socket
 import threading
 import time
@@ -35,19 +36,20 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(tmp_path, shared):
+def need_chromium() -> None:
     if not Path(CHROMIUM).exists():
         if os.environ.get("NIANBAO_REQUIRE_BROWSER"):
             pytest.fail("NIANBAO_REQUIRE_BROWSER is set but /usr/bin/chromium is missing")
         pytest.skip("Debian's chromium is not installed (apt-get install chromium fonts-noto-cjk)")
+
+
+@contextmanager
+def serving(url: str, uploads, workers: int):
+    """The web app on a free loopback port, in a thread: yields its base URL."""
     import uvicorn
 
     from nianbao.web import create_app
-    url = f"sqlite:///{tmp_path / 'web.db'}"
-    with Corpus(url) as c:
-        Review(c).add_user("王审核", "reviewer", PASSWORD)
-    app = create_app(url, upload_dir=str(tmp_path / "uploads"), workers=2)
+    app = create_app(url, upload_dir=str(uploads), workers=workers)
     port = _free_port()
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     t = threading.Thread(target=srv.run, daemon=True)
@@ -56,9 +58,21 @@ def server(tmp_path, shared):
         if srv.started:
             break
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", url
-    srv.should_exit = True
-    t.join(10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        t.join(10)
+
+
+@pytest.fixture
+def server(tmp_path, shared):
+    need_chromium()
+    url = f"sqlite:///{tmp_path / 'web.db'}"
+    with Corpus(url) as c:
+        Review(c).add_user("王审核", "reviewer", PASSWORD)
+    with serving(url, tmp_path / "uploads", 2) as base:
+        yield base, url
 
 
 def _corpus_zip(tmp_path) -> Path:

@@ -2,10 +2,6 @@
 chart's bars carry the API's numbers, a rule's bar leads to the list filtered by that rule; a body
 over the years and a search. Screenshots go to ``test-artifacts/``."""
 import json
-import os
-import threading
-import time
-from pathlib import Path
 
 import pytest
 
@@ -13,32 +9,16 @@ pytest.importorskip("fastapi")
 pytest.importorskip("playwright.sync_api")
 
 from test_aggregates import _store  # noqa: E402
-from test_web_browser import ARGS, ARTIFACTS, CHROMIUM, _free_port  # noqa: E402
+from test_web_browser import ARGS, ARTIFACTS, CHROMIUM, need_chromium, serving  # noqa: E402
 
 
 @pytest.fixture
 def server(tmp_path):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("NIANBAO_REQUIRE_BROWSER"):
-            pytest.fail("NIANBAO_REQUIRE_BROWSER is set but /usr/bin/chromium is missing")
-        pytest.skip("Debian's chromium is not installed")
-    import uvicorn
-
-    from nianbao.web import create_app
+    need_chromium()
     url = f"sqlite:///{tmp_path / 'web.db'}"
     _store(url, tmp_path).close()
-    app = create_app(url, upload_dir=str(tmp_path / "uploads"), workers=1)  # loopback, no users: open mode
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    t = threading.Thread(target=srv.run, daemon=True)
-    t.start()
-    for _ in range(100):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    t.join(10)
+    with serving(url, tmp_path / "uploads", 1) as base:  # loopback, no users: open mode
+        yield base
 
 
 def test_overview_in_the_browser(server):
