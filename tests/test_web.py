@@ -377,3 +377,28 @@ def test_cli_user_and_decide(db_url, store):
     assert run.exit_code == 0, run.output
     assert json.loads(run.output.splitlines()[0])["decision"] == "dismissed"
     assert any(d["code"] == "S102" for d in Review(corpus).decisions(ids[SEED_004.name]))
+
+
+def test_notice_db_leaves_out_what_a_reviewer_dismissed(db_url, store, tmp_path):
+    """`nianbao notice --db`: a finding marked 误报/已说明 in the store is not sent to the body."""
+    from click.testing import CliRunner
+    from docx import Document
+
+    from nianbao.cli import main
+    corpus, ids = store
+    sha = corpus.db.one("SELECT d.sha256 FROM reports r JOIN documents d ON d.id = r.document_id WHERE r.id = ?",
+                        (ids[SEED_004.name],))[0]
+
+    def notice_text(out, *extra):
+        run = CliRunner().invoke(main, ["notice", "--out", str(out), str(SEED_004), *extra])
+        assert run.exit_code == 0, run.output
+        (path,) = list(out.glob("*.docx"))
+        doc = Document(str(path))
+        return "\n".join(p.text for p in doc.paragraphs) + "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    before = notice_text(tmp_path / "a")
+    assert "S102" in before or "缺少统计表" in before
+    Review(corpus).add_user("zhang", "reviewer", PASSWORD)
+    assert CliRunner().invoke(main, ["decide", sha, "S102", "--dismiss", "--comment", "网页版有此表", "--user", "zhang",
+                                     "--db", db_url]).exit_code == 0
+    after = notice_text(tmp_path / "b", "--db", db_url)
+    assert "缺少统计表" not in after and "S102" not in after

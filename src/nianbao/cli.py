@@ -259,7 +259,8 @@ def _fail(message: str, code: int = 2):
 @click.option("--dismiss", multiple=True, help="不列入这些问题编号（check --json 输出的 id），审核人员已认定不是问题的。")
 @click.option("--issuer", default="", help="落款单位，如“某某市人民政府办公室（政务公开办）”；默认留空待填。")
 @click.option("--workers", type=int, help="并行进程数（默认：全部 CPU 核）。")
-def notice_cmd(paths, out, select, ignore, dismiss, issuer, workers):
+@click.option("--db", "db_url", help="不列入审核人员在数据库中标为“误报/已说明”的问题；" + _DB_HELP)
+def notice_cmd(paths, out, select, ignore, dismiss, issuer, workers, db_url):
     """为每个机关生成问题反馈单（Word 文档）：列出其年度报告的问题（表、行、列、应为、实为）和核查依据，可直接打印发送。"""
     from .audit import SelectionError, audit, selection
     from .output.findings import error_zh
@@ -274,9 +275,12 @@ def notice_cmd(paths, out, select, ignore, dismiss, issuer, workers):
     for a in run.tasks:
         if a.error is not None:
             click.echo(f"nianbao: {a.name}: 无法读取：{error_zh(a.error)}", err=True)
-    # DISMISSED-HOOK: with the store's decision model, ``--db URL`` will add the ids of the findings
-    # a reviewer dismissed there: dismissed |= Corpus(db).dismissed_finding_ids(...)
     dismissed = set(_codes(dismiss) or ())
+    if db_url:  # the findings a reviewer dismissed in the store (the web app, nianbao decide)
+        from .store import Corpus
+        from .store.review import dismissed_ids
+        with Corpus(db_url, must_exist=True) as corpus:
+            dismissed |= dismissed_ids(corpus, run)
     try:
         written, skipped = write_notices(run, out, dismissed, issuer=issuer)
     except OSError as e:

@@ -519,3 +519,22 @@ class Review:
         if row is None:
             return None, None, None  # not (yet) stored
         return row
+
+
+def dismissed_ids(corpus, run) -> set:
+    """The ids (:func:`nianbao.output.findings.finding_id`) of the findings of an audit run that a
+    reviewer marked 误报/已说明 on the stored report of the same bytes (``nianbao notice --db``)."""
+    from ..output.findings import finding_id
+    review = Review(corpus)
+    out = set()
+    for a in run.tasks:
+        if a.report is None:
+            continue
+        try:
+            report_id = review.report_by_sha(a.report.sha256)
+        except ReviewError:
+            continue
+        decided = {(f["code"], tuple(f["keys"]), f["message"]): f["decision"] for f in review.findings(report_id)}
+        out |= {finding_id(f) for f in a.findings
+                if (decided.get((f.code, tuple(f.keys), f.message)) or {}).get("decision") == "dismissed"}
+    return out
