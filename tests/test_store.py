@@ -291,3 +291,29 @@ def test_ingest_manifest_records_provenance_shown_in_exports(shared, tmp_path):
         docs = {d["file"].replace("\\", "/").rsplit("/", 1)[-1]: d for d in csv.DictReader(f)}
     assert docs["huaian-2024.pdf"]["source_url"] == "https://www.huaian.gov.cn/x.html"
     assert docs["huaian-2024.pdf"]["index_no"] == "11320800014169040W/2025-00012"
+
+
+def test_ingest_summary_counts_errors_after_the_cross_year_rules(tmp_path):
+    """A body whose 上年结转 breaks last year's 结转下年度 has an error (Y101) only after the
+    cross-year pass: the summary counts it, as the database does."""
+    import random
+
+    from nianbao.testing import synth
+    rng = random.Random(4)
+    last = synth.random_values(rng, "2021")
+    this = synth.random_values(rng, "2021", previous=last)
+    k = "applications.carried_over.natural_person"
+    this[k] = (this[k] or 0) + 1
+    for key in ("applications.carried_over.total",):
+        this[key] = (this[key] or 0) + 1
+    this["applications.new_requests.natural_person"] = (this["applications.new_requests.natural_person"] or 0)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for year, values in ((2022, last), (2023, this)):
+        text = synth.render_text(values, agency="某某县某某镇人民政府", year=year, template="2021", rng=rng, shape="rows")
+        (folder / f"{year}.txt").write_text(text, encoding="utf-8")
+    with Corpus(f"sqlite:///{tmp_path / 'x.db'}") as c:
+        s = c.ingest([folder], workers=1)
+        in_db = c.db.one("SELECT COUNT(DISTINCT report_id) FROM findings WHERE severity = 'error'")[0]
+        assert any(f["code"] == "Y101" for f in c.findings())
+    assert s.with_errors == in_db >= 1

@@ -129,8 +129,20 @@ class Corpus(Writing):
         self._write_all(todo, workers, engine, scheduler, settings, summary, progress)
         if cross_year:
             summary.cross_year_pairs = self.run_cross_year()
+            summary.with_errors = self._with_errors(summary.new_reports)
         summary.conflicts = len(self.conflicts())
         return summary
+
+    def _with_errors(self, report_ids: list) -> int:
+        """How many of these reports have an error-level finding now — the cross-year rules'
+        included, so the summary agrees with the database."""
+        n = 0
+        for i in range(0, len(report_ids), 500):
+            chunk = report_ids[i: i + 500]
+            marks = ", ".join("?" for _ in chunk)
+            n += self.db.one(f"SELECT COUNT(DISTINCT report_id) FROM findings WHERE severity = 'error' "
+                             f"AND report_id IN ({marks})", chunk)[0]
+        return n
 
     def _run(self, todo, workers, engine, scheduler, settings):
         if engine == "dask":
