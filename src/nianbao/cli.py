@@ -503,8 +503,10 @@ def stats_cmd(db_url, as_json, missing, year, by, fmt, full):
     rules = sorted(st["findings_by_rule"], key=lambda r: (SEV_ORDER.get(r[2], 9), -r[3], r[0]))
     shown = rules if full else rules[:8]
     click.echo("\n各规则问题数：" if full else "\n主要问题（错误级在前）：")
+    from .rules import RULES
     for code, name, sev, n in shown:
-        click.echo(f"  {code} {name:<44} {_SEV.get(sev, sev)} {n}")
+        title = RULES[code].title if code in RULES else name
+        click.echo(f"  {code}  {_pad(title, 28)}{_SEV.get(sev, sev)} {n}")
     if len(shown) < len(rules):
         click.echo(f"  …另有 {len(rules) - len(shown)} 条规则")
     if st["conflicts"]:
@@ -534,7 +536,7 @@ def _named_stats(st: dict) -> dict:
 
 _FIELDS_ZH = {"year": "年度", "template": "模板", "reports": "报告数", "with_errors": "有错误", "with_warnings": "有警告",
               "clean": "无问题", "agency": "机关", "first_year": "最早年度", "last_year": "最近年度", "errors": "错误数",
-              "warnings": "警告数", "code": "代码", "name": "规则", "severity": "级别", "findings": "问题数",
+              "warnings": "警告数", "code": "代码", "title": "规则", "name": "英文名", "severity": "级别", "findings": "问题数",
               "parent": "上级机关", "bodies": "名录机关数", "filed": "已报送", "reports_with_errors": "有错误的报告"}
 
 

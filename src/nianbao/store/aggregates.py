@@ -30,7 +30,9 @@ def by_rule(db) -> list:
     rows = db.query(
         "SELECT f.code, MIN(f.name), MIN(f.severity), COUNT(*), COUNT(DISTINCT f.report_id) "
         "FROM findings f JOIN current_reports r ON r.id = f.report_id GROUP BY f.code ORDER BY f.code")
-    return [{"code": c, "name": n, "severity": s, "findings": k, "reports": r} for c, n, s, k, r in rows]
+    from ..rules import RULES
+    return [{"code": c, "title": RULES[c].title if c in RULES else n, "name": n, "severity": s, "findings": k,
+             "reports": r} for c, n, s, k, r in rows]
 
 
 def by_parent(db, year=None) -> list:
