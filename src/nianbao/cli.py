@@ -557,7 +557,8 @@ def _print_rows(rows: list, fmt: str) -> None:
         w.writerow(cols)
         w.writerows([csv_cell(r[c]) for c in cols] for r in rows)
         return
-    cells = [[_FIELDS_ZH.get(c, c) for c in cols]] + [["" if r[c] is None else str(r[c]) for c in cols] for r in rows]
+    cells = [[_FIELDS_ZH.get(c, c) for c in cols]] + [
+        ["" if r[c] is None else (_SEV.get(r[c], r[c]) if c == "severity" else str(r[c])) for c in cols] for r in rows]
     widths = [max(_display_width(row[i]) for row in cells) for i in range(len(cols))]
     for row in cells:
         click.echo("  ".join(v + " " * (w - _display_width(v)) for v, w in zip(row, widths)).rstrip())
