@@ -542,6 +542,7 @@ _FIELDS_ZH = {"year": "年度", "template": "模板", "reports": "报告数", "w
 
 def _print_rows(rows: list, fmt: str) -> None:
     """Aggregate rows as JSON (objects with named fields), CSV, or an aligned Chinese table."""
+    from .output.text import display_width
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1, default=str))
         return
@@ -559,14 +560,9 @@ def _print_rows(rows: list, fmt: str) -> None:
         return
     cells = [[_FIELDS_ZH.get(c, c) for c in cols]] + [
         ["" if r[c] is None else (_SEV.get(r[c], r[c]) if c == "severity" else str(r[c])) for c in cols] for r in rows]
-    widths = [max(_display_width(row[i]) for row in cells) for i in range(len(cols))]
+    widths = [max(display_width(row[i]) for row in cells) for i in range(len(cols))]
     for row in cells:
-        click.echo("  ".join(v + " " * (w - _display_width(v)) for v, w in zip(row, widths)).rstrip())
-
-
-def _display_width(text: str) -> int:
-    import unicodedata
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+        click.echo("  ".join(v + " " * (w - display_width(v)) for v, w in zip(row, widths)).rstrip())
 
 
 @main.group("roster")

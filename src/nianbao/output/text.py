@@ -10,15 +10,16 @@ from ..rules.parser import diagnostic_message
 _SEV = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
-def _width(text: str) -> int:
+def display_width(text: str) -> int:
+    """Columns a text takes on a terminal (CJK characters take two)."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _pad(text: str, width: int, right: bool = False) -> str:
     """Pad to a display width (CJK characters take two columns)."""
-    while _width(text) > width:
+    while display_width(text) > width:
         text = text[:-1]
-    fill = " " * (width - _width(text))
+    fill = " " * (width - display_width(text))
     return fill + text if right else text + fill
 
 
