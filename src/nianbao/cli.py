@@ -464,7 +464,8 @@ def stats_cmd(db_url, as_json, missing, year, by, fmt, full):
         from .store.aggregates import aggregate
         with Corpus(db_url, must_exist=True) as corpus:
             rows = aggregate(corpus.db, by, year)
-        _print_rows(rows, "json" if as_json else fmt)
+        from .output.rows import rows_to_text
+        click.echo(rows_to_text(rows, "json" if as_json else fmt), nl=False)
         return
     if missing:
         if year is None:
@@ -532,37 +533,6 @@ def _named_stats(st: dict) -> dict:
              "conflicts": ("agency", "year", "documents", "current"),
              "applications_by_outcome_year": ("year", "row", "total")}
     return {k: [dict(zip(names.get(k, range(len(r))), r)) for r in v] for k, v in st.items()}
-
-
-_FIELDS_ZH = {"year": "年度", "template": "模板", "reports": "报告数", "with_errors": "有错误", "with_warnings": "有警告",
-              "clean": "无问题", "agency": "机关", "first_year": "最早年度", "last_year": "最近年度", "errors": "错误数",
-              "warnings": "警告数", "code": "代码", "title": "规则", "name": "英文名", "severity": "级别", "findings": "问题数",
-              "parent": "上级机关", "bodies": "名录机关数", "filed": "已报送", "reports_with_errors": "有错误的报告"}
-
-
-def _print_rows(rows: list, fmt: str) -> None:
-    """Aggregate rows as JSON (objects with named fields), CSV, or an aligned Chinese table."""
-    from .output.text import display_width
-    if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=1, default=str))
-        return
-    if not rows:
-        click.echo("（没有数据）")
-        return
-    cols = list(rows[0])
-    if fmt == "csv":
-        import csv
-
-        from .output.safe import csv_cell
-        w = csv.writer(sys.stdout)
-        w.writerow(cols)
-        w.writerows([csv_cell(r[c]) for c in cols] for r in rows)
-        return
-    cells = [[_FIELDS_ZH.get(c, c) for c in cols]] + [
-        ["" if r[c] is None else (_SEV.get(r[c], r[c]) if c == "severity" else str(r[c])) for c in cols] for r in rows]
-    widths = [max(display_width(row[i]) for row in cells) for i in range(len(cols))]
-    for row in cells:
-        click.echo("  ".join(v + " " * (w - display_width(v)) for v, w in zip(row, widths)).rstrip())
 
 
 @main.group("roster")
