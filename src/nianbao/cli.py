@@ -374,8 +374,7 @@ def ingest_cmd(paths, db_url, workers, engine, scheduler, retry_failed, manifest
         with click.progressbar(length=total, label="入库", file=sys.stderr) as bar:
             s = corpus.ingest(paths, workers=workers, engine=engine, scheduler=scheduler, progress=bar.update,
                               retry_failed=retry_failed)
-        for name, reason in s.failures:
-            click.echo(f"nianbao: {name}: 无法读取：{reason}", err=True)
+        _note_failures(s.failures)
         if s.skipped_failed:
             click.echo(f"nianbao: {s.skipped_failed} 份以前无法读取，已跳过（--retry-failed 可重试）", err=True)
         click.echo(f"共 {s.total} 份：新解析 {s.parsed} 份，无法读取 {s.failed} 份，已入库跳过 {s.skipped} 份，"
@@ -388,6 +387,11 @@ def ingest_cmd(paths, db_url, workers, engine, scheduler, retry_failed, manifest
                        (f"，{len(unmatched)} 行未找到对应文件：" + "、".join(unmatched[:5]) + ("等" if len(unmatched) > 5 else "")
                         if unmatched else ""), err=bool(unmatched))
     sys.exit(2 if s.failed else 0)
+
+
+def _note_failures(failures) -> None:
+    for name, reason in failures:
+        click.echo(f"nianbao: {name}: 无法读取：{reason}", err=True)
 
 
 def _note_conflicts(n: int) -> None:
@@ -415,8 +419,7 @@ def reprocess_cmd(db_url, which, workers, engine, scheduler):
     with Corpus(db_url) as corpus:
         with click.progressbar(length=corpus.reprocess_count(which), label="重新解析", file=sys.stderr) as bar:
             s = corpus.reprocess(which, workers=workers, engine=engine, scheduler=scheduler, progress=bar.update)
-        for name, reason in s.failures:
-            click.echo(f"nianbao: {name}: 无法读取：{reason}", err=True)
+        _note_failures(s.failures)
         if s.missing_bytes:
             click.echo(f"nianbao: {s.missing_bytes} 份入库时未保存原始文件，无法重新解析（重新 ingest 即可保存）", err=True)
         click.echo(f"重新解析 {s.parsed + s.failed} 份：成功 {s.parsed} 份，无法读取 {s.failed} 份，"

@@ -220,3 +220,31 @@ def _zip_members(name: str, f, settings: Settings, skipped=None):
                     yield f"{name}!{member}", InputError("corrupt-zip")
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
         yield name, InputError("corrupt-zip")
+
+
+def read_table_rows(path):
+    """The non-empty rows of a small table file given by a user (a roster, a manifest): CSV in
+    UTF-8 or GB18030, or the first sheet of an XLSX; cells as stripped text. ``None`` when a CSV's
+    encoding cannot be read; an XLSX that cannot be opened raises ``ValueError``."""
+    path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+        try:
+            sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+        except Exception as e:  # openpyxl raises many kinds for a broken file
+            raise ValueError(type(e).__name__) from None
+        rows = [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
+    else:
+        import csv
+        import io
+        data = path.read_bytes()
+        for enc in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            return None
+        rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+    return [r for r in rows if any(r)]

@@ -7,9 +7,7 @@ rows that match nothing are returned so the caller can say so.
 """
 from __future__ import annotations
 
-import csv
-import io
-from pathlib import Path, PurePath
+from pathlib import PurePath
 
 _COLUMNS = {"file": ("文件", "文件名", "file", "path", "name"), "source_url": ("来源", "网址", "source_url", "url", "source"),
             "published": ("发布日期", "日期", "published", "date"), "index_no": ("索引号", "index_no", "index")}
@@ -22,16 +20,13 @@ class ManifestError(ValueError):
 
 
 def read_manifest(path) -> list:
-    data = Path(path).read_bytes()
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    from ..ingest.sources import read_table_rows
+    try:
+        rows = read_table_rows(path)
+    except ValueError as e:
+        raise ManifestError(f"清单文件无法打开：{e}") from None
+    if rows is None:
         raise ManifestError("清单文件的编码无法识别：请另存为 UTF-8 的 CSV")
-    rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
     if not rows:
         raise ManifestError("清单文件是空的")
     header = [h.strip().lower() for h in rows[0]]

@@ -8,11 +8,8 @@ through an alias, or — reported as unsure — when one name contains the other
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ..parsing.meta import norm_agency
 
@@ -41,26 +38,13 @@ class Entry:
 
 def read_roster(path) -> list:
     """The entries of a roster file (CSV in UTF-8/GB18030, or XLSX: the first sheet)."""
-    path = Path(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-        try:
-            sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-        except Exception as e:  # openpyxl raises many kinds for a broken file
-            raise RosterError(f"名录文件无法打开：{type(e).__name__}") from None
-        rows = [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
-    else:
-        data = path.read_bytes()
-        for enc in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise RosterError("名录文件的编码无法识别：请另存为 UTF-8 的 CSV 或 XLSX")
-        rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
-    rows = [r for r in rows if any(r)]
+    from ..ingest.sources import read_table_rows
+    try:
+        rows = read_table_rows(path)
+    except ValueError as e:
+        raise RosterError(f"名录文件无法打开：{e}") from None
+    if rows is None:
+        raise RosterError("名录文件的编码无法识别：请另存为 UTF-8 的 CSV 或 XLSX")
     if not rows:
         raise RosterError("名录文件是空的")
     header = [h.lower() for h in rows[0]]
