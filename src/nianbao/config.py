@@ -33,8 +33,7 @@ class Settings:
     max_expanded_bytes: int = _setting(1024 * 1024 * 1024, "ingest",
                                        "most bytes a zip archive's members may expand to, in all; a member larger than max_bytes is refused on its own")
     max_xml_bytes: int = _setting(64 * 1024 * 1024, "ingest", "largest DOCX document.xml (expanded) read; larger is refused (InputError zip-bomb)")
-    max_huge_tree_bytes: int = _setting(32 * 1024 * 1024, "ingest",
-                                        "largest HTML page parsed with libxml2's huge_tree (deep nesting allowed); a larger one keeps libxml2's default limits")
+    max_html_depth: int = _setting(2048, "ingest", "deepest HTML element nesting read; a deeper page (or one whose open tags would make parsing superlinear) is refused (InputError too-deep)")
     # worker isolation
     convert_timeout: float = _setting(120.0, "ingest", "seconds LibreOffice may take to convert one legacy .doc/.wps file to DOCX (InputError convert-failed)")
     time_limit: float = _setting(300.0, "worker", "seconds of wall time one input may take in its worker; then the worker is killed (InputError timeout)")
