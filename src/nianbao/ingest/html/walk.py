@@ -47,7 +47,6 @@ _PRE_IDS = frozenset(_ids[n] for n in ("pre", "listing", "xmp", "plaintext"))
 _BR, _TABLE, _CAPTION = _ids["br"], _ids["table"], _ids["caption"]
 _TR, _TD, _TH = _ids["tr"], _ids["td"], _ids["th"]
 _SECTIONS = frozenset((_ids["tbody"], _ids["thead"], _ids["tfoot"]))
-_DROP_SEL = ",".join(DROP)
 del _probe, _p, _ids
 
 _WS_RUN = re.compile(r"\s+")
@@ -273,10 +272,16 @@ class Walker:
 
     # tables -------------------------------------------------------------------------------
     def table(self, tbl):
-        # a table holding another table lays out the page: read it as flow content
-        if len(tbl.css("table")) > 1:  # (css matches the table itself too)
-            self.walk(tbl)
-            return
+        chrome = False
+        nodes = tbl.traverse()
+        next(nodes)  # the table itself
+        for n in nodes:
+            tid = n.tag_id
+            if tid in _DROP_IDS:
+                chrome = True
+            elif tid == _TABLE:  # a table holding another table lays out the page: flow content
+                self.walk(tbl)
+                return
         rows = []
         for ch in tbl.iter():
             tid = ch.tag_id
@@ -286,7 +291,6 @@ class Walker:
                 rows.extend(tr for tr in ch.iter() if tr.tag_id == _TR)
         nrows = len(rows)
         spans = {n.mem_id for n in tbl.css("[rowspan],[colspan]")}
-        chrome = tbl.css_first(_DROP_SEL) is not None
         # grid column -> last row a rowspan from above covers it; cost per cell is its colspan
         # (≤ max_span) and per row the columns skipped (≤ max_span): linear in the table's size,
         # whatever rowspan="0" or rowspan="99999" a page throws at it
@@ -299,9 +303,12 @@ class Walker:
             c = prefix + 1 if prefix_end >= r else 1
             out = []
             for td in tr.iter():
-                if td.tag_id != _TD and td.tag_id != _TH:
+                tid = td.tag_id
+                if tid != _TD and tid != _TH:
                     continue
-                text = cell_text(flat_text(td, self.depth, self.max_depth) if chrome else td.text_lexbor())
+                text = flat_text(td, self.depth, self.max_depth) if chrome else td.text_lexbor()
+                if text:
+                    text = cell_text(text)
                 if len(text) >= CONTAINER_MIN_CHARS and _is_text_container(td):
                     self.walk(tbl)  # a cell of running text: the table only lays out an article
                     return
@@ -345,13 +352,11 @@ class Walker:
         self.ntables += 1
         tn = self.ntables
         blocks = self.blocks
-        last = None
+        new = tuple.__new__
         for r, out in enumerate(grid, 1):
             if out:
-                blocks.append(Block("row", [Cell(t, Location(table=tn, row=r, col=c)) for t, c in out], table=tn))
-                for t, _ in out:
-                    if t:
-                        last = t
+                blocks.append(Block("row", [Cell(t, new(Location, (None, tn, r, c, None, None, None))) for t, c in out], tn))
+        last = next((t for out in reversed(grid) for t, _ in reversed(out) if t), None)
         if last is not None:  # the next paragraph is searched after the table's last words
             self.lines.find(last, 16384)
 
