@@ -2,16 +2,22 @@
 
 The HTML5 tree builder (Lexbor, like every browser) does work per tag in proportion to the
 elements still open: scope checks walk the stack of open elements, formatting elements are
-compared against the list of active ones and re-opened (cloned) after every block that closed
-them. Real pages stay shallow (depth 10–40, a handful of open ``<font>``); 20,000 unclosed
-``<div>`` take 0.5 s and 3,000 unclosed ``<font a=N><p>`` 1.4 s, growing with the square.
+compared with the list of active ones and re-opened (cloned) after every block that closed them.
+Real pages stay shallow (depth 10–40, a handful of open ``<font>``); 20,000 unclosed ``<div>``
+take 0.5 s, 2,000 unclosed ``<font a=N><p>`` 0.6 s (and a tree of 2 million clones), growing
+with the square.
 
-A page with at most :data:`FREE_TAGS` ``<`` is parsed as is (the worst such page measured takes
-under 0.6 s). A larger one is first scanned tag by tag (linear): the open elements are counted
-as the tree builder would keep them, roughly — elements that close their predecessors
-(``p``, ``li``, table parts, ...) and void elements do not nest — and the page is refused
-(``too-deep``) when they nest deeper than the cap, or when the work they imply (open elements
-summed over the tags, formatting elements weighted by the clones they cause) passes a budget.
+In three tiers, the cheap ones first (``n`` = the number of ``<``):
+
+- ``n`` ≤ :data:`FREE_TAGS`: parsed as is (the worst such page measured: ~0.3 s).
+- ``n`` ≤ :data:`MID_TAGS` and (formatting start tags) × ``n`` ≤ :data:`FORMAT_BUDGET` (one
+  regular-expression count): parsed as is (stack walks alone stay under ~0.3 s).
+- otherwise the tags are scanned one by one (linear, about a Lexbor parse's time): the open
+  elements are counted as the tree builder keeps them, roughly — elements that close their
+  predecessors (``p``, ``li``, table parts, ...) and void elements do not nest — and the page is
+  refused (``too-deep``) when they nest deeper than ``max_html_depth`` or the work they imply
+  (open elements summed over the tags, formatting elements weighted by the clones they cause)
+  passes :data:`WORK_BUDGET` plus :data:`WORK_PER_TAG` per tag.
 """
 from __future__ import annotations
 
@@ -19,27 +25,40 @@ import re
 
 from ...errors import InputError
 
-FREE_TAGS = 4000  # pages with at most this many '<' are not scanned
+FREE_TAGS = 2000
+MID_TAGS = 16000
+FORMAT_BUDGET = 2_000_000
 WORK_BUDGET = 60_000_000  # ~0.15 s of scope walks (≈ 2.5 ns per open element and tag)
 WORK_PER_TAG = 50  # and 50 open elements per tag on average (Lexbor itself spends ~100 steps a tag)
 CLONE_WEIGHT = 100  # a re-opened formatting element costs ~100 scope-walk steps
 
+_FORMAT_TAG = re.compile(rb"<(?:a|b|big|code|em|font|i|nobr|s|small|strike|strong|tt|u)[\s>/]")
 _TAG = re.compile(rb"<(/?)([A-Za-z][A-Za-z0-9:]*)")
 
 # never open after their start tag
-_VOID = frozenset(b"area base basefont bgsound br col embed frame hr image img input keygen link meta "
-                  b"param source track wbr".split())
+_VOID = b"area base basefont bgsound br col embed frame hr image img input keygen link meta param source track wbr"
 # closed by the next of their kind (or by their container): they do not pile up
-_SELF_CLOSING = frozenset(b"p li dt dd option optgroup tr td th thead tbody tfoot caption colgroup "
-                          b"rb rt rp rtc html head body".split())
+_SELF_CLOSING = b"p li dt dd option optgroup tr td th thead tbody tfoot caption colgroup rb rt rp rtc html head body"
 # re-opened (cloned) after each block that closed them while they are unclosed
-_FORMATTING = frozenset(b"a b big code em font i nobr s small strike strong tt u".split())
+_FORMATTING = b"a b big code em font i nobr s small strike strong tt u"
 # scope boundaries: a check walking the open elements stops at them
-_BOUNDARY = frozenset(b"table td th caption applet marquee object template".split())
+_BOUNDARY = b"table td th caption applet marquee object template"
+_IGNORED, _FORMAT, _BOUND, _NEST = 0, 1, 2, 3
+_KIND = {}
+for _names, _kind in ((_VOID, _IGNORED), (_SELF_CLOSING, _IGNORED), (_FORMATTING, _FORMAT), (_BOUNDARY, _BOUND),
+                      (b"div span section article ul ol dl blockquote center form h1 h2 h3 h4 h5 h6", _NEST)):
+    for _n in _names.split():
+        for _v in (_n, _n.upper(), _n.capitalize()):
+            _KIND[_v] = _kind
 
 
 def _refuse(depth: int) -> InputError:
     return InputError("too-deep", reason=f"标签嵌套超过 {depth} 层", detail=f"tags nested deeper than {depth} levels")
+
+
+def _refuse_open(n: int) -> InputError:
+    return InputError("too-deep", reason=f"未闭合的标签过多（{n} 个），解析代价超出上限",
+                      detail=f"too many unclosed tags ({n}): parsing would cost more than the cap")
 
 
 def check_nesting(raw: bytes, max_depth: int) -> None:
@@ -49,34 +68,43 @@ def check_nesting(raw: bytes, max_depth: int) -> None:
     n = raw.count(b"<")
     if n <= FREE_TAGS:
         return
+    if n <= MID_TAGS and len(_FORMAT_TAG.findall(raw.lower())) * n <= FORMAT_BUDGET:
+        return
     budget = WORK_BUDGET + WORK_PER_TAG * n
     names: list = []  # open nesting elements, innermost last
     scopes: list = []  # per open element: elements open above the nearest boundary, it included
     scope = 0
     fmt = 0  # unclosed formatting elements
     work = 0
+    kinds = _KIND
     for slash, name in _TAG.findall(raw):
-        name = name.lower()
+        kind = kinds.get(name)
+        if kind is None:
+            kind = kinds.get(name.lower(), _NEST)
         if slash:
-            if name in _FORMATTING:
-                if fmt:
-                    fmt -= 1
-            elif name not in _VOID and name not in _SELF_CLOSING:
+            if kind == _NEST or kind == _BOUND:
                 # the innermost open element of that name closes, with what is open inside it
-                for i in range(len(names) - 1, max(-1, len(names) - 64), -1):
-                    if names[i] == name:
-                        del names[i:], scopes[i:]
-                        scope = scopes[-1] if scopes else 0
-                        break
+                if names and names[-1] == name:
+                    names.pop()
+                    scopes.pop()
+                    scope = scopes[-1] if scopes else 0
+                elif name in names[-64:]:
+                    i = len(names) - 1 - names[::-1].index(name)
+                    del names[i:], scopes[i:]
+                    scope = scopes[-1] if scopes else 0
+            elif kind == _FORMAT and fmt:
+                fmt -= 1
             continue
         work += scope + fmt * CLONE_WEIGHT
-        if name in _FORMATTING:
+        if kind == _FORMAT:
             fmt += 1
-        elif name not in _VOID and name not in _SELF_CLOSING:
-            scope = 0 if name in _BOUNDARY else scope + 1
+        elif kind != _IGNORED:
+            scope = 0 if kind == _BOUND else scope + 1
             names.append(name)
             scopes.append(scope)
             if len(names) > max_depth:
                 raise _refuse(max_depth)
-        if work > budget:
-            raise _refuse(max(len(names), fmt))
+            if work > budget:
+                raise _refuse_open(len(names) + fmt)
+    if work > budget:
+        raise _refuse_open(len(names) + fmt)

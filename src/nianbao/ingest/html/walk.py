@@ -103,6 +103,10 @@ def _span(v, default: int = 1) -> int:
     return min(int(m.group(1)[:7]), 1000000)
 
 
+def too_deep(depth: int) -> InputError:
+    return InputError("too-deep", reason=f"元素嵌套超过 {depth} 层", detail=f"elements nested deeper than {depth} levels")
+
+
 def flat_text(el, depth: int, max_depth: int) -> str:
     """All text below ``el`` without the chrome, walked without recursion (any depth); deeper
     than ``max_depth`` in all is ``too-deep``."""
@@ -118,8 +122,7 @@ def flat_text(el, depth: int, max_depth: int) -> str:
             elif child.first_child is not None:
                 stack.append(child.iter(include_text=True))
                 if depth + len(stack) > max_depth:
-                    raise InputError("too-deep", reason=f"元素嵌套超过 {max_depth} 层",
-                                     detail=f"elements nested deeper than {max_depth} levels")
+                    raise too_deep(max_depth)
                 break
         else:
             stack.pop()
@@ -244,7 +247,7 @@ class Walker:
             elif child.first_child is None:
                 continue
             elif deep:
-                add(flat_text(child, self.depth, self.max_depth))
+                add(self.deep_text(child))
             else:
                 self.walk(child)
         self.depth -= 1
@@ -257,8 +260,24 @@ class Walker:
         elif self.depth < MAX_DEPTH:
             self.walk(el)
         else:
-            self.add(flat_text(el, self.depth, self.max_depth))
+            self.add(self.deep_text(el))
         self.flush()
+
+    def deep_text(self, el) -> str:
+        """The text of an element past the walk's recursion bound, read whole by Lexbor (chrome
+        that deep is read too); nested deeper than ``max_depth`` in all is ``too-deep``."""
+        limit = self.max_depth - self.depth
+        stack = [el.iter()]
+        while stack:
+            for child in stack[-1]:
+                if child.first_child is not None:
+                    stack.append(child.iter())
+                    if len(stack) > limit:
+                        raise too_deep(self.max_depth)
+                    break
+            else:
+                stack.pop()
+        return el.text_lexbor()
 
     def pre(self, el):
         text = flat_text(el, self.depth, self.max_depth).replace("\r\n", "\n").replace("\r", "\n")
