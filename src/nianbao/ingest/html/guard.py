@@ -32,7 +32,7 @@ WORK_BUDGET = 60_000_000  # ~0.15 s of scope walks (≈ 2.5 ns per open element 
 WORK_PER_TAG = 50  # and 50 open elements per tag on average (Lexbor itself spends ~100 steps a tag)
 CLONE_WEIGHT = 100  # a re-opened formatting element costs ~100 scope-walk steps
 
-_FORMAT_TAG = re.compile(rb"<(?:a|b|big|code|em|font|i|nobr|s|small|strike|strong|tt|u)[\s>/]")
+_FORMAT_TAG = re.compile(rb"<(?:[abisu]|big|code|em|font|nobr|small|strike|strong|tt)[\s>/]")  # on lower-cased bytes
 _TAG = re.compile(rb"<(/?)([A-Za-z][A-Za-z0-9:]*)")
 
 # never open after their start tag

@@ -244,12 +244,16 @@ class Walker:
                     self.table(child)
             elif tid in _BLOCK_IDS:
                 self.block(child, tid)
-            elif child.first_child is None:
-                continue
-            elif deep:
-                add(self.deep_text(child))
-            else:
-                self.walk(child)
+            else:  # inline
+                first = child.first_child
+                if first is None:
+                    continue
+                if first.next is None and first.tag_id == _TEXT_ID:  # a leaf: its one text
+                    add(first.text_content)
+                elif deep:
+                    add(self.deep_text(child))
+                else:
+                    self.walk(child)
         self.depth -= 1
 
     def block(self, el, tid):
