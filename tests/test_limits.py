@@ -116,6 +116,23 @@ def test_deep_html_is_an_error_not_a_partial_record():
     assert "文档结构过深" in e.zh
 
 
+def test_nesting_past_the_depth_setting_is_too_deep():
+    page = ("<p>标题</p>" + "<div>" * 150 + "正文" + "</div>" * 150).encode()
+    assert "正文" in "".join(b.text for b in bytes_to_document(page, "t.html").blocks)
+    e = refused(page, "too-deep", DEFAULT.replace(max_html_depth=100), "t.html")
+    assert "100" in e.zh
+
+
+@pytest.mark.parametrize("page", [
+    "".join(f"<font a={i}><p>x" for i in range(3000)),  # every <p> re-opens all open <font>: a square tree
+    "".join(f"<b a={i}><div>x" for i in range(3000)),
+    "<p>报告</p>" + "<div>" * 3000 + "正文",  # unclosed blocks: every start tag walks them all
+    "<p>报告</p>" + "<ul><li>" * 3000 + "正文",
+])
+def test_open_tags_that_would_make_parsing_superlinear_are_too_deep(page):
+    refused(page.encode(), "too-deep", filename="t.html")
+
+
 def test_markup_without_text_is_no_content():
     refused(b"<html><body><table><tr><td></td></tr></table></body></html>", "no-content")
 

@@ -226,6 +226,8 @@ class Walker:
     # flow ---------------------------------------------------------------------------------
     def walk(self, el):
         self.depth += 1
+        if self.depth > self.max_depth:
+            raise too_deep(self.max_depth)
         deep = self.depth >= MAX_DEPTH
         add = self.add
         for child in el.iter(include_text=True):
