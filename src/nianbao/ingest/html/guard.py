@@ -33,7 +33,9 @@ WORK_PER_TAG = 50  # and 50 open elements per tag on average (Lexbor itself spen
 CLONE_WEIGHT = 100  # a re-opened formatting element costs ~100 scope-walk steps
 
 _FORMAT_TAG = re.compile(rb"<(?:[abisu]|big|code|em|font|nobr|small|strike|strong|tt)[\s>/]")  # on lower-cased bytes
-_TAG = re.compile(rb"<(/?)([A-Za-z][A-Za-z0-9:]*)")
+# start and end tags, but not the most common ones that never nest (table cells and rows,
+# paragraphs, list items, line breaks, images: skipped in C, never seen by the loop)
+_TAG = re.compile(rb"<(/?)(?!(?:td|tr|th|p|li|br|img)[\s/>])([A-Za-z][A-Za-z0-9:]*)")
 
 # never open after their start tag
 _VOID = b"area base basefont bgsound br col embed frame hr image img input keygen link meta param source track wbr"
