@@ -35,7 +35,7 @@ TEXT_BLOCKS = "p,div,h1,h2,h3,h4,h5,h6,li,blockquote,section,article"
 CONTAINER_MIN_CHARS = 200  # a cell with this much text spread over >= 2 blocks is flow content
 MAX_DEPTH = 180  # walk recursion bound (Python's limit is 1000 frames; ~2 frames per level)
 
-
+# Lexbor's tag ids (compared as ints in the walk), read from nodes it makes
 _probe = LexborHTMLParser(b"<p>x<!--c--></p>")
 _p = _probe.body.first_child
 _TEXT_ID = _p.first_child.tag_id
@@ -191,7 +191,7 @@ class Walker:
 
     __slots__ = ("blocks", "buf", "first", "last", "ntables", "depth", "max_span", "max_depth", "lines")
 
-    def __init__(self, raw: bytes, max_span: int = DEFAULT.max_span, max_depth: int = 2048):
+    def __init__(self, raw: bytes, max_span: int = DEFAULT.max_span, max_depth: int = DEFAULT.max_html_depth):
         self.blocks: list = []
         self.buf: list = []
         self.first = self.last = None
