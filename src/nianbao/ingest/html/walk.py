@@ -322,8 +322,11 @@ class Walker:
         covered: dict = {}
         prefix, prefix_end = 0, 0  # columns 1..prefix are all covered down to row prefix_end
         max_col = self.max_span
-        grid = []  # per row: [(text, grid column), ...]
+        tn = self.ntables + 1
+        new = tuple.__new__
+        grid = []  # per row: its cells
         n_cells = 0
+        last = None  # the last non-blank cell text
         for r, tr in enumerate(rows, 1):
             c = prefix + 1 if prefix_end >= r else 1
             out = []
@@ -334,19 +337,21 @@ class Walker:
                 text = flat_text(td, self.depth, self.max_depth) if chrome else td.text_lexbor()
                 if text:
                     text = cell_text(text)
-                if len(text) >= CONTAINER_MIN_CHARS and _is_text_container(td):
-                    self.walk(tbl)  # a cell of running text: the table only lays out an article
-                    return
+                    if len(text) >= CONTAINER_MIN_CHARS and _is_text_container(td):
+                        self.walk(tbl)  # a cell of running text: the table only lays out an article
+                        return
+                    if text:
+                        last = text
                 if covered:
                     while c <= max_col and covered.get(c, 0) >= r:
                         c += 1
                 if c > max_col:  # columns past the span cap: no report table is that wide
                     break
-                cs = 1
+                out.append(Cell(text, new(Location, (None, tn, r, c, None, None, None))))
                 if spans and td.mem_id in spans:
                     attrs = td.attributes
                     cs = attrs.get("colspan")
-                    cs = min(max(_span(cs), 1), self.max_span) if cs else 1
+                    cs = min(max(_span(cs), 1), max_col) if cs else 1
                     rs = attrs.get("rowspan")
                     if rs:
                         rs = _span(rs)
@@ -363,8 +368,9 @@ class Walker:
                                     prefix, prefix_end = 0, end
                                 prefix_end = min(prefix_end, end) if prefix else end
                                 prefix = min(c + cs - 1, max_col)
-                out.append((text, c))
-                c += cs
+                    c += cs
+                else:
+                    c += 1
             n_cells += len(out)
             grid.append(out)
         if n_cells <= 1:  # a single framed box is not a data table
@@ -374,14 +380,8 @@ class Walker:
             if ch.tag_id == _CAPTION:
                 self.block(ch, _CAPTION)
                 break
-        self.ntables += 1
-        tn = self.ntables
-        blocks = self.blocks
-        new = tuple.__new__
-        for r, out in enumerate(grid, 1):
-            if out:
-                blocks.append(Block("row", [Cell(t, new(Location, (None, tn, r, c, None, None, None))) for t, c in out], tn))
-        last = next((t for out in reversed(grid) for t, _ in reversed(out) if t), None)
+        self.ntables = tn
+        self.blocks.extend(Block("row", out, tn) for out in grid if out)
         if last is not None:  # the next paragraph is searched after the table's last words
             self.lines.find(last, 16384)
 
