@@ -50,6 +50,12 @@ _SECTIONS = frozenset((_ids["tbody"], _ids["thead"], _ids["tfoot"]))
 del _probe, _p, _ids
 
 _WS_RUN = re.compile(r"\s+")
+
+
+def _line_loc(line: int) -> Location:
+    return tuple.__new__(Location, (line, None, None, None, None, None, None))
+
+
 _NL_RUN = re.compile(r"[ \t\f\v]*[\r\n][ \t\r\n\f\v]*")
 _LEADING_INT = re.compile(r"\s*\+?(\d+)")
 
@@ -221,7 +227,7 @@ class Walker:
                 line = self.lines.find(self.first)
                 if self.last is not self.first:  # the next paragraph is searched after this one
                     self.lines.find(self.last, 16 * len(text) + 4096)
-                self.blocks.append(Block("para", [Cell(text, Location(line=line))]))
+                self.blocks.append(Block("para", [Cell(text, _line_loc(line))]))
 
     # flow ---------------------------------------------------------------------------------
     def walk(self, el):
@@ -237,9 +243,11 @@ class Walker:
             elif tid in _DROP_IDS or tid == _COMMENT_ID:
                 continue
             elif tid == _BR:
-                self.flush()
+                if self.buf:
+                    self.flush()
             elif tid == _TABLE:
-                self.flush()
+                if self.buf:
+                    self.flush()
                 if deep:
                     self.block(child, tid)
                 else:
@@ -260,14 +268,16 @@ class Walker:
 
     def block(self, el, tid):
         """A block element: its text is a paragraph of its own (split at <br> / inner blocks)."""
-        self.flush()
+        if self.buf:
+            self.flush()
         if tid in _PRE_IDS:
             self.pre(el)
         elif self.depth < MAX_DEPTH:
             self.walk(el)
         else:
             self.add(self.deep_text(el))
-        self.flush()
+        if self.buf:
+            self.flush()
 
     def deep_text(self, el) -> str:
         """The text of an element past the walk's recursion bound, read whole by Lexbor (chrome
