@@ -133,6 +133,13 @@ def test_open_tags_that_would_make_parsing_superlinear_are_too_deep(page):
     refused(page.encode(), "too-deep", filename="t.html")
 
 
+def test_unclosed_formatting_tags_alike_are_read_not_refused():
+    # old pages open the same <font> in every paragraph and never close it: the tree builder keeps
+    # at most three alike, so this costs nothing and must not be refused
+    page = "<html><body>" + '<p><font face="宋体" size=3>第一段文字内容' * 5000 + "</body></html>"
+    assert len(bytes_to_document(page.encode(), "t.html").blocks) == 5000
+
+
 def test_markup_without_text_is_no_content():
     refused(b"<html><body><table><tr><td></td></tr></table></body></html>", "no-content")
 

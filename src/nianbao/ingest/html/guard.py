@@ -16,7 +16,8 @@ In three tiers, the cheap ones first (``n`` = the number of ``<``):
   elements are counted as the tree builder keeps them, roughly — elements that close their
   predecessors (``p``, ``li``, table parts, ...) and void elements do not nest — and the page is
   refused (``too-deep``) when they nest deeper than ``max_html_depth`` or the work they imply
-  (open elements summed over the tags, formatting elements weighted by the clones they cause)
+  (open elements summed over the tags, formatting elements weighted by the clones they cause;
+  at most three alike — same tag and attributes — are kept open, as the tree builder does)
   passes :data:`WORK_BUDGET` plus :data:`WORK_PER_TAG` per tag.
 """
 from __future__ import annotations
@@ -35,7 +36,9 @@ CLONE_WEIGHT = 100  # a re-opened formatting element costs ~100 scope-walk steps
 _FORMAT_TAG = re.compile(rb"<(?:[abisu]|big|code|em|font|nobr|small|strike|strong|tt)[\s>/]")  # on lower-cased bytes
 # start and end tags, but not the most common ones that never nest (table cells and rows,
 # paragraphs, list items, line breaks, images: skipped in C, never seen by the loop)
-_TAG = re.compile(rb"<(/?)(?!(?:td|tr|th|p|li|br|img)[\s/>])([A-Za-z][A-Za-z0-9:]*)")
+_TAG = re.compile(rb"<(/?)(?!(?:td|tr|th|p|li|br|img)[\s/>])([a-z][a-z0-9:]*)")  # on lower-cased bytes
+# a formatting start tag with its attributes as written
+_FORMAT_FULL = re.compile(rb"<(?:[abisu]|big|code|em|font|nobr|small|strike|strong|tt)(?=[\s>/])[^>]*>", re.I)
 
 # never open after their start tag
 _VOID = b"area base basefont bgsound br col embed frame hr image img input keygen link meta param source track wbr"
@@ -50,8 +53,7 @@ _KIND = {}
 for _names, _kind in ((_VOID, _IGNORED), (_SELF_CLOSING, _IGNORED), (_FORMATTING, _FORMAT), (_BOUNDARY, _BOUND),
                       (b"div span section article ul ol dl blockquote center form h1 h2 h3 h4 h5 h6", _NEST)):
     for _n in _names.split():
-        for _v in (_n, _n.upper(), _n.capitalize()):
-            _KIND[_v] = _kind
+        _KIND[_n] = _kind
 
 
 def _refuse(depth: int) -> InputError:
@@ -70,8 +72,11 @@ def check_nesting(raw: bytes, max_depth: int) -> None:
     n = raw.count(b"<")
     if n <= FREE_TAGS:
         return
-    if n <= MID_TAGS and len(_FORMAT_TAG.findall(raw.lower())) * n <= FORMAT_BUDGET:
+    low = raw.lower()
+    if n <= MID_TAGS and len(_FORMAT_TAG.findall(low)) * n <= FORMAT_BUDGET:
         return
+    # the active formatting elements hold at most 3 alike (same tag and attributes: "Noah's Ark")
+    fmt_cap = 3 * len(set(_FORMAT_FULL.findall(raw)))
     budget = WORK_BUDGET + WORK_PER_TAG * n
     names: list = []  # open nesting elements, innermost last
     scopes: list = []  # per open element: elements open above the nearest boundary, it included
@@ -79,10 +84,8 @@ def check_nesting(raw: bytes, max_depth: int) -> None:
     fmt = 0  # unclosed formatting elements
     work = 0
     kinds = _KIND
-    for slash, name in _TAG.findall(raw):
-        kind = kinds.get(name)
-        if kind is None:
-            kind = kinds.get(name.lower(), _NEST)
+    for slash, name in _TAG.findall(low):
+        kind = kinds.get(name, _NEST)
         if slash:
             if kind == _NEST or kind == _BOUND:
                 # the innermost open element of that name closes, with what is open inside it
@@ -90,16 +93,19 @@ def check_nesting(raw: bytes, max_depth: int) -> None:
                     names.pop()
                     scopes.pop()
                     scope = scopes[-1] if scopes else 0
-                elif name in names[-64:]:
-                    i = len(names) - 1 - names[::-1].index(name)
-                    del names[i:], scopes[i:]
-                    scope = scopes[-1] if scopes else 0
+                else:
+                    tail = names[-64:]
+                    if name in tail:
+                        i = len(names) - 1 - tail[::-1].index(name)
+                        del names[i:], scopes[i:]
+                        scope = scopes[-1] if scopes else 0
             elif kind == _FORMAT and fmt:
                 fmt -= 1
             continue
         work += scope + fmt * CLONE_WEIGHT
         if kind == _FORMAT:
-            fmt += 1
+            if fmt < fmt_cap:
+                fmt += 1
         elif kind != _IGNORED:
             scope = 0 if kind == _BOUND else scope + 1
             names.append(name)
