@@ -115,3 +115,110 @@ def missing_by_year(db, limit: int = 200) -> list:
         out.append({"year": y, "expected": expected, "filed": expected - len(f.missing), "missing_count": len(f.missing),
                     "missing": [{"name": e.name, "level": e.level, "parent": e.parent} for e in f.missing[:limit]]})
     return out
+
+
+# ---------------------------------------------------------------- a filtered set of reports: plots, compare
+
+def _num(v):
+    """A summed value as a number (PostgreSQL's NUMERIC arrives as Decimal, SQLite's as float or int)."""
+    if v is None:
+        return None
+    f = float(v)
+    return int(f) if f.is_integer() else round(f, 6)
+
+
+def report_set(db, *, body=None, agency=None, parent=None, year=None, template=None) -> tuple:
+    """The WHERE clause (over ``current_reports r``) and parameters of a filtered set of reports:
+    ``body`` a normalised body name (exact), ``agency`` part of a name, ``parent`` the roster's parent
+    (its bodies by name and alias, normalised as the cross-year rules pair them), ``year``, ``template``."""
+    from ..parsing.meta import norm_agency
+    where, params = ["r.year IS NOT NULL"], []
+    if body:
+        where.append("r.agency_norm = ?")
+        params.append(norm_agency(body))
+    if agency:
+        where.append("r.agency LIKE ?")
+        params.append(f"%{agency}%")
+    if parent:
+        norms = set()
+        for name, aliases in db.query("SELECT name, aliases FROM roster WHERE parent = ?", (parent,)):
+            norms.update(norm_agency(n) for n in [name] + [a for a in (aliases or "").split("|") if a])
+        norms.discard("")
+        if not norms:
+            where.append("1 = 0")
+        else:
+            where.append(f"r.agency_norm IN ({', '.join('?' for _ in norms)})")
+            params += sorted(norms)
+    if year:
+        where.append("r.year = ?")
+        params.append(int(year))
+    if template:
+        where.append("r.template = ?")
+        params.append(str(template))
+    return " AND ".join(where), params
+
+
+def key_ids(db, keys) -> dict:
+    """{key: id} of the cell keys the store has (keys never stored have no cells to sum)."""
+    keys = list(keys)
+    if not keys:
+        return {}
+    return {k: i for i, k in db.query(f"SELECT id, key FROM cell_keys WHERE key IN ({', '.join('?' for _ in keys)})",
+                                      keys)}
+
+
+def reports_by_year(db, where: str, params: list) -> dict:
+    """{year: {template: reports}} of a filtered set."""
+    out: dict = {}
+    for y, t, n in db.query(f"SELECT r.year, r.template, COUNT(*) FROM current_reports r WHERE {where} "
+                            "GROUP BY r.year, r.template", params):
+        out.setdefault(y, {})[t] = n
+    return out
+
+
+def cell_sums(db, keys, where: str, params: list, *, unless: dict | None = None) -> dict:
+    """{(year, key): (sum, reports with the cell)} over a filtered set, summed in SQL. ``unless``
+    maps a key to another key: the first is left out of a report that has the second (the 2021
+    （六）其他处理 sub-rows where the document gives the row's own total)."""
+    ids = key_ids(db, keys)
+    if not ids:
+        return {}
+    names = {i: k for k, i in ids.items()}
+    skip, skip_params = "", []
+    for k, other in (unless or {}).items():
+        if k in ids and other in ids:
+            skip += (" AND NOT (v.key_id = ? AND EXISTS (SELECT 1 FROM cell_values o WHERE o.report_id = v.report_id "
+                     "AND o.key_id = ? AND o.value_exact IS NOT NULL))")
+            skip_params += [ids[k], ids[other]]
+    rows = db.query(
+        f"SELECT r.year, v.key_id, SUM(v.value_exact), COUNT(v.value_exact) FROM current_reports r "
+        f"JOIN cell_values v ON v.report_id = r.id WHERE {where} AND v.key_id IN ({', '.join('?' for _ in ids)})"
+        f"{skip} GROUP BY r.year, v.key_id", params + list(ids.values()) + skip_params)
+    return {(y, names[i]): (_num(s), n) for y, i, s, n in rows}
+
+
+def cells_by_body(db, keys, where: str, params: list, limit: int = 2000) -> list:
+    """A row per current report of a filtered set (at most ``limit``): ``{"report_id", "agency",
+    "year", "template", "errors", "warnings", "values": {key: value}}``, the values read in SQL."""
+    ids = key_ids(db, keys)
+    reports = db.query(f"SELECT r.id, r.agency, r.year, r.template, r.errors, r.warnings FROM current_reports r "
+                       f"WHERE {where} ORDER BY r.agency_norm, r.year LIMIT ?", params + [limit])
+    out = {i: {"report_id": i, "agency": a, "year": y, "template": t, "errors": e, "warnings": w, "values": {}}
+           for i, a, y, t, e, w in reports}
+    if ids and out:
+        names = {i: k for k, i in ids.items()}
+        rids = list(out)
+        for start in range(0, len(rids), 500):
+            chunk = rids[start:start + 500]
+            for rid, kid, v in db.query(
+                    f"SELECT v.report_id, v.key_id, v.value_exact FROM cell_values v WHERE v.report_id IN "
+                    f"({', '.join('?' for _ in chunk)}) AND v.key_id IN ({', '.join('?' for _ in ids)})",
+                    chunk + list(ids.values())):
+                out[rid]["values"][names[kid]] = _num(v)
+    return list(out.values())
+
+
+def parents(db) -> list:
+    """The roster's parent bodies (for choosing a set)."""
+    return [p for (p,) in db.query("SELECT DISTINCT parent FROM roster WHERE parent IS NOT NULL AND parent <> '' "
+                                   "ORDER BY parent")]

@@ -11,6 +11,8 @@ from ..rules.zh import TITLES
 from ..store import aggregates
 from ..store.review import Review
 from .charts import bar_chart
+from .plots import plots_data
+from .similar import body_similarity
 from .views import SEVERITY, fmt, label
 
 STATUS_BARS = (("with_errors", "有错误", "error", "errors"), ("with_warnings", "仅有警告", "warning", "warnings"),
@@ -138,7 +140,9 @@ def body_view(review: Review, name: str) -> dict:
             tpl = years[-1]["template"] if years else "2021"
             cells.append({"key": k, "label": label(k, tpl), "years": series})
     return {"name": name.strip(), "norm": norm, "agency": years[-1]["agency"] if years else name.strip(),
-            "years": years, "cells": cells}
+            "years": years, "cells": cells,
+            "plots": plots_data(review.db, body=norm) if years else None,
+            "similarity": body_similarity(review.db, norm, [y["year"] for y in years])}
 
 
 def bodies_list(review: Review, q: str = "") -> list:
