@@ -21,6 +21,7 @@ from ..store import aggregates
 from ..store.search import parts_of
 
 MIN_CHARS, MAX_BODIES, MIN_RUN = 20, 20, 12
+MAX_PRODUCT = 40_000_000  # longer pairs of texts are matched only when similar (the matcher is quadratic)
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
 _NOISE = re.compile(r"[\s\d０-９，。、；：,.;:（）()“”‘’《》〈〉「」『』！？!?\-—…·%％]+|20\d\d年|[一二三四五六七八九十]+、")
 
@@ -66,7 +67,8 @@ def body_similarity(db, norm: str, years: list) -> list:
         for n in sorted(set(now) & set(before)):
             a, b = before[n], now[n]
             s = similarity(a, b)
-            left, right = copied_runs(a, b) if s >= 0.3 else ([{"text": a, "copied": False}], [{"text": b, "copied": False}])
+            left, right = (copied_runs(a, b) if len(a) * len(b) <= MAX_PRODUCT or s >= 0.3
+                           else ([{"text": a, "copied": False}], [{"text": b, "copied": False}]))
             rows.append({"part": n, "title": f"{spec.part_numeral(n)}、{PART_TITLES.get(n, '')}",
                          "similarity": round(s, 3), "pct": round(100 * s), "copied": s >= threshold,
                          "before": left, "now": right})
