@@ -66,6 +66,8 @@ def body_similarity(db, norm: str, years: list) -> list:
         rows = []
         for n in sorted(set(now) & set(before)):
             a, b = before[n], now[n]
+            if not a.strip() and not b.strip():
+                continue  # a part that is only its table
             s = similarity(a, b)
             left, right = (copied_runs(a, b) if len(a) * len(b) <= MAX_PRODUCT or s >= 0.3
                            else ([{"text": a, "copied": False}], [{"text": b, "copied": False}]))

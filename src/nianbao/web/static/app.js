@@ -94,9 +94,9 @@
         textStyle: {fontFamily: "'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif"},
         tooltip: {trigger: "axis", renderMode: "richText", axisPointer: {type: "shadow"}},
         legend: {type: "scroll", top: 0, data: p.series.map(function (s) { return s.name; })},
-        grid: {left: 60, right: 24, top: manyStacks ? 70 : 44, bottom: 30, containLabel: true},
+        grid: {left: 50, right: 24, top: 64, bottom: 24, containLabel: true},
         xAxis: {type: "category", data: p.years.map(function (y) { return y + " 年"; })},
-        yAxis: {type: "value", name: p.unit, minInterval: p.unit === "万元" ? 0 : 1},
+        yAxis: {type: "value", name: p.unit, nameGap: 14, minInterval: p.unit === "万元" ? 0 : 1},
         series: p.series.map(function (s, i) {
           return {name: s.name, type: s.type === "line" ? "line" : "bar", stack: s.stack || undefined,
                   data: s.values, connectNulls: false, symbolSize: 7, barMaxWidth: 48,
