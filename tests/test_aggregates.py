@@ -237,3 +237,41 @@ def test_shared_passages_and_a_body_over_three_years(db_url, tmp_path):
             if s["copied"]:
                 assert s["text"] in before and len(s["text"]) >= 12
     corpus.close()
+
+
+def test_the_current_predicate_agrees_with_the_view(db_url, tmp_path):
+    """Two versions of one body's year: the latest is current, then the resolved older one; the
+    overview's figures follow (its cache is keyed by the store's fingerprint), as does a roster edit."""
+    from nianbao.store.aggregates import CURRENT, fingerprint
+    from nianbao.store.review import Review
+    from nianbao.web.dashboard import overview_data
+    corpus = _store(db_url, tmp_path)
+    folder = tmp_path / "v2"
+    folder.mkdir()
+    values = _values(2022, 0, "甲镇人民政府")
+    values["applications.total.natural_person"] = (values["applications.total.natural_person"] or 0) + 9
+    (folder / "v2.txt").write_text(synth.render_text(values, agency="甲镇人民政府", year=2022, template="2021",
+                                                     rng=random.Random(5), shape="rows"), encoding="utf-8")
+    review = Review(corpus)
+    before = overview_data(review)
+    corpus.ingest([folder], workers=1)
+
+    def both():
+        view = {i for (i,) in corpus.db.query("SELECT id FROM current_reports")}
+        pred = {i for (i,) in corpus.db.query("SELECT r.id FROM reports r WHERE " + CURRENT)}
+        return view, pred
+    view, pred = both()
+    assert view == pred and len(view) == 6 and corpus.db.one("SELECT COUNT(*) FROM reports")[0] == 7
+    after = overview_data(review)
+    assert after["charts"]["by-year"]["rows"] == before["charts"]["by-year"]["rows"]  # still 3 a year
+    older = corpus.db.one("SELECT MIN(r.document_id) FROM reports r WHERE r.agency_norm = ? AND r.year = 2022",
+                          (norm_agency("甲镇人民政府"),))[0]
+    fp = fingerprint(corpus.db)
+    corpus.resolve(older)
+    assert fingerprint(corpus.db) != fp
+    view, pred = both()
+    assert view == pred and corpus.db.one("SELECT document_id FROM reports WHERE id IN (%s) AND agency_norm = ? AND "
+                                          "year = 2022" % ",".join(map(str, view)), (norm_agency("甲镇人民政府"),))[0] == older
+    import_roster(corpus.db, [Entry("丁乡人民政府", "乡镇", "另一县")])  # an edit in place
+    assert overview_data(review)["missing"][-1]["missing"][0]["parent"] == "另一县"
+    corpus.close()

@@ -5,6 +5,15 @@ from __future__ import annotations
 
 BY = ("year", "agency", "rule", "parent")
 
+# ``r`` (a row of ``reports``) is its body and year's current report: what the view
+# ``current_reports`` says (the resolved document, else the latest), as a predicate on one row, so a
+# query that starts from few rows (the findings of a rule, the error findings) checks those rows
+# through the (body, year) index instead of ranking every report as the view does.
+CURRENT = ("(r.agency_norm IS NULL OR r.year IS NULL OR NOT EXISTS (SELECT 1 FROM reports o LEFT JOIN resolutions s "
+           "ON s.agency_norm = r.agency_norm AND s.year = r.year WHERE o.agency_norm = r.agency_norm AND o.year = r.year "
+           "AND o.id <> r.id AND (o.document_id = s.document_id OR ((s.document_id IS NULL OR s.document_id <> "
+           "r.document_id) AND o.document_id > r.document_id))))")
+
 
 def by_year(db) -> list:
     rows = db.query(
@@ -29,7 +38,7 @@ def by_agency(db) -> list:
 def by_rule(db) -> list:
     rows = db.query(
         "SELECT f.code, MIN(f.name), MIN(f.severity), COUNT(*), COUNT(DISTINCT f.report_id) "
-        "FROM findings f JOIN current_reports r ON r.id = f.report_id GROUP BY f.code ORDER BY f.code")
+        "FROM findings f JOIN reports r ON r.id = f.report_id WHERE " + CURRENT + " GROUP BY f.code ORDER BY f.code")
     from ..rules import RULES
     return [{"code": c, "title": RULES[c].title if c in RULES else n, "name": n, "severity": s, "findings": k,
              "reports": r} for c, n, s, k, r in rows]
@@ -69,27 +78,38 @@ def aggregate(db, by: str, year=None) -> list:
 def by_status(db) -> dict:
     """How many current reports have errors, only warnings, nothing (clean), and how many documents
     could not be read (a failed document, or a report with P001)."""
-    row = db.one(
-        "SELECT COUNT(*), "
+    return overview_counts(db)[1]
+
+
+def overview_counts(db) -> tuple:
+    """(:func:`by_year`, :func:`by_status`) from one pass over the current reports."""
+    rows = db.query(
+        "SELECT r.year, r.template, COUNT(*), "
+        "SUM(CASE WHEN r.errors > 0 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN r.errors = 0 AND r.warnings > 0 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN r.errors = 0 AND r.warnings = 0 THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN u.report_id IS NULL AND r.errors > 0 THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN u.report_id IS NULL AND r.errors = 0 AND r.warnings > 0 THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN u.report_id IS NULL AND r.errors = 0 AND r.warnings = 0 THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN u.report_id IS NOT NULL THEN 1 ELSE 0 END) "
         "FROM current_reports r LEFT JOIN (SELECT DISTINCT report_id FROM findings WHERE code = 'P001') u "
-        "ON u.report_id = r.id")
+        "ON u.report_id = r.id GROUP BY r.year, r.template")
+    key = lambda r: (r[0] is None, r[0] or 0, r[1] is None, r[1] or "")  # noqa: E731 — NULLs last, as by_year
+    years = [{"year": y, "template": t, "reports": n, "with_errors": e, "with_warnings": w, "clean": c}
+             for y, t, n, e, w, c, *_ in sorted(rows, key=key)]
     failed = db.one("SELECT COUNT(*) FROM documents WHERE status = 'failed'")[0] or 0
-    _, e, w, c, u = (x or 0 for x in row)
-    return {"with_errors": e, "with_warnings": w, "clean": c, "unreadable": u + failed,
-            "total": e + w + c + u + failed}
+    e, w, c, u = (sum(r[i] or 0 for r in rows) for i in (6, 7, 8, 9))
+    return years, {"with_errors": e, "with_warnings": w, "clean": c, "unreadable": u + failed,
+                   "total": e + w + c + u + failed}
 
 
 def awaiting_review(db, limit: int = 50) -> dict:
     """Current reports with error-level findings that no decision covers yet (a decision made on
     another version of the same report counts, as on the review pages), most such findings first."""
     from .review import _decision_for
-    base = ("FROM (SELECT cr.*, cr.document_name AS name FROM current_reports cr) r "
-            "JOIN findings f ON f.report_id = r.id WHERE f.severity = 'error' AND NOT EXISTS ("
-            + _decision_for() + ")")
+    base = ("FROM findings f JOIN (SELECT rr.id, rr.agency, rr.agency_norm, rr.year, rr.document_id, d.sha256, "
+            "d.name FROM reports rr JOIN documents d ON d.id = rr.document_id) r ON r.id = f.report_id "
+            "WHERE f.severity = 'error' AND " + CURRENT + " AND NOT EXISTS (" + _decision_for() + ")")
     total = db.one("SELECT COUNT(DISTINCT r.id), COUNT(*) " + base)
     rows = db.query("SELECT r.id, MIN(r.agency), MIN(r.year), MIN(r.name), COUNT(*) " + base +
                     " GROUP BY r.id ORDER BY COUNT(*) DESC, MIN(r.agency_norm), r.id LIMIT ?", (limit,))
@@ -105,13 +125,12 @@ def years(db) -> list:
 def missing_by_year(db, limit: int = 200) -> list:
     """Per year of the store: the roster's bodies without a current report for it (matched as
     ``nianbao roster`` matches: aliases, unsure containment). Empty when there is no roster."""
-    from .roster import filing
+    from .roster import filings
     expected = db.one("SELECT COUNT(*) FROM roster")[0]
     if not expected:
         return []
     out = []
-    for y in years(db):
-        f = filing(db, y)
+    for y, f in filings(db).items():
         out.append({"year": y, "expected": expected, "filed": expected - len(f.missing), "missing_count": len(f.missing),
                     "missing": [{"name": e.name, "level": e.level, "parent": e.parent} for e in f.missing[:limit]]})
     return out
@@ -222,3 +241,18 @@ def parents(db) -> list:
     """The roster's parent bodies (for choosing a set)."""
     return [p for (p,) in db.query("SELECT DISTINCT parent FROM roster WHERE parent IS NOT NULL AND parent <> '' "
                                    "ORDER BY parent")]
+
+
+def fingerprint(db) -> tuple:
+    """What the overview's figures depend on, read cheaply (counts and largest ids, the roster's
+    text): equal fingerprints, equal overviews. Reports, findings (the cross-year pass recounts a
+    report's errors with them), documents (failures), resolutions, decisions, the roster."""
+    import hashlib
+    parts = [db.one(q) for q in (
+        "SELECT COUNT(*), MAX(id) FROM reports", "SELECT COUNT(*), MAX(id) FROM findings",
+        "SELECT COUNT(*), MAX(id) FROM documents", "SELECT COUNT(*), MAX(resolved_at) FROM resolutions",
+        "SELECT COUNT(*), MAX(id) FROM decisions")]
+    h = hashlib.sha256()
+    for row in db.query("SELECT id, name, level, parent, aliases FROM roster ORDER BY id"):
+        h.update(repr(row).encode())
+    return tuple(tuple(p) for p in parts) + (h.hexdigest(),)

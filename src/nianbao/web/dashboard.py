@@ -3,6 +3,8 @@ the store and one body over the years. Figures come from SQL aggregates
 (:mod:`nianbao.store.aggregates`); a body's years load only that body's few reports."""
 from __future__ import annotations
 
+import copy
+import threading
 from urllib.parse import urlencode
 
 from .. import spec
@@ -28,12 +30,33 @@ def _pct(n, total) -> str:
     return f"{100 * n / total:.1f}%" if total else "—"
 
 
+_CACHE: dict = {}  # database url → (fingerprint, overview): recomputed when the store changes
+_CACHE_LOCK = threading.Lock()
+
+
 def overview_data(review: Review) -> dict:
     """Every chart of the overview: ``{"charts": {id: {"title", "columns", "rows"}}, "waiting", "missing"}``;
-    each chart's ``rows`` are its data table (and CSV), ``bars`` what the chart draws."""
+    each chart's ``rows`` are its data table (and CSV), ``bars`` what the chart draws.
+
+    On a large store the figures take seconds to compute (each ranks every report to find the
+    current ones); they are kept per database and computed again only when the store's
+    :func:`~nianbao.store.aggregates.fingerprint` changes (a report, finding, decision,
+    resolution or roster entry added, removed or changed)."""
+    key = getattr(review.db, "url", id(review.db))
+    fp = aggregates.fingerprint(review.db)
+    with _CACHE_LOCK:
+        got = _CACHE.get(key)
+    if got is not None and got[0] == fp:
+        return copy.deepcopy(got[1])
+    data = _overview(review)
+    with _CACHE_LOCK:
+        _CACHE[key] = (fp, data)
+    return copy.deepcopy(data)
+
+
+def _overview(review: Review) -> dict:
     db = review.db
-    years = aggregates.by_year(db)
-    status = aggregates.by_status(db)
+    years, status = aggregates.overview_counts(db)
     rules = aggregates.by_rule(db)
     charts = {
         "by-year": {
