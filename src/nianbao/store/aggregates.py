@@ -119,7 +119,8 @@ def awaiting_review(db, limit: int = 50) -> dict:
 
 
 def years(db) -> list:
-    return [y for (y,) in db.query("SELECT DISTINCT year FROM current_reports WHERE year IS NOT NULL ORDER BY year")]
+    """The years of the current reports: those of all reports (each body and year has a current one)."""
+    return [y for (y,) in db.query("SELECT DISTINCT year FROM reports WHERE year IS NOT NULL ORDER BY year")]
 
 
 def missing_by_year(db, limit: int = 200) -> list:
