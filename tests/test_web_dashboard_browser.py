@@ -145,6 +145,16 @@ def test_plots_compare_and_similar_in_the_browser(three_years):
             expect(page).to_have_url(re.compile(r"/reports\?agency=.*&year=2022$"))
             expect(page.locator("#report-list tbody tr")).to_have_count(1)
 
+            # the plots of a set (the roster parent's bodies): the page draws what /api/plots returns
+            page.goto(base + "/plots?parent=%E6%9F%90%E6%9F%90%E5%8E%BF")
+            page.wait_for_function("() => window.echarts && echarts.getInstanceByDom(document.getElementById('plot-outcomes'))")
+            api = json.loads(page.evaluate("fetch('/api/plots?parent=%E6%9F%90%E6%9F%90%E5%8E%BF').then(r => r.text())"))
+            assert api["reports"] == 5
+            for plot in api["plots"]:
+                if plot["years"]:
+                    assert _plot_data(page, plot["id"]) == [s["values"] for s in plot["series"]], plot["id"]
+            shot(page, "dash-09-plots-parent")
+
             # compare: sorted by a column, exported
             page.goto(base + "/compare?parent=%E6%9F%90%E6%9F%90%E5%8E%BF&year=2022")
             expect(page.locator("#compare-table tbody tr")).to_have_count(3)

@@ -21,6 +21,7 @@ def _total(*rows) -> list:
 
 
 REVIEW_OUTCOMES = ("upheld", "corrected", "other", "pending")
+REVIEW_SHORT = {"review": "行政复议", "suit_direct": "直接起诉", "suit_after_review": "复议后起诉"}  # 诉讼: 未经复议 / 复议后
 OUTCOMES = (
     ("予以公开", _total("granted")),
     ("部分公开", _total("partially_granted")),
@@ -43,8 +44,8 @@ PLOTS = (
     {"id": "outcomes", "title": "申请的办理结果", "kind": "bar", "unit": "件", "template": None,
      "series": [_s(name, keys, stack="办理结果") for name, keys in OUTCOMES]},
     {"id": "review", "title": "行政复议、行政诉讼的结果", "kind": "bar", "unit": "件", "template": None,
-     "series": [_s(f"{spec.REVIEW_GROUP_LABELS[g].replace('行政诉讼（', '诉讼（')}·{spec.REVIEW_COLUMN_LABELS[c]}",
-                   [f"review_litigation.{g}.{c}"], stack=g) for g in spec.REVIEW_GROUPS for c in REVIEW_OUTCOMES]},
+     "series": [_s(f"{REVIEW_SHORT[g]}·{spec.REVIEW_COLUMN_LABELS[c]}", [f"review_litigation.{g}.{c}"], stack=g)
+                for g in spec.REVIEW_GROUPS for c in REVIEW_OUTCOMES]},
     {"id": "regulations", "title": "规章：本年制发、废止及现行有效（2021 年版模板）", "kind": "bar", "unit": "件",
      "template": "2021",
      "series": [_s("本年制发", ["active.regulations.issued"]), _s("本年废止", ["active.regulations.repealed"]),

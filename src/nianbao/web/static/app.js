@@ -93,8 +93,8 @@
         color: PALETTE,
         textStyle: {fontFamily: "'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif"},
         tooltip: {trigger: "axis", renderMode: "richText", axisPointer: {type: "shadow"}},
-        legend: {type: "scroll", top: 0, data: p.series.map(function (s) { return s.name; })},
-        grid: {left: 50, right: 24, top: 64, bottom: 24, containLabel: true},
+        legend: {type: "plain", top: 0, left: "center", width: "94%", data: p.series.map(function (s) { return s.name; })},
+        grid: {left: 50, right: 24, top: 64 + 26 * (Math.ceil(p.series.length / (p.series.length > 6 ? 3 : 4)) - 1), bottom: 24, containLabel: true},
         xAxis: {type: "category", data: p.years.map(function (y) { return y + " 年"; })},
         yAxis: {type: "value", name: p.unit, nameGap: 14, minInterval: p.unit === "万元" ? 0 : 1},
         series: p.series.map(function (s, i) {
