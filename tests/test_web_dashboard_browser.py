@@ -101,6 +101,8 @@ def test_plots_compare_and_similar_in_the_browser(three_years):
         page.set_default_timeout(15000)
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "404" not in m.text else None)  # CSP
+        page.on("response", lambda r: errors.append(r.url) if r.status == 404 and not r.url.endswith("/favicon.ico") else None)
         try:
             # a body over three years: deltas, the A5 finding, plots, 雷同 per part
             page.goto(base + "/bodies")
