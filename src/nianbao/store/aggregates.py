@@ -131,7 +131,7 @@ def missing_by_year(db, limit: int = 200) -> list:
     if not expected:
         return []
     out = []
-    for y, f in filings(db).items():
+    for y, f in filings(db, bodies_only=True).items():
         out.append({"year": y, "expected": expected, "filed": expected - len(f.missing), "missing_count": len(f.missing),
                     "missing": [{"name": e.name, "level": e.level, "parent": e.parent} for e in f.missing[:limit]]})
     return out

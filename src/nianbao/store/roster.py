@@ -144,9 +144,12 @@ def filing(db, year: int) -> Filing:
     return filings(db, [year])[year]
 
 
-def filings(db, years=None) -> dict:
+def filings(db, years=None, *, bodies_only: bool = False) -> dict:
     """:func:`filing` for several years at once (``None``: every year of the store): ``{year: Filing}``,
-    the roster read once, the reports in one query."""
+    the roster read once, the reports in one query. ``bodies_only``: only ``missing`` and
+    ``matched`` are wanted, so each year's bodies are read by their normalised names from the
+    reports' (body, year) index (every version of a body's year has its name) and the
+    ``unknown`` / ``unsure`` lists name bodies by that normalised name."""
     entries = roster_entries(db)
     names = _Names(entries)
     where, params = "", []
@@ -157,8 +160,9 @@ def filings(db, years=None) -> dict:
         where, params = f" AND year IN ({', '.join('?' for _ in years)})", years
     by_year: dict = {y: [] for y in years or ()}
     norms: dict = {}  # the stored normalised name (as the cross-year rules pair reports)
-    for y, a, n in db.query("SELECT DISTINCT year, agency, agency_norm FROM current_reports WHERE agency IS NOT NULL "
-                            "AND year IS NOT NULL" + where, params):
+    sql = ("SELECT DISTINCT year, agency_norm, agency_norm FROM reports WHERE agency_norm IS NOT NULL" if bodies_only
+           else "SELECT DISTINCT year, agency, agency_norm FROM current_reports WHERE agency IS NOT NULL")
+    for y, a, n in db.query(sql + " AND year IS NOT NULL" + where, params):
         by_year.setdefault(y, []).append(a)
         if n is not None:
             norms[a] = n
