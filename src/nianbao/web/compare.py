@@ -36,6 +36,7 @@ SHARES = (  # (id, 中文名, numerator measure, denominator measure)
     ("share_corrected", "复议诉讼纠正率", "corrected", "review_suits"),
 )
 K, MIN_BASE = 3.0, 10
+LIMIT = 2000  # rows at most (a page, a workbook); the groups' medians are over these
 METHOD = ("异常值的判断方法：对每一个比率（如“予以公开率”＝予以公开件数 ÷ 办理总计），只在同一年度、分母不少于 {min_base} "
           "件的报告之间比较；先求这些报告比率的中位数 m 和绝对离差中位数 MAD（各值与 m 之差的绝对值的中位数），"
           "比率超出 m ± {k} × 1.4826 × MAD 的标为“偏高”或“偏低”（1.4826 使 MAD 与正态分布的标准差相当；"
@@ -78,7 +79,8 @@ def compare_data(db, filters: dict, chosen=None, *, sort: str = "agency", desc: 
     cols = [{"id": c, "name": measures[c][0] if c in measures else label(c, "2021"), "kind": "count",
              "keys": measures[c][1] if c in measures else [c]} for c in dict.fromkeys(chosen)]
     needed = {k for c in cols for k in c["keys"]} | {k for _, _, keys in MEASURES for k in keys}
-    reports = aggregates.cells_by_body(db, needed, where, params)
+    reports = aggregates.cells_by_body(db, needed, where, params, limit=LIMIT)
+    total = sum(sum(t.values()) for t in aggregates.reports_by_year(db, where, params).values())
     rows = []
     for r in reports:
         v = r["values"]
@@ -99,6 +101,8 @@ def compare_data(db, filters: dict, chosen=None, *, sort: str = "agency", desc: 
         for sid, _, _, _ in SHARES:
             eligible = [r for r in group if r["cells"][sid] is not None and (r["bases"][sid] or 0) >= min_base]
             band = robust_band([r["cells"][sid] for r in eligible], k)
+            if band is not None:  # a share lies in [0, 1]: the band is shown within it
+                band = (band[0], max(0.0, band[1]), min(1.0, band[2]))
             bands.setdefault(year, {})[sid] = None if band is None else {
                 "median": round(band[0], 4), "low": round(band[1], 4), "high": round(band[2], 4), "n": len(eligible)}
             if band is None:
@@ -111,7 +115,7 @@ def compare_data(db, filters: dict, chosen=None, *, sort: str = "agency", desc: 
                     r["marks"][sid] = "low"
     cols += [{"id": sid, "name": name, "kind": "share", "keys": []} for sid, name, _, _ in SHARES]
     _sort(rows, sort, desc)
-    return {"filters": filters, "chosen": [c["id"] for c in cols if c["kind"] == "count"], "columns": cols,
+    return {"filters": filters, "total": total, "limit": LIMIT, "chosen": [c["id"] for c in cols if c["kind"] == "count"], "columns": cols,
             "rows": rows, "bands": bands, "sort": sort, "desc": desc, "k": k, "min_base": min_base,
             "method": METHOD.format(k=k, min_base=min_base), "unusual": sum(len(r["marks"]) for r in rows),
             "measures": [{"id": m, "name": n} for m, n, _ in MEASURES]}
