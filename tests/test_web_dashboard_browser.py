@@ -135,10 +135,6 @@ def test_plots_compare_and_similar_in_the_browser(three_years):
                                      page.get_attribute("#plot-csv-outcomes", "href"))
             assert csv_text.lstrip("\ufeff").startswith("年度,报告数,予以公开（件）")
             # clicking 2022's bar (the middle of its first segment) opens that year's list of the body
-            x, y = page.evaluate("""() => { const el = document.getElementById('plot-requests'), c = echarts.getInstanceByDom(el);
-                const opt = c.getOption(), v = opt.series[0].data[2];
-                const [px, py] = c.convertToPixel({seriesIndex: 0}, [2, v]); const r = el.getBoundingClientRect();
-                return [r.left + px, r.top + py]; }""")
             page.locator("#plot-requests").scroll_into_view_if_needed()
             x, y = page.evaluate("""() => { const el = document.getElementById('plot-requests'), c = echarts.getInstanceByDom(el);
                 const v = c.getOption().series[0].data[2]; const [px, py] = c.convertToPixel({seriesIndex: 0}, [2, v]);
@@ -156,6 +152,12 @@ def test_plots_compare_and_similar_in_the_browser(three_years):
                 if plot["years"]:
                     assert _plot_data(page, plot["id"]) == [s["values"] for s in plot["series"]], plot["id"]
             shot(page, "dash-09-plots-parent")
+            x, y = page.evaluate("""() => { const el = document.getElementById('plot-outcomes'), c = echarts.getInstanceByDom(el);
+                const v = c.getOption().series[0].data[2]; const [px, py] = c.convertToPixel({seriesIndex: 0}, [2, v / 2]);
+                const r = el.getBoundingClientRect(); return [r.left + px, r.top + py]; }""")
+            page.mouse.click(x, y)  # the roster parent's 2022: its compare table
+            expect(page).to_have_url(re.compile(r"/compare\?parent=.*&year=2022$"))
+            expect(page.locator("#compare-table tbody tr")).to_have_count(3)
 
             # compare: sorted by a column, exported
             page.goto(base + "/compare?parent=%E6%9F%90%E6%9F%90%E5%8E%BF&year=2022")

@@ -98,10 +98,14 @@ def plots_data(db, **filters) -> dict:
         plots.append({"id": p["id"], "title": p["title"], "unit": p["unit"], "kind": p["kind"], "template": tpl,
                       "years": years, "series": series, "columns": columns, "rows": rows, "note": note})
     total = sum(sum(t.values()) for t in counts.values())
-    listed = {k: v for k, v in (("agency", filters.get("agency") or filters.get("body")),
-                                ("template", filters.get("template"))) if v}
-    return {"filters": filters, "reports": total, "plots": plots, "query": urlencode(filters),
-            "list_href": "/reports?" + urlencode(listed)}
+    if filters.get("parent"):  # the report list has no roster filter: a year of the set opens its compare table
+        listed = {k: v for k, v in filters.items() if k in ("parent", "agency", "template")}
+        href = "/compare?" + urlencode(listed)
+    else:
+        listed = {k: v for k, v in (("agency", filters.get("agency") or filters.get("body")),
+                                    ("template", filters.get("template"))) if v}
+        href = "/reports?" + urlencode(listed)
+    return {"filters": filters, "reports": total, "plots": plots, "query": urlencode(filters), "list_href": href}
 
 
 def plot_csv_rows(data: dict, plot_id: str):
