@@ -5,6 +5,10 @@ through the index; shorter queries, common in Chinese — 复议, 诉讼 — sca
 kept beside ``parts`` and brought up to date before each search (reports are written once, so only
 new reports are added and deleted ones dropped). PostgreSQL: ``ILIKE`` over ``parts.text``, with a
 ``pg_trgm`` GIN index created on first use when the extension can be created (else a scan).
+
+Not a migration: both are optional features (a SQLite built with FTS5's trigram tokenizer, the
+right to create the ``pg_trgm`` extension); a migration that fails stops the store from opening,
+while here a missing feature only makes search scan the parts.
 """
 from __future__ import annotations
 
