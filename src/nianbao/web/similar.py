@@ -21,7 +21,7 @@ from ..store import aggregates
 from ..store.search import parts_of
 
 MIN_CHARS, MAX_BODIES, MIN_RUN = 20, 20, 12
-MAX_PRODUCT = 40_000_000  # longer pairs of texts are matched only when similar (the matcher is quadratic)
+MAX_PRODUCT = 10_000_000  # longer pairs of texts (~0.1 s to match) are matched only when half similar
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
 _NOISE = re.compile(r"[\s\d０-９，。、；：,.;:（）()“”‘’《》〈〉「」『』！？!?\-—…·%％]+|20\d\d年|[一二三四五六七八九十]+、")
 
@@ -69,13 +69,29 @@ def body_similarity(db, norm: str, years: list) -> list:
             if not a.strip() and not b.strip():
                 continue  # a part that is only its table
             s = similarity(a, b)
-            left, right = (copied_runs(a, b) if len(a) * len(b) <= MAX_PRODUCT or s >= 0.3
+            left, right = (copied_runs(a, b) if len(a) * len(b) <= MAX_PRODUCT or s >= 0.5
                            else ([{"text": a, "copied": False}], [{"text": b, "copied": False}]))
             rows.append({"part": n, "title": f"{spec.part_numeral(n)}、{PART_TITLES.get(n, '')}",
                          "similarity": round(s, 3), "pct": round(100 * s), "copied": s >= threshold,
                          "before": left, "now": right})
         out.append({"year": y, "previous": y - 1, "parts": rows})
     return out
+
+
+def _template_text() -> str:
+    """The official template's own words (table, row and column labels, the notes printed in the
+    tables), normalised: a sentence within them is the template, not text one body copied."""
+    from .layout import _APP_NOTE
+    words = [_APP_NOTE, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", *PART_TITLES.values()]
+    for tpl in spec.TEMPLATES:
+        for t in spec.TABLES[tpl]:
+            words.append(t.name)
+            for r in t.rows:
+                words += [r.label] + [c.label for c in r.columns]
+    return "|".join(_NOISE.sub("", w) for w in words)
+
+
+TEMPLATE_TEXT = _template_text()
 
 
 def _normal(sentence: str, names: tuple) -> str:
@@ -101,13 +117,16 @@ def shared_passages(db, filters: dict, *, limit_reports: int = 3000, pairs: int 
     for rid, number, text in parts:
         r = reports[rid]
         names = (r["agency"] or "", r["agency_norm"] or "", norm_agency(r["agency"] or ""))
+        body = r["agency_norm"] or f"#{rid}"  # a report whose body was not read is a body of its own
         for m in _SENTENCE.finditer(text or ""):
             raw = m.group(0).strip()
             key = _normal(raw, names)
-            if len(key) >= MIN_CHARS and r["agency_norm"] not in seen[key]:
-                seen[key][r["agency_norm"]] = (rid, int(number), raw)
-    bodies = len({r["agency_norm"] for r in reports.values()})
-    limit = max(MAX_BODIES, 0)
+            if len(key) >= MIN_CHARS and body not in seen[key] and key not in TEMPLATE_TEXT:
+                seen[key][body] = (rid, int(number), raw)
+    for r in reports.values():
+        r["agency"] = r["agency"] or "（未识别机关）"
+    bodies = len({r["agency_norm"] or r["report_id"] for r in reports.values()})
+    limit = max(3, min(MAX_BODIES, bodies // 2))  # shared by more: the common wording of the set
     pair_map: dict = defaultdict(list)
     common = []
     for key, where_ in seen.items():
