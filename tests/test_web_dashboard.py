@@ -2,7 +2,9 @@
 PostgreSQL): the overview and its JSON twin, its charts (inline SVG) and their CSV, one body over the
 years, full-text search."""
 import csv
+import html
 import io
+import json
 import re
 
 import pytest
@@ -102,3 +104,70 @@ def test_full_text_search(web):
     page = c.get("/search", params={"q": "甲镇"})
     assert page.status_code == 200 and "<mark>甲镇</mark>" in page.text and "六、其他需要报告的事项" in page.text
     assert "&lt;script&gt;" in c.get("/search", params={"q": "<script>"}).text  # shown as text
+
+
+def test_plots_page_api_and_csv_agree(web):
+    c, corpus = web
+    api = c.get("/api/plots", params={"parent": "某某县"}).json()
+    assert api["reports"] == 6 and [p["id"] for p in api["plots"]] == [
+        "requests", "outcomes", "review", "regulations", "normative", "fees-amount", "fees-items"]
+    page = c.get("/plots", params={"parent": "某某县"})
+    assert page.status_code == 200 and '<script src="/static/vendor/echarts.min.js" defer></script>' in page.text
+    assert "http://" not in page.text and "https://" not in page.text  # nothing from the internet
+    drawn = {m[0]: json.loads(html.unescape(m[1])) for m in re.findall(r'id="plot-([\w-]+)"[^>]*data-plot=\'([^\']*)\'',
+                                                                          page.text)}
+    assert set(drawn) == {p["id"] for p in api["plots"] if p["years"]}
+    for p in api["plots"]:
+        if p["years"]:
+            assert [s["values"] for s in drawn[p["id"]]["series"]] == [s["values"] for s in p["series"]]
+    rows = list(csv.reader(io.StringIO(c.get("/plots/outcomes.csv", params={"parent": "某某县"}).text.lstrip("\ufeff"))))
+    outcomes = next(p for p in api["plots"] if p["id"] == "outcomes")
+    assert rows[0] == ["年度", "报告数", "予以公开（件）", "部分公开（件）", "不予公开（件）", "无法提供（件）", "不予处理（件）",
+                       "其他处理（件）"]
+    assert [int(x) for x in rows[1][2:]] == [s["values"][0] for s in outcomes["series"]]
+    assert c.get("/plots/nothing.csv").status_code == 404
+    assert c.get("/api/plots", params={"year": "abc"}).status_code == 400
+    vendor = c.get("/static/vendor/echarts.min.js")
+    assert vendor.status_code == 200 and len(vendor.content) > 500_000
+    assert c.get("/static/vendor/echarts.LICENSE").text.strip().startswith("Apache License")
+    body = c.get("/api/bodies/甲镇").json()
+    assert body["plots"]["filters"] == {"body": "甲镇"} and body["plots"]["reports"] == 2
+    assert "plot-outcomes" in c.get("/bodies/甲镇人民政府").text
+
+
+def test_compare_page_sorts_and_exports_xlsx(web):
+    from openpyxl import load_workbook
+
+    from nianbao.web.compare import to_xlsx
+    c, corpus = web
+    api = c.get("/api/compare", params={"year": 2022, "parent": "某某县", "sort": "new_requests", "desc": True}).json()
+    news = [r["cells"]["new_requests"] for r in api["rows"]]
+    assert len(news) == 3 and news == sorted(news, reverse=True)
+    page = c.get("/compare", params={"year": 2022, "parent": "某某县"})
+    assert page.status_code == 200 and "1.4826" in page.text and 'id="sort-new_requests"' in page.text
+    x = c.get("/compare.xlsx", params={"year": 2022, "parent": "某某县", "cells": ["handled", "o0"]})
+    assert x.headers["content-type"].startswith("application/vnd.openxmlformats")
+    wb = load_workbook(io.BytesIO(x.content))
+    ws = wb["机关对比"]
+    header = [cell.value for cell in ws[2]]
+    assert header[:7] == ["机关", "年度", "模板", "错误", "警告", "办理总计", "予以公开"] and "予以公开率" in header
+    got = {r[0]: r[5] for r in ws.iter_rows(min_row=3, values_only=True)}
+    assert got == {r["agency"]: r["cells"]["handled"] for r in c.get("/api/compare", params={
+        "year": 2022, "parent": "某某县", "cells": ["handled", "o0"]}).json()["rows"]}
+    assert "判断方法" in wb.sheetnames
+    # a name that looks like a formula is written as text
+    data = {**api, "rows": [{**api["rows"][0], "agency": "=HYPERLINK(\"x\")"}]}
+    cell = load_workbook(io.BytesIO(to_xlsx(data, "t")))["机关对比"]["A3"].value
+    assert cell.startswith("'=")
+
+
+def test_similar_page_lists_shared_passages(web):
+    c, corpus = web
+    data = c.get("/api/similar", params={"year": 2022}).json()
+    assert data["year"] == 2022 and data["reports"] == 3
+    page = c.get("/similar", params={"year": 2022})
+    assert page.status_code == 200 and "两两雷同" in page.text
+    for p in data["pairs"][:3]:
+        assert p["a"]["agency"] != p["b"]["agency"] and p["passages"]
+    v = c.get("/api/bodies/甲镇").json()
+    assert [s["year"] for s in v["similarity"]] == [2022] and v["similarity"][0]["parts"]

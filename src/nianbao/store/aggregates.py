@@ -5,6 +5,15 @@ from __future__ import annotations
 
 BY = ("year", "agency", "rule", "parent")
 
+# ``r`` (a row of ``reports``) is its body and year's current report: what the view
+# ``current_reports`` says (the resolved document, else the latest), as a predicate on one row, so a
+# query that starts from few rows (the findings of a rule, the error findings) checks those rows
+# through the (body, year) index instead of ranking every report as the view does.
+CURRENT = ("(r.agency_norm IS NULL OR r.year IS NULL OR NOT EXISTS (SELECT 1 FROM reports o LEFT JOIN resolutions s "
+           "ON s.agency_norm = r.agency_norm AND s.year = r.year WHERE o.agency_norm = r.agency_norm AND o.year = r.year "
+           "AND o.id <> r.id AND (o.document_id = s.document_id OR ((s.document_id IS NULL OR s.document_id <> "
+           "r.document_id) AND o.document_id > r.document_id))))")
+
 
 def by_year(db) -> list:
     rows = db.query(
@@ -29,7 +38,7 @@ def by_agency(db) -> list:
 def by_rule(db) -> list:
     rows = db.query(
         "SELECT f.code, MIN(f.name), MIN(f.severity), COUNT(*), COUNT(DISTINCT f.report_id) "
-        "FROM findings f JOIN current_reports r ON r.id = f.report_id GROUP BY f.code ORDER BY f.code")
+        "FROM findings f JOIN reports r ON r.id = f.report_id WHERE " + CURRENT + " GROUP BY f.code ORDER BY f.code")
     from ..rules import RULES
     return [{"code": c, "title": RULES[c].title if c in RULES else n, "name": n, "severity": s, "findings": k,
              "reports": r} for c, n, s, k, r in rows]
@@ -69,27 +78,38 @@ def aggregate(db, by: str, year=None) -> list:
 def by_status(db) -> dict:
     """How many current reports have errors, only warnings, nothing (clean), and how many documents
     could not be read (a failed document, or a report with P001)."""
-    row = db.one(
-        "SELECT COUNT(*), "
+    return overview_counts(db)[1]
+
+
+def overview_counts(db) -> tuple:
+    """(:func:`by_year`, :func:`by_status`) from one pass over the current reports."""
+    rows = db.query(
+        "SELECT r.year, r.template, COUNT(*), "
+        "SUM(CASE WHEN r.errors > 0 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN r.errors = 0 AND r.warnings > 0 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN r.errors = 0 AND r.warnings = 0 THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN u.report_id IS NULL AND r.errors > 0 THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN u.report_id IS NULL AND r.errors = 0 AND r.warnings > 0 THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN u.report_id IS NULL AND r.errors = 0 AND r.warnings = 0 THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN u.report_id IS NOT NULL THEN 1 ELSE 0 END) "
         "FROM current_reports r LEFT JOIN (SELECT DISTINCT report_id FROM findings WHERE code = 'P001') u "
-        "ON u.report_id = r.id")
+        "ON u.report_id = r.id GROUP BY r.year, r.template")
+    key = lambda r: (r[0] is None, r[0] or 0, r[1] is None, r[1] or "")  # noqa: E731 — NULLs last, as by_year
+    years = [{"year": y, "template": t, "reports": n, "with_errors": e, "with_warnings": w, "clean": c}
+             for y, t, n, e, w, c, *_ in sorted(rows, key=key)]
     failed = db.one("SELECT COUNT(*) FROM documents WHERE status = 'failed'")[0] or 0
-    _, e, w, c, u = (x or 0 for x in row)
-    return {"with_errors": e, "with_warnings": w, "clean": c, "unreadable": u + failed,
-            "total": e + w + c + u + failed}
+    e, w, c, u = (sum(r[i] or 0 for r in rows) for i in (6, 7, 8, 9))
+    return years, {"with_errors": e, "with_warnings": w, "clean": c, "unreadable": u + failed,
+                   "total": e + w + c + u + failed}
 
 
 def awaiting_review(db, limit: int = 50) -> dict:
     """Current reports with error-level findings that no decision covers yet (a decision made on
     another version of the same report counts, as on the review pages), most such findings first."""
     from .review import _decision_for
-    base = ("FROM (SELECT cr.*, cr.document_name AS name FROM current_reports cr) r "
-            "JOIN findings f ON f.report_id = r.id WHERE f.severity = 'error' AND NOT EXISTS ("
-            + _decision_for() + ")")
+    base = ("FROM findings f JOIN (SELECT rr.id, rr.agency, rr.agency_norm, rr.year, rr.document_id, d.sha256, "
+            "d.name FROM reports rr JOIN documents d ON d.id = rr.document_id) r ON r.id = f.report_id "
+            "WHERE f.severity = 'error' AND " + CURRENT + " AND NOT EXISTS (" + _decision_for() + ")")
     total = db.one("SELECT COUNT(DISTINCT r.id), COUNT(*) " + base)
     rows = db.query("SELECT r.id, MIN(r.agency), MIN(r.year), MIN(r.name), COUNT(*) " + base +
                     " GROUP BY r.id ORDER BY COUNT(*) DESC, MIN(r.agency_norm), r.id LIMIT ?", (limit,))
@@ -99,19 +119,141 @@ def awaiting_review(db, limit: int = 50) -> dict:
 
 
 def years(db) -> list:
-    return [y for (y,) in db.query("SELECT DISTINCT year FROM current_reports WHERE year IS NOT NULL ORDER BY year")]
+    """The years of the current reports: those of all reports (each body and year has a current one)."""
+    return [y for (y,) in db.query("SELECT DISTINCT year FROM reports WHERE year IS NOT NULL ORDER BY year")]
 
 
 def missing_by_year(db, limit: int = 200) -> list:
     """Per year of the store: the roster's bodies without a current report for it (matched as
     ``nianbao roster`` matches: aliases, unsure containment). Empty when there is no roster."""
-    from .roster import filing
+    from .roster import filings
     expected = db.one("SELECT COUNT(*) FROM roster")[0]
     if not expected:
         return []
     out = []
-    for y in years(db):
-        f = filing(db, y)
+    for y, f in filings(db, bodies_only=True).items():
         out.append({"year": y, "expected": expected, "filed": expected - len(f.missing), "missing_count": len(f.missing),
                     "missing": [{"name": e.name, "level": e.level, "parent": e.parent} for e in f.missing[:limit]]})
     return out
+
+
+# ---------------------------------------------------------------- a filtered set of reports: plots, compare
+
+def _num(v):
+    """A summed value as a number (PostgreSQL's NUMERIC arrives as Decimal, SQLite's as float or int)."""
+    if v is None:
+        return None
+    f = float(v)
+    return int(f) if f.is_integer() else round(f, 6)
+
+
+def report_set(db, *, body=None, agency=None, parent=None, year=None, template=None) -> tuple:
+    """The WHERE clause (over ``current_reports r``) and parameters of a filtered set of reports:
+    ``body`` a normalised body name (exact), ``agency`` part of a name, ``parent`` the roster's parent
+    (its bodies by name and alias, normalised as the cross-year rules pair them), ``year``, ``template``."""
+    from ..parsing.meta import norm_agency
+    where, params = ["r.year IS NOT NULL"], []
+    if body:
+        where.append("r.agency_norm = ?")
+        params.append(norm_agency(body))
+    if agency:
+        where.append("r.agency LIKE ?")
+        params.append(f"%{agency}%")
+    if parent:
+        norms = set()
+        for name, aliases in db.query("SELECT name, aliases FROM roster WHERE parent = ?", (parent,)):
+            norms.update(norm_agency(n) for n in [name] + [a for a in (aliases or "").split("|") if a])
+        norms.discard("")
+        if not norms:
+            where.append("1 = 0")
+        else:
+            where.append(f"r.agency_norm IN ({', '.join('?' for _ in norms)})")
+            params += sorted(norms)
+    if year:
+        where.append("r.year = ?")
+        params.append(int(year))
+    if template:
+        where.append("r.template = ?")
+        params.append(str(template))
+    return " AND ".join(where), params
+
+
+def key_ids(db, keys) -> dict:
+    """{key: id} of the cell keys the store has (keys never stored have no cells to sum)."""
+    keys = list(keys)
+    if not keys:
+        return {}
+    return {k: i for i, k in db.query(f"SELECT id, key FROM cell_keys WHERE key IN ({', '.join('?' for _ in keys)})",
+                                      keys)}
+
+
+def reports_by_year(db, where: str, params: list) -> dict:
+    """{year: {template: reports}} of a filtered set."""
+    out: dict = {}
+    for y, t, n in db.query(f"SELECT r.year, r.template, COUNT(*) FROM current_reports r WHERE {where} "
+                            "GROUP BY r.year, r.template", params):
+        out.setdefault(y, {})[t] = n
+    return out
+
+
+def cell_sums(db, keys, where: str, params: list, *, unless: dict | None = None) -> dict:
+    """{(year, key): (sum, reports with the cell)} over a filtered set, summed in SQL. ``unless``
+    maps a key to another key: the first is left out of a report that has the second (the 2021
+    （六）其他处理 sub-rows where the document gives the row's own total)."""
+    ids = key_ids(db, keys)
+    if not ids:
+        return {}
+    names = {i: k for k, i in ids.items()}
+    skip, skip_params = "", []
+    for k, other in (unless or {}).items():
+        if k in ids and other in ids:
+            skip += (" AND NOT (v.key_id = ? AND EXISTS (SELECT 1 FROM cell_values o WHERE o.report_id = v.report_id "
+                     "AND o.key_id = ? AND o.value_exact IS NOT NULL))")
+            skip_params += [ids[k], ids[other]]
+    rows = db.query(
+        f"SELECT r.year, v.key_id, SUM(v.value_exact), COUNT(v.value_exact) FROM current_reports r "
+        f"JOIN cell_values v ON v.report_id = r.id WHERE {where} AND v.key_id IN ({', '.join('?' for _ in ids)})"
+        f"{skip} GROUP BY r.year, v.key_id", params + list(ids.values()) + skip_params)
+    return {(y, names[i]): (_num(s), n) for y, i, s, n in rows}
+
+
+def cells_by_body(db, keys, where: str, params: list, limit: int = 2000) -> list:
+    """A row per current report of a filtered set (at most ``limit``): ``{"report_id", "agency",
+    "year", "template", "errors", "warnings", "values": {key: value}}``, the values read in SQL."""
+    ids = key_ids(db, keys)
+    reports = db.query(f"SELECT r.id, r.agency, r.year, r.template, r.errors, r.warnings FROM current_reports r "
+                       f"WHERE {where} ORDER BY r.agency_norm, r.year LIMIT ?", params + [limit])
+    out = {i: {"report_id": i, "agency": a, "year": y, "template": t, "errors": e, "warnings": w, "values": {}}
+           for i, a, y, t, e, w in reports}
+    if ids and out:
+        names = {i: k for k, i in ids.items()}
+        rids = list(out)
+        for start in range(0, len(rids), 500):
+            chunk = rids[start:start + 500]
+            for rid, kid, v in db.query(
+                    f"SELECT v.report_id, v.key_id, v.value_exact FROM cell_values v WHERE v.report_id IN "
+                    f"({', '.join('?' for _ in chunk)}) AND v.key_id IN ({', '.join('?' for _ in ids)})",
+                    chunk + list(ids.values())):
+                out[rid]["values"][names[kid]] = _num(v)
+    return list(out.values())
+
+
+def parents(db) -> list:
+    """The roster's parent bodies (for choosing a set)."""
+    return [p for (p,) in db.query("SELECT DISTINCT parent FROM roster WHERE parent IS NOT NULL AND parent <> '' "
+                                   "ORDER BY parent")]
+
+
+def fingerprint(db) -> tuple:
+    """What the overview's figures depend on, read cheaply (counts and largest ids, the roster's
+    text): equal fingerprints, equal overviews. Reports, findings (the cross-year pass recounts a
+    report's errors with them), documents (failures), resolutions, decisions, the roster."""
+    import hashlib
+    parts = [db.one(q) for q in (
+        "SELECT COUNT(*), MAX(id) FROM reports", "SELECT COUNT(*), MAX(id) FROM findings",
+        "SELECT COUNT(*), MAX(id) FROM documents", "SELECT COUNT(*), MAX(resolved_at) FROM resolutions",
+        "SELECT COUNT(*), MAX(id) FROM decisions")]
+    h = hashlib.sha256()
+    for row in db.query("SELECT id, name, level, parent, aliases FROM roster ORDER BY id"):
+        h.update(repr(row).encode())
+    return tuple(tuple(p) for p in parts) + (h.hexdigest(),)

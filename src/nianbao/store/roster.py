@@ -108,26 +108,82 @@ class Filing:
                 "unsure": [{"agency": a, "roster": r} for a, r in self.unsure]}
 
 
+class _Names:
+    """The roster's names (and aliases), normalised, with every substring of each indexed: a report's
+    body matches a name exactly, or is near one when either contains the other (names of two or
+    more characters), found by lookups instead of a scan of the roster per report."""
+
+    def __init__(self, entries: list):
+        self.names: dict = {}
+        self.cache: dict = {}  # a body's name → its near entries (a body files several years)
+        for e in entries:
+            for n in [e.name] + e.aliases:
+                self.names[norm_agency(n)] = e
+        self.within: dict = {}  # a substring → the entries whose name contains it
+        self.starts: dict = {}  # a name's first two characters → the names (of two or more)
+        for n, e in self.names.items():
+            if len(n) >= 2:
+                self.starts.setdefault(n[:2], []).append(n)
+                for i in range(len(n)):
+                    for j in range(i + 1, len(n) + 1):
+                        self.within.setdefault(n[i:j], []).append(e)
+
+    def near(self, norm: str) -> list:
+        if not norm:
+            found = [e for n, e in self.names.items() if len(n) >= 2]
+        else:
+            starts = self.starts
+            found = [self.names[n] for i in range(len(norm) - 1) for n in starts.get(norm[i:i + 2], ())
+                     if norm.startswith(n, i)]
+            found += self.within.get(norm, [])
+        return list({id(x): x for x in found}.values())
+
+
 def filing(db, year: int) -> Filing:
     """Compare the roster with the current reports of ``year`` (see :class:`Filing`)."""
+    return filings(db, [year])[year]
+
+
+def filings(db, years=None, *, bodies_only: bool = False) -> dict:
+    """:func:`filing` for several years at once (``None``: every year of the store): ``{year: Filing}``,
+    the roster read once, the reports in one query. ``bodies_only``: only ``missing`` and
+    ``matched`` are wanted, so each year's bodies are read by their normalised names from the
+    reports' (body, year) index (every version of a body's year has its name) and the
+    ``unknown`` / ``unsure`` lists name bodies by that normalised name."""
     entries = roster_entries(db)
-    names = {}
-    for e in entries:
-        for n in [e.name] + e.aliases:
-            names[norm_agency(n)] = e
-    agencies = [a for (a,) in db.query("SELECT DISTINCT agency FROM current_reports WHERE year = ? AND agency IS NOT NULL",
-                                       (year,))]
+    names = _Names(entries)
+    where, params = "", []
+    if years is not None:
+        years = list(years)
+        if not years:
+            return {}
+        where, params = f" AND year IN ({', '.join('?' for _ in years)})", years
+    by_year: dict = {y: [] for y in years or ()}
+    norms: dict = {}  # the stored normalised name (as the cross-year rules pair reports)
+    sql = ("SELECT DISTINCT year, agency_norm, agency_norm FROM reports WHERE agency_norm IS NOT NULL" if bodies_only
+           else "SELECT DISTINCT year, agency, agency_norm FROM current_reports WHERE agency IS NOT NULL")
+    for y, a, n in db.query(sql + " AND year IS NOT NULL" + where, params):
+        by_year.setdefault(y, []).append(a)
+        if n is not None:
+            norms[a] = n
+    return {y: _filing(y, sorted(by_year[y]), entries, names, norms) for y in sorted(by_year)}
+
+
+def _filing(year: int, agencies: list, entries: list, names: _Names, norms: dict) -> Filing:
     out = Filing(year)
     filed = set()
     for agency in agencies:
-        norm = norm_agency(agency)
-        e = names.get(norm)
+        norm = norms.get(agency)
+        if norm is None:
+            norm = norms[agency] = norm_agency(agency)
+        e = names.names.get(norm)
         if e is not None:
             filed.add(id(e))
             out.matched += 1
             continue
-        near = [x for n, x in names.items() if len(n) >= 2 and (n in norm or norm in n)]
-        near = list({id(x): x for x in near}.values())
+        near = names.cache.get(norm)
+        if near is None:
+            near = names.cache[norm] = names.near(norm)
         if len(near) == 1:
             out.unsure.append((agency, near[0].name))
             filed.add(id(near[0]))

@@ -5,6 +5,10 @@ through the index; shorter queries, common in Chinese — 复议, 诉讼 — sca
 kept beside ``parts`` and brought up to date before each search (reports are written once, so only
 new reports are added and deleted ones dropped). PostgreSQL: ``ILIKE`` over ``parts.text``, with a
 ``pg_trgm`` GIN index created on first use when the extension can be created (else a scan).
+
+Not a migration: both are optional features (a SQLite built with FTS5's trigram tokenizer, the
+right to create the ``pg_trgm`` extension); a migration that fails stops the store from opening,
+while here a missing feature only makes search scan the parts.
 """
 from __future__ import annotations
 
@@ -91,3 +95,21 @@ def search(db, q: str, *, year=None, limit: int = 100) -> dict:
         out.append({"report_id": rid, "agency": agency, "year": y, "template": tpl, "name": name,
                     "part": int(number), "passage": passage(text, q), "hits": text.lower().count(q.lower())})
     return {"q": q, "reports": reports or 0, "total": total or 0, "rows": out}
+
+
+def parts_of(db, where: str, params: list, *, limit: int = 3000) -> tuple:
+    """The parts' texts of a filtered set of current reports (``where`` over ``current_reports r``, see
+    :func:`nianbao.store.aggregates.report_set`), at most ``limit`` reports: ``(reports, parts)`` with
+    ``reports`` ``{id: {"agency", "agency_norm", "year"}}`` and ``parts`` ``[(report_id, number, text)]``,
+    and the set's size (for saying when it was cut)."""
+    total = db.one(f"SELECT COUNT(*) FROM current_reports r WHERE {where}", params)[0]
+    rows = db.query(f"SELECT r.id, r.agency, r.agency_norm, r.year FROM current_reports r WHERE {where} "
+                    "ORDER BY r.agency_norm, r.year, r.id LIMIT ?", params + [limit])
+    reports = {i: {"report_id": i, "agency": a, "agency_norm": n, "year": y} for i, a, n, y in rows}
+    parts = []
+    ids = list(reports)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        parts += db.query(f"SELECT report_id, number, text FROM parts WHERE report_id IN "
+                          f"({', '.join('?' for _ in chunk)}) AND text IS NOT NULL ORDER BY report_id, number", chunk)
+    return reports, parts, total

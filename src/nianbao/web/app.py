@@ -67,8 +67,9 @@ def create_app(db_url: str | None = None, *, host: str = "127.0.0.1", settings: 
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from .routes import auth, dashboard, reports, rules, source, uploads
-    for r in (auth.router, dashboard.router, reports.router, source.router, uploads.router, rules.router):
+    from .routes import auth, compare, dashboard, plots, reports, rules, source, uploads
+    for r in (auth.router, dashboard.router, plots.router, compare.router, reports.router, source.router,
+              uploads.router, rules.router):
         app.include_router(r)
 
     @app.middleware("http")

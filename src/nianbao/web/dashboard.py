@@ -3,6 +3,8 @@ the store and one body over the years. Figures come from SQL aggregates
 (:mod:`nianbao.store.aggregates`); a body's years load only that body's few reports."""
 from __future__ import annotations
 
+import copy
+import threading
 from urllib.parse import urlencode
 
 from .. import spec
@@ -11,6 +13,8 @@ from ..rules.zh import TITLES
 from ..store import aggregates
 from ..store.review import Review
 from .charts import bar_chart
+from .plots import plots_data
+from .similar import body_similarity
 from .views import SEVERITY, fmt, label
 
 STATUS_BARS = (("with_errors", "有错误", "error", "errors"), ("with_warnings", "仅有警告", "warning", "warnings"),
@@ -26,12 +30,33 @@ def _pct(n, total) -> str:
     return f"{100 * n / total:.1f}%" if total else "—"
 
 
+_CACHE: dict = {}  # database url → (fingerprint, overview): recomputed when the store changes
+_CACHE_LOCK = threading.Lock()
+
+
 def overview_data(review: Review) -> dict:
     """Every chart of the overview: ``{"charts": {id: {"title", "columns", "rows"}}, "waiting", "missing"}``;
-    each chart's ``rows`` are its data table (and CSV), ``bars`` what the chart draws."""
+    each chart's ``rows`` are its data table (and CSV), ``bars`` what the chart draws.
+
+    On a large store the figures take seconds to compute (each ranks every report to find the
+    current ones); they are kept per database and computed again only when the store's
+    :func:`~nianbao.store.aggregates.fingerprint` changes (a report, finding, decision,
+    resolution or roster entry added, removed or changed)."""
+    key = getattr(review.db, "url", id(review.db))
+    fp = aggregates.fingerprint(review.db)
+    with _CACHE_LOCK:
+        got = _CACHE.get(key)
+    if got is not None and got[0] == fp:
+        return copy.deepcopy(got[1])
+    data = _overview(review)
+    with _CACHE_LOCK:
+        _CACHE[key] = (fp, data)
+    return copy.deepcopy(data)
+
+
+def _overview(review: Review) -> dict:
     db = review.db
-    years = aggregates.by_year(db)
-    status = aggregates.by_status(db)
+    years, status = aggregates.overview_counts(db)
     rules = aggregates.by_rule(db)
     charts = {
         "by-year": {
@@ -138,7 +163,9 @@ def body_view(review: Review, name: str) -> dict:
             tpl = years[-1]["template"] if years else "2021"
             cells.append({"key": k, "label": label(k, tpl), "years": series})
     return {"name": name.strip(), "norm": norm, "agency": years[-1]["agency"] if years else name.strip(),
-            "years": years, "cells": cells}
+            "years": years, "cells": cells,
+            "plots": plots_data(review.db, body=norm) if years else None,
+            "similarity": body_similarity(review.db, norm, [y["year"] for y in years])}
 
 
 def bodies_list(review: Review, q: str = "") -> list:

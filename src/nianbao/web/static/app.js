@@ -77,6 +77,50 @@
     setTimeout(poll, 300);
   }
 
+  // ---- plots (ECharts, served from the package): drawn from the JSON in data-plot, the API's numbers
+  var PALETTE = ["#1d4e89", "#2e7d32", "#d4a017", "#c0392b", "#7b4f9d", "#8a96a3", "#1d8fa5", "#e07b39"];
+  var plotsBox = document.getElementById("plots");
+  if (plotsBox && window.echarts) {
+    var listHref = plotsBox.dataset.listHref || "/reports?";
+    document.querySelectorAll(".plot[data-plot]").forEach(function (box) {
+      var p = JSON.parse(box.dataset.plot);
+      var chart = window.echarts.init(box, null, {renderer: "canvas"});
+      var stacks = {};
+      p.series.forEach(function (s) { if (s.stack) stacks[s.stack] = (stacks[s.stack] || 0) + 1; });
+      var manyStacks = Object.keys(stacks).length > 1;
+      chart.setOption({
+        animation: false,
+        color: PALETTE,
+        textStyle: {fontFamily: "'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif"},
+        tooltip: {trigger: "axis", renderMode: "richText", axisPointer: {type: "shadow"}},
+        legend: {type: "plain", top: 0, left: "center", width: "94%", data: p.series.map(function (s) { return s.name; })},
+        grid: {left: 50, right: 24, top: 64 + 26 * (Math.ceil(p.series.length / (p.series.length > 6 ? 3 : 4)) - 1), bottom: 24, containLabel: true},
+        xAxis: {type: "category", data: p.years.map(function (y) { return y + " 年"; })},
+        yAxis: {type: "value", name: p.unit, nameGap: 14, minInterval: p.unit === "万元" ? 0 : 1},
+        series: p.series.map(function (s, i) {
+          return {name: s.name, type: s.type === "line" ? "line" : "bar", stack: s.stack || undefined,
+                  data: s.values, connectNulls: false, symbolSize: 7, barMaxWidth: 48,
+                  itemStyle: manyStacks ? {color: PALETTE[i % 4], opacity: 1 - 0.25 * Math.floor(i / 4)} : undefined,
+                  emphasis: {focus: "series"}};
+        })
+      });
+      chart.on("click", function (e) {
+        var year = p.years[e.dataIndex];
+        if (year !== undefined) window.location.href = listHref + (listHref.slice(-1) === "?" ? "" : "&") + "year=" + year;
+      });
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+    document.querySelectorAll("button.png[data-plot]").forEach(function (b) {
+      b.addEventListener("click", function () {
+        var box = document.getElementById("plot-" + b.dataset.plot), chart = box && window.echarts.getInstanceByDom(box);
+        if (!chart) return;
+        var a = el("a", {href: chart.getDataURL({type: "png", pixelRatio: 2, backgroundColor: "#fff"}),
+                         download: b.dataset.plot + ".png"});
+        document.body.appendChild(a); a.click(); a.remove();
+      });
+    });
+  }
+
   // ---- report: cells, findings, source
   var report = document.getElementById("report");
   if (!report) return;
