@@ -116,7 +116,7 @@ def region_to_blocks(lines: list, start: int) -> list:
     for n, raw in enumerate(lines, start=start + 1):
         if "---" in raw and _MD_RULE.match(raw):
             continue
-        line = unmark(raw)
+        line = unmark(raw) if ("#" in raw or "**" in raw or "__" in raw) else raw
         pos = 0
         fields = line.split("|")
         for k, field in enumerate(fields):
@@ -144,7 +144,7 @@ def region_to_blocks(lines: list, start: int) -> list:
     blocks: list = []
     by_line: dict = {}
     for n, off, text in cells:
-        loc = Location(n, None, None, None, None, None, off or None)
+        loc = Location(n, None, None, None, None, None, off) if off else _line(n)
         block = by_line.get(n)
         if block is None:
             block = by_line[n] = Block("row", [], grid=True)
@@ -171,6 +171,9 @@ def piped_lines_to_blocks(lines: list) -> list:
 # bare number is kept (it may be a cell)
 _PAGE_FURNITURE = re.compile(r"^[\s\f]*(?:[-–—－]+\s*\d{1,4}\s*[-–—－]+|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?"
                              r"|\d{1,4}\s*[/／]\s*\d{1,4})[\s\f]*$")
+
+
+_FURNITURE_FIRST = frozenset("-–—－第")  # how a page number line starts, when not with a digit
 
 
 @lru_cache(maxsize=100000)
@@ -215,7 +218,8 @@ def lines_to_blocks(lines: list, first: int = 1) -> list:
                 row.append(Cell(body, _line(n)))
                 last_was_cell = True
             continue
-        if not line.strip() or _PAGE_FURNITURE.match(line):
+        bare = line.strip()
+        if not bare or (bare[0] in _FURNITURE_FIRST or bare[0].isdigit()) and _PAGE_FURNITURE.match(line):
             flush()
             if line and not line.strip() and not last_was_cell and blocks and blocks[-1].kind == "para":
                 # a line of spaces only, between paragraphs: maybe an empty cell of a table copied

@@ -160,8 +160,29 @@ def _max_pieces(chunks) -> int:
     return sum(len(c) for c, _ in chunks)
 
 
+_NUMBERS: dict = {}  # (text, money, unit, signed) → parse_number's (value, suffix), or its error message
+
+
+def _number(text: str, col: spec.Column, unit: int) -> tuple:
+    """:func:`parse_number` of a cell text for a column, memoised (the same few texts — 0, 1, 2 …
+    — fill every table)."""
+    key = (text, col.money, unit, col.signed)
+    hit = _NUMBERS.get(key)
+    if hit is None:
+        if len(_NUMBERS) > 100000:
+            _NUMBERS.clear()
+        try:
+            hit = parse_number(text, money=col.money, unit=unit, signed=col.signed)
+        except ValueError_ as e:
+            hit = str(e)
+        _NUMBERS[key] = hit
+    if hit.__class__ is str:
+        raise ValueError_(hit)
+    return hit
+
+
 def _piece(tok: Token, text: str, off: Optional[int], col: spec.Column, unit: int):
-    value, suffix = parse_number(text, money=col.money, unit=unit, signed=col.signed)
+    value, suffix = _number(text, col, unit)
     loc = tok.cell.loc
     char = tok.offset + (off or 0)
     if char:
@@ -178,8 +199,7 @@ def read_to_candidates(read: Read, unit: int, settings: config.Settings = config
     """Fill ``read.candidates`` (and problems) from the group's value tokens."""
     n = len(read.columns)
     toks = trim_padding(read.group.values, n)
-    read.raw = " ".join(t.text for t in toks)
-    plain = [t for t in toks if not t.fused or " " not in t.text and len(t.text) == 1]
+    read.raw = " ".join([t.text for t in toks])
     if len(toks) == n:
         pieces = []
         for tok, col in zip(toks, read.columns):
@@ -192,6 +212,7 @@ def read_to_candidates(read: Read, unit: int, settings: config.Settings = config
             pieces.append(p)
         read.candidates = [tuple(pieces)]
         return
+    plain = [t for t in toks if not t.fused or " " not in t.text and len(t.text) == 1]
     if len(toks) > n or len(plain) == len(toks):
         code = "P204" if len(toks) > n else "P203"
         read.problems.append(diag(code, read.group.loc, read.keys, label=read.label, row=read.label,

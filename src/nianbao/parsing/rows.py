@@ -330,13 +330,17 @@ def confirm_placements(table: spec.Table, template: str, reads: dict, cells: dic
     return diags
 
 
-def structure_fit(table: spec.Table, tokens: list) -> tuple:
+def structure_fit(table: spec.Table, tokens: list, memo: Optional[dict] = None) -> tuple:
     """How well a region's rows fit ``table``'s columns: +1 for each matched row whose values
     up to its trailing empty cells are as many as the template's columns, 0 when the trailing
     empty cells make up the difference, −1 otherwise (rows whose digits ran together say
-    nothing). Returns (fit, clean): ``clean`` when every row read scored +1."""
-    groups = tokens_to_groups(significant_tokens(tokens, table))
-    reads, _ = groups_to_reads(table, groups, "")
+    nothing). Returns (fit, clean): ``clean`` when every row read scored +1.
+
+    ``memo``: a dict that keeps the groups and reads made here for :func:`read_groups` (the
+    table reader reads the same region of the same table next)."""
+    groups, reads, unplaced = read_groups(table, tokens, memo)
+    if memo is not None:
+        memo[id(table)] = (table, tokens, groups, reads, unplaced)
     fit = scored = 0
     for read in reads.values():
         vals = read.group.values
@@ -348,6 +352,18 @@ def structure_fit(table: spec.Table, tokens: list) -> tuple:
         fit += 1 if core == n else (0 if core < n <= len(vals) else -1)
         scored += 1
     return fit, fit == scored
+
+
+def read_groups(table: spec.Table, tokens: list, memo: Optional[dict] = None) -> tuple:
+    """(groups, reads, unplaced) of a region for a table of several rows: ``significant_tokens`` →
+    ``tokens_to_groups`` → ``groups_to_reads``, or what :func:`structure_fit` left in ``memo`` for
+    the same table and tokens (taken out: the table reader fills the reads in)."""
+    hit = memo.pop(id(table), None) if memo is not None else None
+    if hit is not None and hit[0] is table and hit[1] is tokens:
+        return hit[2], hit[3], hit[4]
+    groups = tokens_to_groups(significant_tokens(tokens, table))
+    reads, unplaced = groups_to_reads(table, groups, "")
+    return groups, reads, unplaced
 
 
 def single_row_read(table: spec.Table, groups: list) -> Optional[Read]:

@@ -104,11 +104,32 @@ def _bound(title: str) -> int:
     return 1 if len(title) < 9 else 2
 
 
+_LONGEST_FORM = max(len(f) + _bound(f) for forms in _FORMS.values() for f in forms)
+_TERMINATOR = re.compile(r"[:：。.]")
+
+
+def _tail_from(rest: str) -> int:
+    """The least ``n`` at which ``_TAIL_OK.match(rest, n)`` may hold: where the line's trailing
+    blanks begin, or the blanks before its first ``:：。.``."""
+    end = len(rest) - 1 if rest.endswith("\n") else len(rest)
+    while end and rest[end - 1] in " \t\u3000":
+        end -= 1
+    t = _TERMINATOR.search(rest, 0, end)
+    if t is not None:
+        k = t.start()
+        while k and rest[k - 1] in " \t\u3000":
+            k -= 1
+        end = min(end, k)
+    return end
+
+
 def _approx_part(rest: str):
     """(part, length matched) when ``rest`` starts with a part title within a few edits, the title
     being alone on its line; the closest part, None when two parts are equally close."""
     if len(rest) < 3 or len(_ALL_TITLE_CHARS.intersection(rest[:20])) < 3:
         return None  # a number, a short label: no title within a few edits
+    if _tail_from(rest) > _LONGEST_FORM:
+        return None  # the line goes on past the longest title: no title alone on its line
     best = []
     for part, forms in _FORMS.items():
         for form in forms:
