@@ -258,16 +258,38 @@ def read_to_candidates(read: Read, unit: int, settings: config.Settings = config
             memo[key] = p
         return p
 
-    for combo in itertools.product(*per_token):
-        flat = [(tok, text, off) for tok, pieces in zip(toks, combo) for text, off in pieces]
-        if len(flat) != n:
-            continue
-        cand = tuple(piece(tok, text, off, i) for i, (tok, text, off) in enumerate(flat))
-        if None in cand:
-            continue
-        cands.append(cand)
-        if len(cands) > cap:
-            break
+    # the combinations of one split per token that make n pieces, in the order of
+    # itertools.product(*per_token), depth first: a branch stops at a piece that is no number or
+    # when the tokens left cannot make up the count
+    fewest = [0] * (len(toks) + 1)
+    most_left = [0] * (len(toks) + 1)
+    for t in range(len(toks) - 1, -1, -1):
+        lens = [len(x) for x in per_token[t]] or [n + 1]
+        fewest[t] = fewest[t + 1] + min(lens)
+        most_left[t] = most_left[t + 1] + max(lens)
+    acc: list = []
+
+    def walk(t: int, count: int) -> bool:
+        if t == len(toks):
+            cands.append(tuple(acc))
+            return len(cands) > cap
+        tok = toks[t]
+        for pieces in per_token[t]:
+            after = count + len(pieces)
+            if after + fewest[t + 1] > n or after + most_left[t + 1] < n:
+                continue
+            for j, (text, off) in enumerate(pieces):
+                p = piece(tok, text, off, count + j)
+                if p is None:
+                    break
+                acc.append(p)
+            else:
+                if walk(t + 1, after):
+                    return True
+            del acc[count:]
+        return False
+
+    walk(0, 0)
     read.split = sum(len(t.text.split()) for t in toks) < n  # digits had to be cut, not just spaces
     read.candidates = cands
     if not cands and not read.overflow:
