@@ -146,11 +146,19 @@ def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False, part
             if e - s <= 6 and cell_kind(cell.text[s:e]) == "blank":  # only “/”: a blank cell
                 tokens.append(Token("blank", to_halfwidth(cell.text[s:e]).strip(), cell, i, part, False, offset=s))
                 continue
-            for kind, text, off in split_mixed(cell.text[s:e]):
-                if kind == "label" and _NOT_A_LABEL.fullmatch(text):
-                    continue  # padding between a line's start and its number: no label
-                tokens.append(Token(kind, text, cell, i, part, False, fused=kind == "num", offset=s + off))
+            piece = cell.text[s:e]
+            for kind, text, off in (_para_pieces(piece) if len(piece) <= 200 else _para_pieces.__wrapped__(piece)):
+                tokens.append(Token(kind, text, cell, i, part, False, kind == "num", s + off))
     return tokens
+
+
+@lru_cache(maxsize=8192)
+def _para_pieces(text: str) -> tuple:
+    """A paragraph's tokens as (kind, text, offset): :func:`split_mixed` without the padding
+    between a line's start and its number (no label). Memoised for short texts (table rows
+    copied as lines repeat their labels and values)."""
+    return tuple((kind, t, off) for kind, t, off in split_mixed(text)
+                 if not (kind == "label" and _NOT_A_LABEL.fullmatch(t)))
 
 
 def _row_tokens(block, i: int, part: int, out: list, grid_rows: bool) -> None:
