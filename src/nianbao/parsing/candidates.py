@@ -190,6 +190,9 @@ def _piece(tok: Token, text: str, off: Optional[int], col: spec.Column, unit: in
     return Piece(text, value, loc), suffix
 
 
+_tuple_new = tuple.__new__  # a NamedTuple without its generated __new__
+
+
 @lru_cache(maxsize=8192)
 def _at_char(loc, char: int):
     return loc._replace(char=(loc.char or 0) + char)
@@ -202,7 +205,13 @@ def read_to_candidates(read: Read, unit: int, settings: config.Settings = config
     read.raw = " ".join([t.text for t in toks])
     if len(toks) == n:
         pieces = []
+        numbers = _NUMBERS
         for tok, col in zip(toks, read.columns):
+            hit = numbers.get((tok.text, col.money, unit, col.signed))
+            if hit is not None and hit.__class__ is not str:  # the common case, inline
+                loc = tok.cell.loc
+                pieces.append(_tuple_new(Piece, (tok.text, hit[0], _at_char(loc, tok.offset) if tok.offset else loc)))
+                continue
             try:
                 p, _ = _piece(tok, tok.text, None, col, unit)
             except ValueError_ as e:

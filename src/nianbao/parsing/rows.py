@@ -187,10 +187,23 @@ def groups_to_reads(table: spec.Table, groups: list, template: str):
                 unplaced.append((g, previous if adjacent and not own_label else None))
             continue
         r = rows[j]
-        previous = reads[r.key] = Read(table.row_keys(r), list(r.columns),
-                                       r.label.lstrip("一二三四五六七八九（）()、.0123456789"), g)
+        keys, columns, label = _row_parts(table, r)
+        previous = reads[r.key] = Read(list(keys), list(columns), label, g)
         nxt = j + 1
     return reads, unplaced
+
+
+_ROW_PARTS: dict = {}  # (id(table), row key) → (table, cell keys, columns, label for messages)
+
+
+def _row_parts(table: spec.Table, r: spec.Row) -> tuple:
+    """A row's cell keys, columns and Chinese label without its numbering (made once per row)."""
+    key = (id(table), r.key)
+    hit = _ROW_PARTS.get(key)
+    if hit is None or hit[0] is not table:
+        hit = _ROW_PARTS[key] = (table, tuple(table.row_keys(r)), tuple(r.columns),
+                                 r.label.lstrip("一二三四五六七八九（）()、.0123456789"))
+    return hit[1:]
 
 
 # longest label text that may be a fragment of the row label before it (a wrapped label's tail)
@@ -274,8 +287,8 @@ def place_between_anchors(table: spec.Table, groups: list, reads: dict) -> list:
         return lo, hi
 
     def take(g: Group, r: spec.Row, how: str):
-        reads[r.key] = Read(table.row_keys(r), list(r.columns), r.label.lstrip("一二三四五六七八九（）()、.0123456789"),
-                            g, placed=how)
+        keys, columns, label = _row_parts(table, r)
+        reads[r.key] = Read(list(keys), list(columns), label, g, placed=how)
         placed.append(g)
 
     taken = {id(rd.group) for rd in reads.values()}

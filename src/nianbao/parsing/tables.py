@@ -14,6 +14,7 @@ from ..model.codes import diag
 from .candidates import read_to_candidates, solve
 from .normalise import is_blank, normalise_label
 from .rows import (  # noqa: F401
+    _any_row,
     Group,
     Read,
     confirm_placements,
@@ -201,8 +202,7 @@ def table_to_cells(table: spec.Table, tokens: list, template: str, settings: con
                               values=" ".join(v.text for v in g.values)))
             if before is not None:
                 suspects.append(before)
-        header = normalise_label("".join(t.text for t in tokens if t.kind == "label" and not
-                                         table.any_row_regex.search(normalise_label(t.text))))
+        header = normalise_label("".join([t.text for t in tokens if t.kind == "label" and not _any_row(table, t.text)]))
         for key, read in reads.items():
             unit = 1
             money = [c for c in read.columns if c.money]

@@ -169,13 +169,14 @@ def _row_tokens(block, i: int, part: int, out: list, grid_rows: bool) -> None:
     for cell in block.cells:
         if cell.ghost:
             continue
-        pieces = cell_pieces(cell.text)
-        if grid_rows and seen_num and any(p[0] == "label" for p in pieces):
+        pieces, has_label, has_num = _cell_info(cell.text)
+        if grid_rows and seen_num and has_label:
             out.append(Token("text", to_halfwidth(cell.text).strip(), cell, i, part, True))
             continue
         for k, text, off, fused in pieces:
             out.append(Token(k, text, cell, i, part, True, fused, off))
-            seen_num = seen_num or k == "num"
+        if has_num:
+            seen_num = True
 
 
 @lru_cache(maxsize=16384)
@@ -185,6 +186,13 @@ def cell_pieces(text: str) -> tuple:
     if kind is not None:
         return ((kind, to_halfwidth(text).strip(), 0, False),)
     return tuple((k, t, off, k == "num") for k, t, off in split_mixed(text) if k != "label" or t.strip())
+
+
+@lru_cache(maxsize=16384)
+def _cell_info(text: str) -> tuple:
+    """(:func:`cell_pieces`, whether one is a label, whether one is a number)."""
+    pieces = cell_pieces(text)
+    return pieces, any(p[0] == "label" for p in pieces), any(p[0] == "num" for p in pieces)
 
 
 __all__ = ["Token", "blocks_to_tokens", "split_mixed", "cell_kind"]
