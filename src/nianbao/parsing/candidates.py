@@ -112,29 +112,40 @@ def _chunks(text: str) -> list:
 
 def _token_splits(tok: Token, lo: int, hi: int, cap: int):
     """Piece lists (lo..hi pieces) for one fused value token; spaces are certain cell boundaries."""
-    chunks = _chunks(tok.text)
+    return _text_splits(tok.text, lo, hi, cap)
+
+
+@lru_cache(maxsize=4096)
+def _text_splits(text: str, lo: int, hi: int, cap: int) -> tuple:
+    chunks = _chunks(text)
     if len(chunks) > hi:
-        return []
+        return ()
     results = [[]]
     for n, (chunk, off) in enumerate(chunks):
         rest = len(chunks) - n - 1  # chunks after this one need at least one piece each
+        after = _max_pieces(chunks[n + 1:])
         nxt = []
         for acc in results:
-            c_lo = max(1, lo - len(acc) - _max_pieces(chunks[n + 1:]))
+            c_lo = max(1, lo - len(acc) - after)
             c_hi = hi - len(acc) - rest
             if c_hi < c_lo:
                 continue
             for sp in _chunk_splits(chunk, off, c_lo, c_hi, cap):
                 nxt.append(acc + sp)
                 if len(nxt) > cap:
-                    return nxt
+                    return tuple(nxt)
         results = nxt
-    return [r for r in results if lo <= len(r) <= hi]
+    return tuple(r for r in results if lo <= len(r) <= hi)
 
 
 def _count_token_splits(tok: Token, lo: int, hi: int) -> dict:
     """{number of pieces: how many piece lists} that :func:`_token_splits` yields uncapped."""
-    chunks = _chunks(tok.text)
+    return _count_text_splits(tok.text, lo, hi)
+
+
+@lru_cache(maxsize=4096)
+def _count_text_splits(text: str, lo: int, hi: int) -> dict:
+    chunks = _chunks(text)
     if len(chunks) > hi:
         return {}
     dist = {0: 1}
@@ -277,24 +288,33 @@ def read_to_candidates(read: Read, unit: int, settings: config.Settings = config
         fewest[t] = fewest[t + 1] + min(lens)
         most_left[t] = most_left[t + 1] + max(lens)
     acc: list = []
+    built: dict = {}  # (token, split, first column) → its pieces, or None when one is no number
 
     def walk(t: int, count: int) -> bool:
         if t == len(toks):
             cands.append(tuple(acc))
             return len(cands) > cap
         tok = toks[t]
-        for pieces in per_token[t]:
+        for si, pieces in enumerate(per_token[t]):
             after = count + len(pieces)
             if after + fewest[t + 1] > n or after + most_left[t + 1] < n:
                 continue
-            for j, (text, off) in enumerate(pieces):
-                p = piece(tok, text, off, count + j)
-                if p is None:
-                    break
-                acc.append(p)
-            else:
-                if walk(t + 1, after):
-                    return True
+            key = (t, si, count)
+            made = built.get(key, built)
+            if made is built:
+                made = []
+                for j, (text, off) in enumerate(pieces):
+                    p = piece(tok, text, off, count + j)
+                    if p is None:
+                        made = None
+                        break
+                    made.append(p)
+                built[key] = made
+            if made is None:
+                continue
+            acc.extend(made)
+            if walk(t + 1, after):
+                return True
             del acc[count:]
         return False
 

@@ -38,8 +38,8 @@ _TITLE_RX = {
 }
 _NUMS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
 
-_HEADING = re.compile(
-    r"(?P<num>第?[一二三四五六][、.．]|(?<![\d.])[1-6][、.．](?!\d)|[(（][一二三四五六1-6][)）])[ \t\u3000]*(?P<title>"
+_HEADING = re.compile(  # (the lookahead lets the engine skip to the characters a number starts with)
+    r"(?=[第一二三四五六1-6(（])(?P<num>第?[一二三四五六][、.．]|(?<![\d.])[1-6][、.．](?!\d)|[(（][一二三四五六1-6][)）])[ \t\u3000]*(?P<title>"
     + "|".join(f"(?P<t{k}>{v})" for k, v in _TITLE_RX.items()) + ")"
 )
 
