@@ -16,13 +16,14 @@ from typing import Optional
 from ..model.document import Cell
 from .normalise import BLANK_MARKS, to_halfwidth
 
-_NUMRUN = re.compile(r"(?<![\d.])[-+]?\d[\d ,.]*(?:亿元|万元|元|项|件|个)?")
+_NUMRUN = re.compile(r"(?=[-+\d])(?<![\d.])[-+]?\d[\d ,.]*(?:亿元|万元|元|项|件|个)?")  # (lookahead: a quick first test)
 _CELL_NUMBER = re.compile(r"(?:净?(?:增加|减少|增|减))?[-+]?\s*[\d][\d\s,，.]*\s*(?:亿元|万元|元|项|件|个|条|次|宗|份)?")
 
 
 # words written in a value cell instead of a number (本年增/减: 未增未减): values, not labels
 VALUE_WORDS = re.compile(r"未增未减|无增减|无增无减|未增减|无变化|未变化|持平|不变|增|减|若干")
 _SIGNS = re.compile(r"[-+~－—–]+")  # signs alone, no space around them
+_SIGN_CHARS = frozenset("-+~－—–")
 _CHANGE_PREFIX = re.compile(r"(?:^|\s)\s*净?(?:增加|减少|增|减)\s*$")
 _NOT_A_LABEL = re.compile(r"[\s|,，.。;；:：、]*")
 
@@ -69,7 +70,7 @@ def split_mixed(text: str):
                 run = t[s:cut]
                 e = cut
         run = run.rstrip(" ,.")
-        if not run or not any(ch.isdigit() for ch in run):
+        if not run or not (run[0].isdigit() or any(ch.isdigit() for ch in run)):
             continue
         if s > pos:
             pieces.append(("label", t[pos:s], pos))
@@ -79,7 +80,8 @@ def split_mixed(text: str):
         pieces.append(("label", t[pos:], pos))
     out = []
     for k, x, off in pieces:
-        if k == "num" and out and out[-1][0] == "label" and _SIGNS.fullmatch(out[-1][1].strip()):
+        if k == "num" and out and out[-1][0] == "label" and out[-1][1].rstrip()[-1:] in _SIGN_CHARS \
+                and _SIGNS.fullmatch(out[-1][1].strip()):
             # stray signs before a number (--3, 5-3, 3~5, “5 - 3”): an odd value or a blank
             # mark, never a label that would split the row
             lk, lx, loff = out.pop()
@@ -97,7 +99,7 @@ def split_mixed(text: str):
             if rest:
                 out.append(("num", rest, off + len(first) + 1))
             continue
-        if k == "num" and out and out[-1][0] == "label":
+        if k == "num" and out and out[-1][0] == "label" and out[-1][1].rstrip()[-1:] in "增加少减":
             m = _CHANGE_PREFIX.search(out[-1][1])
             if m and out[-1][2] + m.end() == off:  # 增加5 in a 本年增/减 cell: one signed value
                 lk, lx, loff = out.pop()
@@ -105,7 +107,8 @@ def split_mixed(text: str):
                     out.append((lk, lx[: m.start()], loff))
                 out.append(("num", lx[m.start():] + x, loff + m.start()))
                 continue
-        out.append(("text", x.strip(), off) if k == "label" and VALUE_WORDS.fullmatch(x.strip()) else (k, x, off))
+        out.append(("text", x.strip(), off) if k == "label" and (len(x) <= 4 or len(x.strip()) <= 4)
+                   and VALUE_WORDS.fullmatch(x.strip()) else (k, x, off))
     return out
 
 
