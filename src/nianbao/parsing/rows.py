@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Optional
 
 from .. import spec
@@ -20,14 +20,24 @@ from .normalise import edit_distance, normalise_label
 from .tokens import Token  # noqa: F401  (the tokens groups hold)
 
 
-@dataclass(eq=False)
 class Group:
-    labels: list
-    values: list
+    """A run of label tokens and the value tokens after it (complete when made). ``label_text``:
+    the labels joined and normalised for matching."""
 
-    @cached_property
-    def label_text(self) -> str:
-        return normalise_label("".join(t.text for t in self.labels))
+    __slots__ = ("labels", "values", "label_text", "numeric")
+
+    def __init__(self, labels: list, values: list):
+        self.labels = labels
+        self.values = values
+        self.label_text = normalise_label("".join([t.text for t in labels])) if labels else ""
+        self.numeric = False  # a number among the values
+        for v in values:
+            if v.kind == "num":
+                self.numeric = True
+                break
+
+    def __repr__(self) -> str:
+        return f"Group(labels={self.labels!r}, values={self.values!r})"
 
     @property
     def loc(self):
@@ -166,7 +176,7 @@ def groups_to_reads(table: spec.Table, groups: list, template: str):
     previous = None
     nxt = 0
     for i, g in enumerate(groups):
-        has_num = any(v.kind == "num" for v in g.values)
+        has_num = g.numeric
         last = len(rows) if has_num else min(nxt + 1, len(rows))
         texts = [g.label_text]
         if has_num and i + 1 < len(groups):
@@ -265,7 +275,7 @@ def _variant_distance(text: str, core: str) -> int:
 
 
 def has_number(g: Group) -> bool:
-    return any(v.kind == "num" for v in g.values)
+    return g.numeric
 
 
 def place_between_anchors(table: spec.Table, groups: list, reads: dict) -> list:

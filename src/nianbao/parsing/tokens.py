@@ -125,6 +125,13 @@ def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False, part
         if parts is not None and part not in parts and i not in by_block:
             continue
         if b.kind == "row":
+            cells = b.cells
+            if len(cells) == 1:  # one cell per line: the row's tokens are the cell's (inline)
+                cell = cells[0]
+                if not cell.ghost:
+                    for k, text, off, fused in _cell_info(cell.text)[0]:
+                        tokens.append(Token(k, text, cell, i, part, True, fused, off))
+                continue
             _row_tokens(b, i, part, tokens, grid_rows or b.grid)
             continue
         cell = b.cells[0]
