@@ -221,13 +221,15 @@ def lines_to_blocks(lines: list, first: int = 1) -> list:
                 blocks.append(Block("row", cells))
                 last_was_cell = False
             else:
-                close_cell()
+                if tail:
+                    close_cell()
                 row.append(Cell(body, _line(n)))
                 last_was_cell = True
             continue
         bare = line.strip()
         if not bare or (bare[0] in _FURNITURE_FIRST or bare[0].isdigit()) and _PAGE_FURNITURE.match(line):
-            flush()
+            if row:
+                flush()
             if line and not line.strip() and not last_was_cell and blocks and blocks[-1].kind == "para":
                 # a line of spaces only, between paragraphs: maybe an empty cell of a table copied
                 # one cell per paragraph, maybe layout — a ghost, for the table reader to decide
@@ -235,9 +237,10 @@ def lines_to_blocks(lines: list, first: int = 1) -> list:
             last_was_cell = False
             continue
         if last_was_cell and row:
-            tail.append(line.strip())
+            tail.append(bare)
             continue
-        flush()
+        if row:
+            flush()
         blocks.append(Block("para", [Cell(line, _line(n))]))
     flush()
     return blocks
