@@ -209,38 +209,12 @@ def _at_char(loc, char: int):
     return loc._replace(char=(loc.char or 0) + char)
 
 
-def read_to_candidates(read: Read, unit: int, settings: config.Settings = config.DEFAULT) -> None:
-    """Fill ``read.candidates`` (and problems) from the group's value tokens."""
-    n = len(read.columns)
-    toks = trim_padding(read.group.values, n)
-    read.raw = " ".join([t.text for t in toks])
-    if len(toks) == n:
-        pieces = []
-        numbers = _NUMBERS
-        for tok, col in zip(toks, read.columns):
-            hit = numbers.get((tok.text, col.money, unit, col.signed))
-            if hit is not None and hit.__class__ is not str:  # the common case, inline
-                loc = tok.cell.loc
-                pieces.append(_tuple_new(Piece, (tok.text, hit[0], _at_char(loc, tok.offset) if tok.offset else loc)))
-                continue
-            try:
-                p, _ = _piece(tok, tok.text, None, col, unit)
-            except ValueError_ as e:
-                read.problems.append(diag("P205", tok.cell.loc, [read.keys[len(pieces)]],
-                                          label=read.label, reason=str(e)))
-                p = Piece(tok.text, None, tok.cell.loc)
-            pieces.append(p)
-        read.candidates = [tuple(pieces)]
-        return
-    plain = [t for t in toks if not t.fused or " " not in t.text and len(t.text) == 1]
-    if len(toks) > n or len(plain) == len(toks):
-        code = "P204" if len(toks) > n else "P203"
-        read.problems.append(diag(code, read.group.loc, read.keys, label=read.label, row=read.label,
-                                  expected=n, actual=len(toks)))
-        return
+def _walk_splits(read: Read, toks: list, most: list, n: int, cap: int, piece, cands: list) -> None:
+    """Count a row's split readings, set ``read.overflow`` when they are more than ``cap``, and
+    append to ``cands`` those within the cap (``piece(token, text, offset, column)``: a Piece or
+    None when the text is no number for that column)."""
     # some token holds several cells: count the splits first (a long digit run has millions),
     # then enumerate them only when they are within the cap
-    most = [sum(ch.isdigit() for ch in t.text) if t.fused else 1 for t in toks]
     bounds = [(max(1, n - (sum(most) - most[i])),  # the others give at most their digit counts
                n - (len(toks) - 1))  # and at least one piece each
               for i in range(len(toks))]
@@ -253,7 +227,6 @@ def read_to_candidates(read: Read, unit: int, settings: config.Settings = config
                 if a + k <= n:
                     nxt[a + k] = nxt.get(a + k, 0) + w * v
         total = nxt
-    cap = settings.max_candidates
     read.overflow = total.get(n, 0) > cap
     if read.overflow:
         cap = min(cap, 7)  # more readings than the cap: a few shown, the row ambiguous (P206)
@@ -263,21 +236,6 @@ def read_to_candidates(read: Read, unit: int, settings: config.Settings = config
             per_token.append([[(tok.text, None)]])
             continue
         per_token.append(_token_splits(tok, lo, hi, cap))
-    cands = []
-    memo: dict = {}  # (token, text, offset, column) → Piece or None (unreadable): a split repeats
-    columns = read.columns  # the same pieces in thousands of combinations
-
-    def piece(tok, text, off, i):
-        key = (id(tok), text, off, i)
-        p = memo.get(key, memo)
-        if p is memo:
-            try:
-                p = _piece(tok, text, off, columns[i], unit)[0]
-            except ValueError_:
-                p = None
-            memo[key] = p
-        return p
-
     # the combinations of one split per token that make n pieces, in the order of
     # itertools.product(*per_token), depth first: a branch stops at a piece that is no number or
     # when the tokens left cannot make up the count
@@ -319,6 +277,75 @@ def read_to_candidates(read: Read, unit: int, settings: config.Settings = config
         return False
 
     walk(0, 0)
+
+
+def read_to_candidates(read: Read, unit: int, settings: config.Settings = config.DEFAULT) -> None:
+    """Fill ``read.candidates`` (and problems) from the group's value tokens."""
+    n = len(read.columns)
+    toks = trim_padding(read.group.values, n)
+    read.raw = " ".join([t.text for t in toks])
+    if len(toks) == n:
+        pieces = []
+        numbers = _NUMBERS
+        for tok, col in zip(toks, read.columns):
+            hit = numbers.get((tok.text, col.money, unit, col.signed))
+            if hit is not None and hit.__class__ is not str:  # the common case, inline
+                loc = tok.cell.loc
+                pieces.append(_tuple_new(Piece, (tok.text, hit[0], _at_char(loc, tok.offset) if tok.offset else loc)))
+                continue
+            try:
+                p, _ = _piece(tok, tok.text, None, col, unit)
+            except ValueError_ as e:
+                read.problems.append(diag("P205", tok.cell.loc, [read.keys[len(pieces)]],
+                                          label=read.label, reason=str(e)))
+                p = Piece(tok.text, None, tok.cell.loc)
+            pieces.append(p)
+        read.candidates = [tuple(pieces)]
+        return
+    plain = [t for t in toks if not t.fused or " " not in t.text and len(t.text) == 1]
+    if len(toks) > n or len(plain) == len(toks):
+        code = "P204" if len(toks) > n else "P203"
+        read.problems.append(diag(code, read.group.loc, read.keys, label=read.label, row=read.label,
+                                  expected=n, actual=len(toks)))
+        return
+    cands: list = []
+    memo: dict = {}  # (token, text, offset, column) → Piece or None (unreadable): a split repeats
+    columns = read.columns  # the same pieces in thousands of combinations
+    numbers = _NUMBERS
+
+    def piece(tok, text, off, i):
+        key = (id(tok), text, off, i)
+        p = memo.get(key, memo)
+        if p is memo:
+            col = columns[i]
+            hit = numbers.get((text, col.money, unit, col.signed))
+            if hit is not None and hit.__class__ is not str:  # _piece, inline
+                char = tok.offset + (off or 0)
+                loc = tok.cell.loc
+                p = _tuple_new(Piece, (text, hit[0], _at_char(loc, char) if char else loc))
+            else:
+                try:
+                    p = _piece(tok, text, off, col, unit)[0]
+                except ValueError_:
+                    p = None
+            memo[key] = p
+        return p
+
+    most = [sum(ch.isdigit() for ch in t.text) if t.fused else 1 for t in toks]
+    if sum(most) == n and all(not t.fused or t.text.replace(" ", "").isdigit() for t in toks):
+        # as many digits as cells: each digit is a cell, the one reading there is (0000000)
+        made: list = []
+        for tok in toks:
+            if not tok.fused:
+                made.append(piece(tok, tok.text, None, len(made)))
+                continue
+            for chunk, off in _chunks(tok.text):
+                for j, ch in enumerate(chunk):
+                    made.append(piece(tok, ch, off + j, len(made)))
+        if None not in made:
+            cands.append(tuple(made))
+    else:
+        _walk_splits(read, toks, most, n, settings.max_candidates, piece, cands)
     read.split = sum(len(t.text.split()) for t in toks) < n  # digits had to be cut, not just spaces
     read.candidates = cands
     if not cands and not read.overflow:

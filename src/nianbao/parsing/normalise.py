@@ -133,6 +133,7 @@ class ValueError_(Exception):
     """A cell text that is not a number (message in Chinese)."""
 
 
+@lru_cache(maxsize=4096)
 def is_blank(raw: str) -> bool:
     return to_halfwidth(to_simplified(raw)).strip() in BLANK_MARKS
 
