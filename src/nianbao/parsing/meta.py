@@ -186,8 +186,8 @@ def find_title(texts, fallback: Optional[str] = None):
 def _title_lines(meta, texts, prep=_prep):
     """Clue ``title``: a short paragraph that is the title (or its second half, the body's name
     on the line before)."""
-    prepped = [prep(t) for t in texts]
-    for i, (folded, offsets) in enumerate(prepped):
+    for i, text in enumerate(texts):  # prepared as reached: the title is mostly on the first lines
+        folded, offsets = prep(text)
         if len(folded) > 80:
             continue
         for m in _title_matches(folded):
@@ -202,7 +202,7 @@ def _title_lines(meta, texts, prep=_prep):
             title = re.sub(r"^标题\s*[:：]\s*", "", text[offsets[m.start()]: offsets[m.end() - 1] + 1].strip())
             if not agency and i > 0 and not _PREFIX.sub("", folded[m.start("pre"): m.end("pre")]).strip("关于"):
                 # title broken over two lines: the body's name on the line before
-                pf, po = prepped[i - 1]
+                pf, po = prep(texts[i - 1])
                 if 2 <= len(pf) <= 40 and not re.search(r"[。,;:]", pf):
                     agency = _agency_at(texts[i - 1], po, pf, 0, len(pf))
                     if agency:
