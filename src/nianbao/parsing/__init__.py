@@ -20,6 +20,7 @@ from .meta import detect_template, find_metadata
 from .parts import blocks_to_parts
 from .sections import PART_TITLES, blocks_to_headings
 from .statements import text_to_statements
+from .rows import tokens_by_part
 from .tables import region_tokens, structure_fit, table_to_cells
 from .tokens import blocks_to_tokens
 
@@ -90,7 +91,8 @@ def document_to_report(doc: Document, *, filename: str | None = None, sha256: st
             report.diagnostics.append(diag("P101", part=spec.part_numeral(n), title=title))
 
     # template
-    regions = {p: region_tokens(tokens, p, found) for p in (2, 3, 4)}
+    by_part = tokens_by_part(tokens)
+    regions = {p: region_tokens(by_part, p, found) for p in (2, 3, 4)}
     memo: dict = {}  # the active table's groups and reads, made once for the template choice and the reader
     template, diags = choose_template(regions, report.year, memo)
     report.diagnostics.extend(diags)

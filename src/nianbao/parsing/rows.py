@@ -121,15 +121,28 @@ def _signature_at(tokens: list, part: int, start: int = 0) -> Optional[int]:
     return None
 
 
-def region_tokens(tokens: list, part: int, found_parts: set) -> list:
+def tokens_by_part(tokens: list) -> dict:
+    """{part: its tokens in order}."""
+    out: dict = {}
+    for t in tokens:
+        got = out.get(t.part)
+        if got is None:
+            got = out[t.part] = []
+        got.append(t)
+    return out
+
+
+def region_tokens(tokens, part: int, found_parts: set) -> list:
     """Tokens where the table of ``part`` lies: its part's, or when that heading is missing, the
     part before it from the table's own header on. A region ends where the header of a later
-    table begins (its heading may be missing too)."""
+    table begins (its heading may be missing too). ``tokens``: a list, or
+    :func:`tokens_by_part` of it."""
+    by_part = tokens if isinstance(tokens, dict) else tokens_by_part(tokens)
     if part in found_parts:
-        sel = [t for t in tokens if t.part == part]
+        sel = list(by_part.get(part, ()))
     else:
         prev = max((q for q in found_parts if q < part), default=0)
-        sel = [t for t in tokens if t.part == prev]
+        sel = list(by_part.get(prev, ()))
         start = _signature_at(sel, part)
         if start is None:
             return []

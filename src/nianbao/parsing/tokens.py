@@ -148,6 +148,8 @@ def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False, part
             if h is not None:
                 part = h.part
                 continue
+            if parts is not None and part not in parts:
+                continue  # a part no table is read from (the headings of a one-line copy: one block)
             if cell.ghost:  # a line of spaces between paragraphs: perhaps an empty cell
                 tokens.append(Token("blank", "", cell, i, part, False))
                 continue
