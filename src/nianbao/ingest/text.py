@@ -120,13 +120,15 @@ def region_to_blocks(lines: list, start: int) -> list:
         fields = line.split("|")
         nf = len(fields)
         pos = 0
+        first = 0
         if current is not None:
             # the line goes on with the cell left open by the line before
             field = fields[0]
-            if not current[2].strip() and not field.strip() and row_line and nf > 2:
+            open_empty = not current[2].strip()
+            if open_empty and row_line and nf > 2 and not field.strip():
                 cells.pop()  # ``… |`` then ``| …``: the row ended, no cell between
                 current = None
-            elif not current[2].strip():
+            elif open_empty:
                 current[:] = [n, 0, field]
             elif field.strip() and (_NUMERIC.match(field) or _NUMERIC.match(current[2])):
                 current = [n, 0, field]
@@ -134,8 +136,9 @@ def region_to_blocks(lines: list, start: int) -> list:
             else:
                 current[2] += field
             pos = len(field) + 1
-            fields = fields[1:]
-        for field in fields:
+            first = 1
+        for k in range(first, nf):
+            field = fields[k]
             current = [n, pos, field]
             cells.append(current)
             pos += len(field) + 1
