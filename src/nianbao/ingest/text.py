@@ -150,14 +150,19 @@ def region_to_blocks(lines: list, start: int) -> list:
     blocks: list = []
     last = None
     row: list = []
+    add = row.append
+    line_loc = _line
     for n, off, text in cells:  # in line order: a line's cells are consecutive
         if n != last:
+            if len(row) == 1:
+                blocks[-1].grid = False  # one cell per line says nothing about the rows
             row = []
+            add = row.append
             blocks.append(Block("row", row, None, True))
             last = n
-        row.append(Cell(text.strip(), _tuple_new(Location, (n, None, None, None, None, None, off)) if off else _line(n)))
-    for block in blocks:
-        block.grid = len(block.cells) > 1  # one cell per line says nothing about the rows
+        add(Cell(text.strip(), _tuple_new(Location, (n, None, None, None, None, None, off)) if off else line_loc(n)))
+    if len(row) == 1:
+        blocks[-1].grid = False
     return blocks
 
 

@@ -120,17 +120,20 @@ def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False, part
     for h in headings:
         by_block.setdefault(h.block, []).append(h)
     tokens: list = []
+    add = tokens.append
+    info = _cell_info
     part = 0
+    wanted = True if parts is None else part in parts
     for i, b in enumerate(blocks):
-        if parts is not None and part not in parts and i not in by_block:
+        if not wanted and i not in by_block:
             continue
         if b.kind == "row":
             cells = b.cells
             if len(cells) == 1:  # one cell per line: the row's tokens are the cell's (inline)
                 cell = cells[0]
                 if not cell.ghost:
-                    for k, text, off, fused in _cell_info(cell.text)[0]:
-                        tokens.append(Token(k, text, cell, i, part, True, fused, off))
+                    for k, text, off, fused in info(cell.text)[0]:
+                        add(Token(k, text, cell, i, part, True, fused, off))
                 continue
             _row_tokens(b, i, part, tokens, grid_rows or b.grid)
             continue
@@ -147,8 +150,9 @@ def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False, part
         for s, e, h in spans:
             if h is not None:
                 part = h.part
+                wanted = True if parts is None else part in parts
                 continue
-            if parts is not None and part not in parts:
+            if not wanted:
                 continue  # a part no table is read from (the headings of a one-line copy: one block)
             if cell.ghost:  # a line of spaces between paragraphs: perhaps an empty cell
                 tokens.append(Token("blank", "", cell, i, part, False))
