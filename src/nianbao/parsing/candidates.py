@@ -110,12 +110,22 @@ def _chunks(text: str) -> list:
     return chunks
 
 
+_SPLITS: dict = {}  # (text, lo, hi, cap) → _text_splits, for short lists only (the same runs recur)
+
+
 def _token_splits(tok: Token, lo: int, hi: int, cap: int):
     """Piece lists (lo..hi pieces) for one fused value token; spaces are certain cell boundaries."""
-    return _text_splits(tok.text, lo, hi, cap)
+    key = (tok.text, lo, hi, cap)
+    hit = _SPLITS.get(key)
+    if hit is None:
+        hit = _text_splits(tok.text, lo, hi, cap)
+        if len(hit) <= 64:
+            if len(_SPLITS) > 4096:
+                _SPLITS.clear()
+            _SPLITS[key] = hit
+    return hit
 
 
-@lru_cache(maxsize=4096)
 def _text_splits(text: str, lo: int, hi: int, cap: int) -> tuple:
     chunks = _chunks(text)
     if len(chunks) > hi:
