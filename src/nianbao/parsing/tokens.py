@@ -9,8 +9,9 @@ the label.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple, Optional
+from typing import Optional
 
 from ..model.document import Cell
 from .normalise import BLANK_MARKS, to_halfwidth
@@ -27,9 +28,8 @@ _CHANGE_PREFIX = re.compile(r"(?:^|\s)\s*净?(?:增加|减少|增|减)\s*$")
 _NOT_A_LABEL = re.compile(r"[\s|,，.。;；:：、]*")
 
 
-class Token(NamedTuple):
-    """One label, number, blank or text piece of a cell (a tuple: made by the thousand, never changed)."""
-
+@dataclass(slots=True)
+class Token:
     kind: str  # "label" | "num" | "blank" | "text" (a value cell that is not a number)
     text: str  # as written (half-width for num)
     cell: Cell
@@ -38,9 +38,6 @@ class Token(NamedTuple):
     in_row: bool  # comes from a table row block (not a paragraph)
     fused: bool = False  # a digit run that may hold several cells
     offset: int = 0  # char offset in the cell text
-
-
-_new = tuple.__new__  # a Token of all its fields, without the keyword handling of its generated __new__
 
 
 def cell_kind(text: str) -> Optional[str]:
@@ -136,7 +133,7 @@ def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False, part
                 cell = cells[0]
                 if not cell.ghost:
                     for k, text, off, fused in info(cell.text)[0]:
-                        add(_new(Token, (k, text, cell, i, part, True, fused, off)))
+                        add(Token(k, text, cell, i, part, True, fused, off))
                 continue
             _row_tokens(b, i, part, tokens, grid_rows or b.grid)
             continue
@@ -167,7 +164,7 @@ def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False, part
                 continue
             piece = cell.text[s:e]
             for kind, text, off in (_para_pieces(piece) if len(piece) <= 200 else _para_pieces.__wrapped__(piece)):
-                tokens.append(_new(Token, (kind, text, cell, i, part, False, kind == "num", s + off)))
+                tokens.append(Token(kind, text, cell, i, part, False, kind == "num", s + off))
     return tokens
 
 
@@ -193,7 +190,7 @@ def _row_tokens(block, i: int, part: int, out: list, grid_rows: bool) -> None:
             out.append(Token("text", to_halfwidth(cell.text).strip(), cell, i, part, True))
             continue
         for k, text, off, fused in pieces:
-            out.append(_new(Token, (k, text, cell, i, part, True, fused, off)))
+            out.append(Token(k, text, cell, i, part, True, fused, off))
         if has_num:
             seen_num = True
 
