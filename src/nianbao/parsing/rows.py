@@ -9,7 +9,6 @@ values are solved: certain when the arithmetic confirms them).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
@@ -45,21 +44,29 @@ class Group:
         return t.cell.loc
 
 
-@dataclass(eq=False)
 class Read:
     """One template row (or, for review_litigation, the whole fifteen-cell row) as read."""
 
-    keys: list  # full cell keys, one per column
-    columns: list  # spec.Column per key
-    label: str  # Chinese label for messages
-    group: Optional[Group]
-    candidates: list = field(default_factory=list)  # list[tuple[Piece]]
-    split: bool = False  # candidates come from cutting fused digits
-    overflow: bool = False  # more split readings than max_candidates: a few kept, none chosen
-    problems: list = field(default_factory=list)  # Diagnostics
-    raw: str = ""
-    unit_stated: bool = True  # a money column's unit was written in its header
-    placed: str = "label"  # how the group found its row: "label", "variant" (a near label), "aligned"
+    __slots__ = ("keys", "columns", "label", "group", "candidates", "split", "overflow", "problems", "raw",
+                 "unit_stated", "placed")
+
+    def __init__(self, keys: list, columns: list, label: str, group: Optional[Group], candidates=None,
+                 split: bool = False, overflow: bool = False, problems=None, raw: str = "",
+                 unit_stated: bool = True, placed: str = "label"):
+        self.keys = keys  # full cell keys, one per column
+        self.columns = columns  # spec.Column per key
+        self.label = label  # Chinese label for messages
+        self.group = group
+        self.candidates = [] if candidates is None else candidates  # list[tuple[Piece]]
+        self.split = split  # candidates come from cutting fused digits
+        self.overflow = overflow  # more split readings than max_candidates: a few kept, none chosen
+        self.problems = [] if problems is None else problems  # Diagnostics
+        self.raw = raw
+        self.unit_stated = unit_stated  # a money column's unit was written in its header
+        self.placed = placed  # how the group found its row: "label", "variant" (a near label), "aligned"
+
+    def __repr__(self) -> str:
+        return f"Read(label={self.label!r}, keys={self.keys!r}, placed={self.placed!r}, candidates={len(self.candidates)})"
 
 
 def significant_tokens(tokens: list, table: Optional[spec.Table] = None) -> list:
