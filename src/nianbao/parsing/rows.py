@@ -80,21 +80,28 @@ def significant_tokens(tokens: list, table: Optional[spec.Table] = None) -> list
     labels: dict = {}
     has_num = set()
     for t in tokens:
-        if t.kind == "label":
-            labels.setdefault(t.block, []).append(t.text)
-        elif t.kind == "num":
+        kind = t.kind
+        if kind == "label":
+            got = labels.get(t.block)
+            if got is None:
+                labels[t.block] = [t.text]
+            else:
+                got.append(t.text)
+        elif kind == "num":
             has_num.add(t.block)
     row_block = {b for b, texts in labels.items()
                  if table is not None and b not in has_num and _any_row(table, "".join(texts))}
     out = []
+    keep = out.append
     seen_label = set()
     for t in tokens:
-        if t.kind == "label":
+        kind = t.kind
+        if kind == "label":
             seen_label.add(t.block)
-        elif t.kind == "blank" and t.block in labels and (
+        elif kind == "blank" and t.block in labels and (
                 t.block not in seen_label or (t.block not in has_num and t.block not in row_block)):
             continue
-        out.append(t)
+        keep(t)
     return out
 
 
@@ -201,7 +208,7 @@ def groups_to_reads(table: spec.Table, groups: list, template: str):
         texts = [g.label_text]
         if has_num and i + 1 < len(groups):
             nxt_group = groups[i + 1]
-            cont = _CONTINUATION.match(nxt_group.label_text).group(0)
+            cont = _continuation(nxt_group.label_text)
             # the wrapped tail of this label, before the next row's own numbered label — not a
             # whole next label with numbers of its own (that is the next row)
             if cont and (len(cont) < len(nxt_group.label_text) or not has_number(nxt_group)):
@@ -241,6 +248,11 @@ _FRAGMENT = 8
 
 # the start of a label run up to the next row numbering: “(三)”, “2.”, “四、”
 _CONTINUATION = re.compile(r"[^(\d一二三四五六七八九]*(?:\))?")
+
+
+@lru_cache(maxsize=8192)
+def _continuation(label_text: str) -> str:
+    return _CONTINUATION.match(label_text).group(0)
 
 
 _HITS: dict = {}  # (id(table), label text) → (table, indices of the rows whose pattern matches)
