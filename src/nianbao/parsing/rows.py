@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import groupby
+from operator import attrgetter
 from typing import Optional
 
 from .. import spec
@@ -136,14 +138,18 @@ def _signature_at(tokens: list, part: int, start: int = 0) -> Optional[int]:
 
 
 def tokens_by_part(tokens: list) -> dict:
-    """{part: its tokens in order}."""
+    """{part: its tokens in order} (tokens come part after part: runs grouped in C)."""
     out: dict = {}
-    for t in tokens:
-        got = out.get(t.part)
+    for part, run in groupby(tokens, _PART):
+        got = out.get(part)
         if got is None:
-            got = out[t.part] = []
-        got.append(t)
+            out[part] = list(run)
+        else:
+            got.extend(run)
     return out
+
+
+_PART = attrgetter("part")
 
 
 def region_tokens(tokens, part: int, found_parts: set) -> list:
