@@ -256,8 +256,15 @@ _FRAGMENT = 8
 _CONTINUATION = re.compile(r"[^(\d一二三四五六七八九]*(?:\))?")
 
 
-@lru_cache(maxsize=8192)
 def _continuation(label_text: str) -> str:
+    """The start of a label text up to its first row numbering (memoised for short labels)."""
+    if len(label_text) > 200:
+        return _CONTINUATION.match(label_text).group(0)
+    return _short_continuation(label_text)
+
+
+@lru_cache(maxsize=8192)
+def _short_continuation(label_text: str) -> str:
     return _CONTINUATION.match(label_text).group(0)
 
 
