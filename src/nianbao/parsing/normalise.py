@@ -133,8 +133,15 @@ class ValueError_(Exception):
     """A cell text that is not a number (message in Chinese)."""
 
 
-@lru_cache(maxsize=4096)
 def is_blank(raw: str) -> bool:
+    # folding keeps lengths and whitespace: a text longer than every blank mark is none of them
+    if len(raw) > 2 and len(raw.strip()) > 2:
+        return False
+    return _is_blank(raw)
+
+
+@lru_cache(maxsize=4096)
+def _is_blank(raw: str) -> bool:
     return to_halfwidth(to_simplified(raw)).strip() in BLANK_MARKS
 
 
