@@ -35,3 +35,135 @@ def test_continuation_lines_join_into_their_cell():
     blocks = lines_to_blocks(["\t标签", "续行一", "续行二", "\t5", "", "段落"])
     assert [c.text for c in blocks[0].cells] == ["标签续行一续行二", "5"]
     assert blocks[1].kind == "para"
+
+
+def test_many_continuation_lines_join_into_one_cell():
+    """100,000 continuation lines: one cell holding them all (joined once, not rebuilt per line)."""
+    blocks = lines_to_blocks(["\t标签"] + ["续行"] * 100_000 + ["", "段落"])
+    assert len(blocks[0].cells) == 1 and len(blocks[0].cells[0].text) == 2 + 2 * 100_000
+    assert blocks[1].cells[0].text == "段落"
+
+
+def _product_candidates(read, unit):
+    """The split readings as the reader enumerated them before (every combination of one split per
+    token, in itertools.product order), for comparison with the depth-first walk."""
+    import itertools
+
+    from nianbao.parsing import candidates as C
+    n = len(read.columns)
+    toks = C.trim_padding(read.group.values, n)
+    most = [sum(ch.isdigit() for ch in t.text) if t.fused else 1 for t in toks]
+    bounds = [(max(1, n - (sum(most) - most[i])), n - (len(toks) - 1)) for i in range(len(toks))]
+    per_token = [C._token_splits(t, lo, hi, 10 ** 6) if t.fused else [[(t.text, None)]]
+                 for t, (lo, hi) in zip(toks, bounds)]
+    out = []
+    for combo in itertools.product(*per_token):
+        flat = [(t, text, off) for t, pieces in zip(toks, combo) for text, off in pieces]
+        if len(flat) != n:
+            continue
+        cand = []
+        for i, (t, text, off) in enumerate(flat):
+            try:
+                cand.append(C._piece(t, text, off, read.columns[i], unit)[0])
+            except C.ValueError_:
+                break
+        else:
+            out.append(tuple(cand))
+    return out
+
+
+def test_split_readings_are_those_of_every_combination_in_order():
+    from nianbao import spec
+    from nianbao.model.document import Cell, Location
+    from nianbao.parsing.candidates import read_to_candidates
+    from nianbao.parsing.rows import Group, Read
+    from nianbao.parsing.tokens import Token
+    rng = random.Random(4)
+    table = spec.table("2021", "applications")
+    row = table.rows[3]
+    checked = 0
+    for _ in range(300):
+        values = []
+        for _ in range(rng.randint(1, 4)):
+            if rng.random() < .3:
+                text = str(rng.randint(0, 99))
+                fused = False
+            else:
+                text = " ".join("".join(rng.choice("0123456789") for _ in range(rng.randint(1, 4)))
+                                for _ in range(rng.randint(1, 3)))
+                fused = True
+            values.append(Token("num", text, Cell(text, Location(1)), 0, 3, False, fused, 0))
+        read = Read(table.row_keys(row), list(row.columns), row.label, Group([], values))
+        read_to_candidates(read, 1)
+        if read.overflow or len(values) == len(row.columns):
+            continue
+        assert read.candidates == _product_candidates(read, 1)
+        checked += 1
+    assert checked > 50
+
+
+def test_fast_normalisation_equals_the_translation_tables():
+    from nianbao.parsing import normalise as N
+    from nianbao.parsing._t2s import TRADITIONAL
+    rng = random.Random(2)
+    pool = list("规章（）：，；！、。 ab12") + [chr(0xFF01 + i) for i in range(94)] + list(TRADITIONAL[:40]) \
+        + ["\u3000", "\u00a0", "\u2212", "𪙏", "😀"]
+    for _ in range(3000):
+        s = "".join(rng.choice(pool) for _ in range(rng.randint(0, 120)))
+        assert N.to_halfwidth(s) == s.translate(N._FW_TABLE)
+        assert N.to_simplified(s) == s.translate(N._T2S_TABLE)
+
+
+def test_squeezed_offsets_equal_the_offset_list():
+    from nianbao.parsing import meta
+    from nianbao.parsing.normalise import fold_with_offsets, to_halfwidth
+    rng = random.Random(5)
+    pool = list("鎮(zhèn)年二〇二一 \t\u3000ab（xiàng）")
+    for _ in range(2000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 30)))
+        folded, offsets = fold_with_offsets(text)
+        folded = to_halfwidth(folded)
+        folded = meta._CN_YEAR.sub(lambda m: m.group(1).translate(meta._CN_DIGITS) + "年", folded)
+        keep = [i for i, c in enumerate(folded) if not c.isspace()]
+        want = [offsets[i] for i in keep] + [offsets[-1]]
+        got_text, got = meta._prep(text)
+        assert got_text == "".join(folded[i] for i in keep)
+        assert [got[i] for i in range(len(want))] == want and got[-1] == want[-1]
+        assert [got[2:][i] for i in range(len(want) - 2)] == want[2:]
+
+
+def test_title_search_near_the_years_finds_what_a_full_scan_finds():
+    from nianbao.parsing import meta
+    rng = random.Random(6)
+    words = ["2021年", "2019年度", "20", "年", "政府", "信息公开", "工作", "年度报告", "报告", "年报", "某某县",
+             "人民政府", "，", "。", "的", "x" * 30, "z" * 70]
+    for _ in range(1000):
+        text = "".join(rng.choice(words) for _ in range(rng.randint(0, 25)))
+        for rx, anchor, before, longest in meta._TITLE_RUNS:
+            assert [m.span() for m in meta._finditer_near(rx, anchor, text, before, longest)] == \
+                [m.span() for m in rx.finditer(text)]
+
+
+def test_metadata_is_looked_for_in_a_bounded_head():
+    """A report on one line of megabytes: the clues are sought in the first META_CHARS characters,
+    and its title is still found."""
+    from nianbao.parsing import meta
+    texts = meta._capped(["标题" * 100_000, "后文"])
+    assert [len(t) for t in texts] == [meta.META_CHARS]
+    line = "某某县某某局2021年政府信息公开工作年度报告 一、总体情况 " + "全年公开信息，" * 300_000
+    report = nianbao.parse(line.encode(), filename="x.txt")
+    assert (report.agency, report.year) == ("某某县某某局", 2021)
+
+
+def test_the_cli_tunes_the_collector_for_batch_runs_not_for_serve():
+    import subprocess
+    import sys
+    probe = ("import atexit, gc, sys; atexit.register(lambda: print('GC', gc.get_threshold()[0], gc.get_freeze_count() > 0));"
+             "sys.argv = ['nianbao'] + sys.argv[1:]; from nianbao.cli import main; main()")
+    from nianbao.isolation import GC_THRESHOLD
+
+    def run(*args):
+        out = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=120)
+        return next(line for line in out.stdout.splitlines() if line.startswith("GC"))
+    assert run("--version") == f"GC {GC_THRESHOLD[0]} True"
+    assert run("serve", "--help") != f"GC {GC_THRESHOLD[0]} True"

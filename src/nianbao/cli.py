@@ -78,6 +78,9 @@ class _Group(click.Group):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        if args is None and sys.argv[1:2] != ["serve"]:  # a batch run from the shell: parse and exit
+            from .isolation import tune_gc
+            tune_gc()  # the collector as in the workers (not in a server, nor for a caller's args)
         try:
             super().main(args, prog_name or "nianbao", complete_var, standalone_mode=False, **extra)
         except click.exceptions.Exit as e:

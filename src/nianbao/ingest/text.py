@@ -116,43 +116,57 @@ def region_to_blocks(lines: list, start: int) -> list:
     for n, raw in enumerate(lines, start=start + 1):
         if "---" in raw and _MD_RULE.match(raw):
             continue
-        line = unmark(raw)
-        pos = 0
+        line = unmark(raw) if ("#" in raw or "**" in raw or "__" in raw) else raw
         fields = line.split("|")
-        for k, field in enumerate(fields):
-            if k == 0 and current is not None:
-                # the line goes on with the cell left open by the line before
-                if not current[2].strip() and not field.strip() and row_line and len(fields) > 2:
-                    cells.pop()  # ``… |`` then ``| …``: the row ended, no cell between
-                    current = None
-                elif not current[2].strip():
-                    current[:] = [n, 0, field]
-                elif field.strip() and (_NUMERIC.match(field) or _NUMERIC.match(current[2])):
-                    current = [n, 0, field]
-                    cells.append(current)
-                else:
-                    current[2] += field
-            else:
-                current = [n, pos, field]
+        nf = len(fields)
+        pos = 0
+        first = 0
+        if current is not None:
+            # the line goes on with the cell left open by the line before
+            field = fields[0]
+            open_empty = not current[2].strip()
+            if open_empty and row_line and nf > 2 and not field.strip():
+                cells.pop()  # ``… |`` then ``| …``: the row ended, no cell between
+                current = None
+            elif open_empty:
+                current[:] = [n, 0, field]
+            elif field.strip() and (_NUMERIC.match(field) or _NUMERIC.match(current[2])):
+                current = [n, 0, field]
                 cells.append(current)
+            else:
+                current[2] += field
+            pos = len(field) + 1
+            first = 1
+        for k in range(first, nf):
+            field = fields[k]
+            current = [n, pos, field]
+            cells.append(current)
             pos += len(field) + 1
-        row_line = len(fields) > 2
+        row_line = nf > 2
     if cells and not cells[0][2].strip():
         cells.pop(0)  # the empty field before a leading pipe
     if cells and not cells[-1][2].strip():
         cells.pop()  # the empty field after the closing pipe
     blocks: list = []
-    by_line: dict = {}
-    for n, off, text in cells:
-        loc = Location(n, None, None, None, None, None, off or None)
-        block = by_line.get(n)
-        if block is None:
-            block = by_line[n] = Block("row", [], grid=True)
-            blocks.append(block)
-        block.cells.append(Cell(text.strip(), loc))
-    for block in blocks:
-        block.grid = len(block.cells) > 1  # one cell per line says nothing about the rows
+    last = None
+    row: list = []
+    add = row.append
+    line_loc = _line
+    for n, off, text in cells:  # in line order: a line's cells are consecutive
+        if n != last:
+            if len(row) == 1:
+                blocks[-1].grid = False  # one cell per line says nothing about the rows
+            row = []
+            add = row.append
+            blocks.append(Block("row", row, None, True))
+            last = n
+        add(Cell(text.strip(), _tuple_new(Location, (n, None, None, None, None, None, off)) if off else line_loc(n)))
+    if len(row) == 1:
+        blocks[-1].grid = False
     return blocks
+
+
+_tuple_new = tuple.__new__  # a Location without the keyword handling of its generated __new__
 
 
 def piped_lines_to_blocks(lines: list) -> list:
@@ -171,6 +185,9 @@ def piped_lines_to_blocks(lines: list) -> list:
 # bare number is kept (it may be a cell)
 _PAGE_FURNITURE = re.compile(r"^[\s\f]*(?:[-–—－]+\s*\d{1,4}\s*[-–—－]+|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?"
                              r"|\d{1,4}\s*[/／]\s*\d{1,4})[\s\f]*$")
+
+
+_FURNITURE_FIRST = frozenset("-–—－第")  # how a page number line starts, when not with a digit
 
 
 @lru_cache(maxsize=100000)
@@ -206,27 +223,32 @@ def lines_to_blocks(lines: list, first: int = 1) -> list:
             if "\t" in body:  # several cells on one line: a row of its own
                 flush()
                 fields = body.split("\t")
-                cells = [Cell(f, _line(n), ghost=not f.strip()) for f in fields]
+                loc = _line(n)
+                cells = [Cell(f, loc, not f.strip()) for f in fields]
                 # a field of whitespace only between tabs is still uncertain
                 blocks.append(Block("row", cells))
                 last_was_cell = False
             else:
-                close_cell()
+                if tail:
+                    close_cell()
                 row.append(Cell(body, _line(n)))
                 last_was_cell = True
             continue
-        if not line.strip() or _PAGE_FURNITURE.match(line):
-            flush()
+        bare = line.strip()
+        if not bare or (bare[0] in _FURNITURE_FIRST or bare[0].isdigit()) and _PAGE_FURNITURE.match(line):
+            if row:
+                flush()
             if line and not line.strip() and not last_was_cell and blocks and blocks[-1].kind == "para":
                 # a line of spaces only, between paragraphs: maybe an empty cell of a table copied
                 # one cell per paragraph, maybe layout — a ghost, for the table reader to decide
-                blocks.append(Block("para", [Cell("", _line(n), ghost=True)]))
+                blocks.append(Block("para", [Cell("", _line(n), True)]))
             last_was_cell = False
             continue
         if last_was_cell and row:
-            tail.append(line.strip())
+            tail.append(bare)
             continue
-        flush()
+        if row:
+            flush()
         blocks.append(Block("para", [Cell(line, _line(n))]))
     flush()
     return blocks

@@ -20,6 +20,7 @@ from .meta import detect_template, find_metadata
 from .parts import blocks_to_parts
 from .sections import PART_TITLES, blocks_to_headings
 from .statements import text_to_statements
+from .rows import tokens_by_part
 from .tables import region_tokens, structure_fit, table_to_cells
 from .tokens import blocks_to_tokens
 
@@ -72,7 +73,7 @@ def document_to_report(doc: Document, *, filename: str | None = None, sha256: st
     # metadata: a title line first; else clues in the text, each named in a P105
     first = headings[0].block if headings else min(len(doc.blocks), 40)
     texts = [b.text for b in doc.blocks[: max(first, 1) + 1] if b.kind == "para"]
-    body = [" ".join(c.text for c in b.cells) for b in doc.blocks[:400]]
+    body = (" ".join(c.text for c in b.cells) for b in doc.blocks[:400])  # read only when the title lines do not tell
     meta = find_metadata(texts, body, doc.title)
     report.title, report.agency, report.year = meta.title, meta.agency, meta.year
     if report.title is None and report.agency is None:
@@ -90,8 +91,10 @@ def document_to_report(doc: Document, *, filename: str | None = None, sha256: st
             report.diagnostics.append(diag("P101", part=spec.part_numeral(n), title=title))
 
     # template
-    regions = {p: region_tokens(tokens, p, found) for p in (2, 3, 4)}
-    template, diags = choose_template(regions, report.year)
+    by_part = tokens_by_part(tokens)
+    regions = {p: region_tokens(by_part, p, found) for p in (2, 3, 4)}
+    memo: dict = {}  # the active table's groups and reads, made once for the template choice and the reader
+    template, diags = choose_template(regions, report.year, memo)
     report.diagnostics.extend(diags)
     report.template = template
 
@@ -99,7 +102,7 @@ def document_to_report(doc: Document, *, filename: str | None = None, sha256: st
     statements = lazy(lambda: text_to_statements("\n".join(p.text for p in report.parts if p.number in (1, 2))))
     for table in spec.TABLES[template]:
         cells, diags, ok = table_to_cells(table, regions[table.part], template, settings or DEFAULT, trace,
-                                          statements)
+                                          statements, memo)
         report.cells.update(cells)
         report.diagnostics.extend(diags)
         if ok:
@@ -121,7 +124,7 @@ def lazy(make):
     return get
 
 
-def choose_template(regions: dict, year) -> tuple:
+def choose_template(regions: dict, year, memo: dict | None = None) -> tuple:
     """2019 or 2021, from the active table's rows and columns first (a row with one value is a
     2021 row), then from the header and row wording; from the year when neither tells.
     Returns (template, diagnostics): P104 when the year decided, P110 when the structure
@@ -130,10 +133,10 @@ def choose_template(regions: dict, year) -> tuple:
     by_words, _ = detect_template("".join(t.text for t in active if t.kind == "label"),
                                   "".join(t.text for t in regions[3] if t.kind == "label"))
     if by_words is not None:
-        fit, clean = structure_fit(spec.table(by_words, "active"), active)
+        fit, clean = structure_fit(spec.table(by_words, "active"), active, memo)
         if clean:  # every row fits the wording's template: the other cannot fit better
             return by_words, []
-    fit = {tpl: structure_fit(spec.table(tpl, "active"), active)[0] for tpl in spec.TEMPLATES}
+    fit = {tpl: structure_fit(spec.table(tpl, "active"), active, memo)[0] for tpl in spec.TEMPLATES}
     by_structure = None
     if fit["2019"] != fit["2021"]:
         by_structure = max(fit, key=fit.get)

@@ -110,31 +110,52 @@ def _chunks(text: str) -> list:
     return chunks
 
 
+_SPLITS: dict = {}  # (text, lo, hi, cap) → _text_splits, for short lists only (the same runs recur)
+
+
 def _token_splits(tok: Token, lo: int, hi: int, cap: int):
     """Piece lists (lo..hi pieces) for one fused value token; spaces are certain cell boundaries."""
-    chunks = _chunks(tok.text)
+    key = (tok.text, lo, hi, cap)
+    hit = _SPLITS.get(key)
+    if hit is None:
+        hit = _text_splits(tok.text, lo, hi, cap)
+        if len(hit) <= 64:
+            if len(_SPLITS) > 4096:
+                _SPLITS.clear()
+            _SPLITS[key] = hit
+    return hit
+
+
+def _text_splits(text: str, lo: int, hi: int, cap: int) -> tuple:
+    chunks = _chunks(text)
     if len(chunks) > hi:
-        return []
+        return ()
     results = [[]]
     for n, (chunk, off) in enumerate(chunks):
         rest = len(chunks) - n - 1  # chunks after this one need at least one piece each
+        after = _max_pieces(chunks[n + 1:])
         nxt = []
         for acc in results:
-            c_lo = max(1, lo - len(acc) - _max_pieces(chunks[n + 1:]))
+            c_lo = max(1, lo - len(acc) - after)
             c_hi = hi - len(acc) - rest
             if c_hi < c_lo:
                 continue
             for sp in _chunk_splits(chunk, off, c_lo, c_hi, cap):
                 nxt.append(acc + sp)
                 if len(nxt) > cap:
-                    return nxt
+                    return tuple(nxt)
         results = nxt
-    return [r for r in results if lo <= len(r) <= hi]
+    return tuple(r for r in results if lo <= len(r) <= hi)
 
 
 def _count_token_splits(tok: Token, lo: int, hi: int) -> dict:
     """{number of pieces: how many piece lists} that :func:`_token_splits` yields uncapped."""
-    chunks = _chunks(tok.text)
+    return _count_text_splits(tok.text, lo, hi)
+
+
+@lru_cache(maxsize=4096)
+def _count_text_splits(text: str, lo: int, hi: int) -> dict:
+    chunks = _chunks(text)
     if len(chunks) > hi:
         return {}
     dist = {0: 1}
@@ -160,8 +181,29 @@ def _max_pieces(chunks) -> int:
     return sum(len(c) for c, _ in chunks)
 
 
+_NUMBERS: dict = {}  # (text, money, unit, signed) → parse_number's (value, suffix), or its error message
+
+
+def _number(text: str, col: spec.Column, unit: int) -> tuple:
+    """:func:`parse_number` of a cell text for a column, memoised (the same few texts — 0, 1, 2 …
+    — fill every table)."""
+    key = (text, col.money, unit, col.signed)
+    hit = _NUMBERS.get(key)
+    if hit is None:
+        if len(_NUMBERS) > 100000:
+            _NUMBERS.clear()
+        try:
+            hit = parse_number(text, money=col.money, unit=unit, signed=col.signed)
+        except ValueError_ as e:
+            hit = str(e)
+        _NUMBERS[key] = hit
+    if hit.__class__ is str:
+        raise ValueError_(hit)
+    return hit
+
+
 def _piece(tok: Token, text: str, off: Optional[int], col: spec.Column, unit: int):
-    value, suffix = parse_number(text, money=col.money, unit=unit, signed=col.signed)
+    value, suffix = _number(text, col, unit)
     loc = tok.cell.loc
     char = tok.offset + (off or 0)
     if char:
@@ -169,37 +211,20 @@ def _piece(tok: Token, text: str, off: Optional[int], col: spec.Column, unit: in
     return Piece(text, value, loc), suffix
 
 
+_tuple_new = tuple.__new__  # a NamedTuple without its generated __new__
+
+
 @lru_cache(maxsize=8192)
 def _at_char(loc, char: int):
     return loc._replace(char=(loc.char or 0) + char)
 
 
-def read_to_candidates(read: Read, unit: int, settings: config.Settings = config.DEFAULT) -> None:
-    """Fill ``read.candidates`` (and problems) from the group's value tokens."""
-    n = len(read.columns)
-    toks = trim_padding(read.group.values, n)
-    read.raw = " ".join(t.text for t in toks)
-    plain = [t for t in toks if not t.fused or " " not in t.text and len(t.text) == 1]
-    if len(toks) == n:
-        pieces = []
-        for tok, col in zip(toks, read.columns):
-            try:
-                p, _ = _piece(tok, tok.text, None, col, unit)
-            except ValueError_ as e:
-                read.problems.append(diag("P205", tok.cell.loc, [read.keys[len(pieces)]],
-                                          label=read.label, reason=str(e)))
-                p = Piece(tok.text, None, tok.cell.loc)
-            pieces.append(p)
-        read.candidates = [tuple(pieces)]
-        return
-    if len(toks) > n or len(plain) == len(toks):
-        code = "P204" if len(toks) > n else "P203"
-        read.problems.append(diag(code, read.group.loc, read.keys, label=read.label, row=read.label,
-                                  expected=n, actual=len(toks)))
-        return
+def _walk_splits(read: Read, toks: list, most: list, n: int, cap: int, piece, cands: list) -> None:
+    """Count a row's split readings, set ``read.overflow`` when they are more than ``cap``, and
+    append to ``cands`` those within the cap (``piece(token, text, offset, column)``: a Piece or
+    None when the text is no number for that column)."""
     # some token holds several cells: count the splits first (a long digit run has millions),
     # then enumerate them only when they are within the cap
-    most = [sum(ch.isdigit() for ch in t.text) if t.fused else 1 for t in toks]
     bounds = [(max(1, n - (sum(most) - most[i])),  # the others give at most their digit counts
                n - (len(toks) - 1))  # and at least one piece each
               for i in range(len(toks))]
@@ -212,7 +237,6 @@ def read_to_candidates(read: Read, unit: int, settings: config.Settings = config
                 if a + k <= n:
                     nxt[a + k] = nxt.get(a + k, 0) + w * v
         total = nxt
-    cap = settings.max_candidates
     read.overflow = total.get(n, 0) > cap
     if read.overflow:
         cap = min(cap, 7)  # more readings than the cap: a few shown, the row ambiguous (P206)
@@ -222,31 +246,116 @@ def read_to_candidates(read: Read, unit: int, settings: config.Settings = config
             per_token.append([[(tok.text, None)]])
             continue
         per_token.append(_token_splits(tok, lo, hi, cap))
-    cands = []
+    # the combinations of one split per token that make n pieces, in the order of
+    # itertools.product(*per_token), depth first: a branch stops at a piece that is no number or
+    # when the tokens left cannot make up the count
+    fewest = [0] * (len(toks) + 1)
+    most_left = [0] * (len(toks) + 1)
+    for t in range(len(toks) - 1, -1, -1):
+        lens = [len(x) for x in per_token[t]] or [n + 1]
+        fewest[t] = fewest[t + 1] + min(lens)
+        most_left[t] = most_left[t + 1] + max(lens)
+    acc: list = []
+    built: dict = {}  # (token, split, first column) → its pieces, or None when one is no number
+
+    def walk(t: int, count: int) -> bool:
+        if t == len(toks):
+            cands.append(tuple(acc))
+            return len(cands) > cap
+        tok = toks[t]
+        for si, pieces in enumerate(per_token[t]):
+            after = count + len(pieces)
+            if after + fewest[t + 1] > n or after + most_left[t + 1] < n:
+                continue
+            key = (t, si, count)
+            made = built.get(key, built)
+            if made is built:
+                made = []
+                for j, (text, off) in enumerate(pieces):
+                    p = piece(tok, text, off, count + j)
+                    if p is None:
+                        made = None
+                        break
+                    made.append(p)
+                built[key] = made
+            if made is None:
+                continue
+            acc.extend(made)
+            if walk(t + 1, after):
+                return True
+            del acc[count:]
+        return False
+
+    walk(0, 0)
+
+
+def read_to_candidates(read: Read, unit: int, settings: config.Settings = config.DEFAULT) -> None:
+    """Fill ``read.candidates`` (and problems) from the group's value tokens."""
+    n = len(read.columns)
+    toks = trim_padding(read.group.values, n)
+    read.raw = " ".join([t.text for t in toks])
+    if len(toks) == n:
+        pieces = []
+        numbers = _NUMBERS
+        for tok, col in zip(toks, read.columns):
+            hit = numbers.get((tok.text, col.money, unit, col.signed))
+            if hit is not None and hit.__class__ is not str:  # the common case, inline
+                loc = tok.cell.loc
+                pieces.append(_tuple_new(Piece, (tok.text, hit[0], _at_char(loc, tok.offset) if tok.offset else loc)))
+                continue
+            try:
+                p, _ = _piece(tok, tok.text, None, col, unit)
+            except ValueError_ as e:
+                read.problems.append(diag("P205", tok.cell.loc, [read.keys[len(pieces)]],
+                                          label=read.label, reason=str(e)))
+                p = Piece(tok.text, None, tok.cell.loc)
+            pieces.append(p)
+        read.candidates = [tuple(pieces)]
+        return
+    plain = [t for t in toks if not t.fused or " " not in t.text and len(t.text) == 1]
+    if len(toks) > n or len(plain) == len(toks):
+        code = "P204" if len(toks) > n else "P203"
+        read.problems.append(diag(code, read.group.loc, read.keys, label=read.label, row=read.label,
+                                  expected=n, actual=len(toks)))
+        return
+    cands: list = []
     memo: dict = {}  # (token, text, offset, column) → Piece or None (unreadable): a split repeats
     columns = read.columns  # the same pieces in thousands of combinations
+    numbers = _NUMBERS
 
     def piece(tok, text, off, i):
         key = (id(tok), text, off, i)
         p = memo.get(key, memo)
         if p is memo:
-            try:
-                p = _piece(tok, text, off, columns[i], unit)[0]
-            except ValueError_:
-                p = None
+            col = columns[i]
+            hit = numbers.get((text, col.money, unit, col.signed))
+            if hit is not None and hit.__class__ is not str:  # _piece, inline
+                char = tok.offset + (off or 0)
+                loc = tok.cell.loc
+                p = _tuple_new(Piece, (text, hit[0], _at_char(loc, char) if char else loc))
+            else:
+                try:
+                    p = _piece(tok, text, off, col, unit)[0]
+                except ValueError_:
+                    p = None
             memo[key] = p
         return p
 
-    for combo in itertools.product(*per_token):
-        flat = [(tok, text, off) for tok, pieces in zip(toks, combo) for text, off in pieces]
-        if len(flat) != n:
-            continue
-        cand = tuple(piece(tok, text, off, i) for i, (tok, text, off) in enumerate(flat))
-        if None in cand:
-            continue
-        cands.append(cand)
-        if len(cands) > cap:
-            break
+    most = [sum(ch.isdigit() for ch in t.text) if t.fused else 1 for t in toks]
+    if sum(most) == n and all(not t.fused or t.text.replace(" ", "").isdigit() for t in toks):
+        # as many digits as cells: each digit is a cell, the one reading there is (0000000)
+        made: list = []
+        for tok in toks:
+            if not tok.fused:
+                made.append(piece(tok, tok.text, None, len(made)))
+                continue
+            for chunk, off in _chunks(tok.text):
+                for j, ch in enumerate(chunk):
+                    made.append(piece(tok, ch, off + j, len(made)))
+        if None not in made:
+            cands.append(tuple(made))
+    else:
+        _walk_splits(read, toks, most, n, settings.max_candidates, piece, cands)
     read.split = sum(len(t.text.split()) for t in toks) < n  # digits had to be cut, not just spaces
     read.candidates = cands
     if not cands and not read.overflow:

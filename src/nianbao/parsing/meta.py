@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Optional
 
 from .normalise import fold_with_offsets, normalise_label, strip_pinyin, to_halfwidth
@@ -32,17 +33,51 @@ _OFFICE = re.compile(r"(?:党政综合办公室|党政办公室|综合办公室|
 _SPACE = re.compile(r"\s")
 
 
+class _Squeezed:
+    """The offsets of a text with its whitespace removed: for each character of the squeezed text
+    (plus its end), the offset in the original text, computed when asked (a bisection over the
+    whitespace positions) instead of a list as long as the text. Indexable like that list
+    (``[i]``, ``[-1]``, ``[a:]``)."""
+
+    __slots__ = ("base", "shift", "size", "start")
+
+    def __init__(self, base, shift: list, size: int, start: int = 0):
+        self.base = base  # offsets of the text before squeezing (a range or a list)
+        self.shift = shift  # for the k-th whitespace character: the characters kept before it
+        self.size = size  # entries: squeezed length + 1
+        self.start = start
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            if i.stop is not None or i.step is not None:
+                raise TypeError("only [a:] slices")
+            a = i.start or 0
+            a = max(0, a + self.size - self.start) if a < 0 else min(a, self.size - self.start)
+            return _Squeezed(self.base, self.shift, self.size, self.start + a)
+        n = self.size - self.start
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(i)
+        j = self.start + i
+        return self.base[j + bisect_right(self.shift, j)]
+
+    def __len__(self):
+        return self.size - self.start
+
+
 def _prep(text: str):
     """Text folded for matching (Simplified, no pinyin glosses, half-width, no whitespace, years in
     Chinese numerals as digits) and, for each of its characters plus the end, the offset in ``text``."""
     folded, offsets = fold_with_offsets(text or "")
     folded = to_halfwidth(folded)
-    if "年" in folded:
+    if "年" in folded and _CN_YEAR.search(folded):
         folded = _CN_YEAR.sub(lambda m: m.group(1).translate(_CN_DIGITS) + "年", folded)
-    if not _SPACE.search(folded):
+    spaces = [m.start() for m in _SPACE.finditer(folded)]
+    if not spaces:
         return folded, offsets
-    keep = [i for i, c in enumerate(folded) if not c.isspace()]
-    return "".join(folded[i] for i in keep), [offsets[i] for i in keep] + [offsets[-1]]
+    squeezed = _SPACE.sub("", folded)
+    return squeezed, _Squeezed(offsets, [w - k for k, w in enumerate(spaces)], len(squeezed) + 1)
 
 
 def _original(text: str, offsets, s: int, e: int) -> str:
@@ -101,9 +136,38 @@ def _valid_agency(name: str) -> bool:
             and not _BAD.search(name))
 
 
+# where a title's year lies: at most 60 characters after the start of a _TITLE match (after its
+# ``pre``), at most 62 after the start of a _TITLE_LATE one; neither is longer than 122 characters
+_TITLE_YEAR = re.compile(r"(?:19|20)\d{2}年")
+_TITLE_LATE_YEAR = re.compile(r"信息公开(?:工作)?(?:19|20)\d{2}年")
+_TITLE_RUNS = ((_TITLE, _TITLE_YEAR, 60, 122), (_TITLE_LATE, _TITLE_LATE_YEAR, 62, 78))
+
+
+def _finditer_near(rx, anchor, text: str, before: int, longest: int):
+    """``rx.finditer(text)`` for a pattern whose every match is at most ``longest`` characters long
+    and holds a match of ``anchor`` starting at most ``before`` characters after its own start:
+    the pattern is tried only in a window around each anchor (a pattern that opens with a lazy
+    ``.{0,60}?`` costs sixty steps at every position of a long text otherwise). A match that
+    starts at or before its anchor fits its window whole, so it is the one the whole text gives."""
+    pos = 0
+    while True:
+        a = anchor.search(text, pos)
+        if a is None:
+            return
+        at = a.start()
+        m = rx.search(text, max(pos, at - before), at + longest + 1)
+        if m is not None and m.start() <= at:
+            yield m
+            pos = max(m.end(), m.start() + 1)
+        else:
+            pos = at + 1
+
+
 def _title_matches(folded):
-    for rx in (_TITLE, _TITLE_LATE):
-        for m in rx.finditer(folded):
+    if "报告" not in folded and "年报" not in folded:
+        return  # every title ends in one of them
+    for rx, anchor, before, longest in _TITLE_RUNS:
+        for m in _finditer_near(rx, anchor, folded, before, longest):
             core = m.groupdict().get("core")
             if core is not None and not set("信息公开") <= set(core):
                 continue
@@ -119,11 +183,11 @@ def find_title(texts, fallback: Optional[str] = None):
     return meta.title, meta.agency, meta.year
 
 
-def _title_lines(meta, texts):
+def _title_lines(meta, texts, prep=_prep):
     """Clue ``title``: a short paragraph that is the title (or its second half, the body's name
     on the line before)."""
-    prepped = [_prep(t) for t in texts]
-    for i, (folded, offsets) in enumerate(prepped):
+    for i, text in enumerate(texts):  # prepared as reached: the title is mostly on the first lines
+        folded, offsets = prep(text)
         if len(folded) > 80:
             continue
         for m in _title_matches(folded):
@@ -138,7 +202,7 @@ def _title_lines(meta, texts):
             title = re.sub(r"^标题\s*[:：]\s*", "", text[offsets[m.start()]: offsets[m.end() - 1] + 1].strip())
             if not agency and i > 0 and not _PREFIX.sub("", folded[m.start("pre"): m.end("pre")]).strip("关于"):
                 # title broken over two lines: the body's name on the line before
-                pf, po = prepped[i - 1]
+                pf, po = prep(texts[i - 1])
                 if 2 <= len(pf) <= 40 and not re.search(r"[。,;:]", pf):
                     agency = _agency_at(texts[i - 1], po, pf, 0, len(pf))
                     if agency:
@@ -165,7 +229,24 @@ _CONTACT = re.compile(r"(?:请与|请联系|联系单位[:：]?)(?P<a>[^。;,，
 _PERIOD = re.compile(
     r"统计(?:期限|时限|时间|期间|区间|范围|起止时间|口径)?[^。;]{0,12}?(?:自|从|为|是|:)?[^。;\d]{0,6}?"
     r"(?P<year>(?:19|20)\d{2})年?1月1?日?")
-_YEAR = re.compile(r"(?<![\d〔\[(])((?:19|20)\d{2})年(?!\d{1,2}月\d{1,2}日[^至起到-])")
+_YEAR = re.compile(r"(?=[12])(?<![\d〔\[(])((?:19|20)\d{2})年(?!\d{1,2}月\d{1,2}日[^至起到-])")
+
+
+META_CHARS = 100_000
+"""Clues are looked for in the first this many characters of the head texts and of the body texts
+(a report's metadata is at its start; a whole report is ~5,000–30,000 characters): an input of
+megabytes on one line costs no more than this."""
+
+
+def _capped(texts: list) -> list:
+    """``texts`` up to :data:`META_CHARS` characters in all (the last one cut)."""
+    out, left = [], META_CHARS
+    for t in texts:
+        if left <= 0:
+            break
+        out.append(t if len(t) <= left else t[:left])
+        left -= len(t)
+    return out
 
 
 def find_metadata(head_texts, body_texts=(), fallback: Optional[str] = None, *, title_only=False) -> Meta:
@@ -175,12 +256,20 @@ def find_metadata(head_texts, body_texts=(), fallback: Optional[str] = None, *, 
     statistics period (year only); the year the text names most (year only).
     """
     meta = Meta()
-    head_texts = [t for t in head_texts if t] + ([fallback] if fallback else [])
-    _title_lines(meta, head_texts)
+    head_texts = _capped([t for t in head_texts if t] + ([fallback] if fallback else []))
+    cache: dict = {}
+
+    def prep(t):
+        r = cache.get(t)
+        if r is None:
+            r = cache[t] = _prep(t)
+        return r
+
+    _title_lines(meta, head_texts, prep)
     if title_only or meta.done():
         return meta
-    texts = list(dict.fromkeys([t for t in head_texts if t] + [t for t in body_texts if t]))
-    prepped = [(t, *_prep(t)) for t in texts]
+    texts = list(dict.fromkeys(head_texts + _capped([t for t in body_texts if t])))
+    prepped = [(t, *prep(t)) for t in texts]
 
     for text, folded, offsets in prepped:  # 《2021年XX局政府信息公开工作年度报告》
         for q in _QUOTED.finditer(folded):

@@ -9,8 +9,9 @@ values are solved: certain when the arithmetic confirms them).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
+from itertools import groupby
+from operator import attrgetter
 from typing import Optional
 
 from .. import spec
@@ -20,14 +21,24 @@ from .normalise import edit_distance, normalise_label
 from .tokens import Token  # noqa: F401  (the tokens groups hold)
 
 
-@dataclass(eq=False)
 class Group:
-    labels: list
-    values: list
+    """A run of label tokens and the value tokens after it (complete when made). ``label_text``:
+    the labels joined and normalised for matching."""
 
-    @cached_property
-    def label_text(self) -> str:
-        return normalise_label("".join(t.text for t in self.labels))
+    __slots__ = ("labels", "values", "label_text", "numeric")
+
+    def __init__(self, labels: list, values: list):
+        self.labels = labels
+        self.values = values
+        self.label_text = normalise_label("".join([t.text for t in labels])) if labels else ""
+        self.numeric = False  # a number among the values
+        for v in values:
+            if v.kind == "num":
+                self.numeric = True
+                break
+
+    def __repr__(self) -> str:
+        return f"Group(labels={self.labels!r}, values={self.values!r})"
 
     @property
     def loc(self):
@@ -35,21 +46,29 @@ class Group:
         return t.cell.loc
 
 
-@dataclass(eq=False)
 class Read:
     """One template row (or, for review_litigation, the whole fifteen-cell row) as read."""
 
-    keys: list  # full cell keys, one per column
-    columns: list  # spec.Column per key
-    label: str  # Chinese label for messages
-    group: Optional[Group]
-    candidates: list = field(default_factory=list)  # list[tuple[Piece]]
-    split: bool = False  # candidates come from cutting fused digits
-    overflow: bool = False  # more split readings than max_candidates: a few kept, none chosen
-    problems: list = field(default_factory=list)  # Diagnostics
-    raw: str = ""
-    unit_stated: bool = True  # a money column's unit was written in its header
-    placed: str = "label"  # how the group found its row: "label", "variant" (a near label), "aligned"
+    __slots__ = ("keys", "columns", "label", "group", "candidates", "split", "overflow", "problems", "raw",
+                 "unit_stated", "placed")
+
+    def __init__(self, keys: list, columns: list, label: str, group: Optional[Group], candidates=None,
+                 split: bool = False, overflow: bool = False, problems=None, raw: str = "",
+                 unit_stated: bool = True, placed: str = "label"):
+        self.keys = keys  # full cell keys, one per column
+        self.columns = columns  # spec.Column per key
+        self.label = label  # Chinese label for messages
+        self.group = group
+        self.candidates = [] if candidates is None else candidates  # list[tuple[Piece]]
+        self.split = split  # candidates come from cutting fused digits
+        self.overflow = overflow  # more split readings than max_candidates: a few kept, none chosen
+        self.problems = [] if problems is None else problems  # Diagnostics
+        self.raw = raw
+        self.unit_stated = unit_stated  # a money column's unit was written in its header
+        self.placed = placed  # how the group found its row: "label", "variant" (a near label), "aligned"
+
+    def __repr__(self) -> str:
+        return f"Read(label={self.label!r}, keys={self.keys!r}, placed={self.placed!r}, candidates={len(self.candidates)})"
 
 
 def significant_tokens(tokens: list, table: Optional[spec.Table] = None) -> list:
@@ -63,21 +82,28 @@ def significant_tokens(tokens: list, table: Optional[spec.Table] = None) -> list
     labels: dict = {}
     has_num = set()
     for t in tokens:
-        if t.kind == "label":
-            labels.setdefault(t.block, []).append(t.text)
-        elif t.kind == "num":
+        kind = t.kind
+        if kind == "label":
+            got = labels.get(t.block)
+            if got is None:
+                labels[t.block] = [t.text]
+            else:
+                got.append(t.text)
+        elif kind == "num":
             has_num.add(t.block)
     row_block = {b for b, texts in labels.items()
                  if table is not None and b not in has_num and _any_row(table, "".join(texts))}
     out = []
+    keep = out.append
     seen_label = set()
     for t in tokens:
-        if t.kind == "label":
+        kind = t.kind
+        if kind == "label":
             seen_label.add(t.block)
-        elif t.kind == "blank" and t.block in labels and (
+        elif kind == "blank" and t.block in labels and (
                 t.block not in seen_label or (t.block not in has_num and t.block not in row_block)):
             continue
-        out.append(t)
+        keep(t)
     return out
 
 
@@ -111,15 +137,32 @@ def _signature_at(tokens: list, part: int, start: int = 0) -> Optional[int]:
     return None
 
 
-def region_tokens(tokens: list, part: int, found_parts: set) -> list:
+def tokens_by_part(tokens: list) -> dict:
+    """{part: its tokens in order} (tokens come part after part: runs grouped in C)."""
+    out: dict = {}
+    for part, run in groupby(tokens, _PART):
+        got = out.get(part)
+        if got is None:
+            out[part] = list(run)
+        else:
+            got.extend(run)
+    return out
+
+
+_PART = attrgetter("part")
+
+
+def region_tokens(tokens, part: int, found_parts: set) -> list:
     """Tokens where the table of ``part`` lies: its part's, or when that heading is missing, the
     part before it from the table's own header on. A region ends where the header of a later
-    table begins (its heading may be missing too)."""
+    table begins (its heading may be missing too). ``tokens``: a list, or
+    :func:`tokens_by_part` of it."""
+    by_part = tokens if isinstance(tokens, dict) else tokens_by_part(tokens)
     if part in found_parts:
-        sel = [t for t in tokens if t.part == part]
+        sel = list(by_part.get(part, ()))
     else:
         prev = max((q for q in found_parts if q < part), default=0)
-        sel = [t for t in tokens if t.part == prev]
+        sel = list(by_part.get(prev, ()))
         start = _signature_at(sel, part)
         if start is None:
             return []
@@ -166,12 +209,12 @@ def groups_to_reads(table: spec.Table, groups: list, template: str):
     previous = None
     nxt = 0
     for i, g in enumerate(groups):
-        has_num = any(v.kind == "num" for v in g.values)
+        has_num = g.numeric
         last = len(rows) if has_num else min(nxt + 1, len(rows))
         texts = [g.label_text]
         if has_num and i + 1 < len(groups):
             nxt_group = groups[i + 1]
-            cont = _CONTINUATION.match(nxt_group.label_text).group(0)
+            cont = _continuation(nxt_group.label_text)
             # the wrapped tail of this label, before the next row's own numbered label — not a
             # whole next label with numbers of its own (that is the next row)
             if cont and (len(cont) < len(nxt_group.label_text) or not has_number(nxt_group)):
@@ -187,10 +230,23 @@ def groups_to_reads(table: spec.Table, groups: list, template: str):
                 unplaced.append((g, previous if adjacent and not own_label else None))
             continue
         r = rows[j]
-        previous = reads[r.key] = Read(table.row_keys(r), list(r.columns),
-                                       r.label.lstrip("一二三四五六七八九（）()、.0123456789"), g)
+        keys, columns, label = _row_parts(table, r)
+        previous = reads[r.key] = Read(list(keys), list(columns), label, g)
         nxt = j + 1
     return reads, unplaced
+
+
+_ROW_PARTS: dict = {}  # (id(table), row key) → (table, cell keys, columns, label for messages)
+
+
+def _row_parts(table: spec.Table, r: spec.Row) -> tuple:
+    """A row's cell keys, columns and Chinese label without its numbering (made once per row)."""
+    key = (id(table), r.key)
+    hit = _ROW_PARTS.get(key)
+    if hit is None or hit[0] is not table:
+        hit = _ROW_PARTS[key] = (table, tuple(table.row_keys(r)), tuple(r.columns),
+                                 r.label.lstrip("一二三四五六七八九（）()、.0123456789"))
+    return hit[1:]
 
 
 # longest label text that may be a fragment of the row label before it (a wrapped label's tail)
@@ -198,6 +254,18 @@ _FRAGMENT = 8
 
 # the start of a label run up to the next row numbering: “(三)”, “2.”, “四、”
 _CONTINUATION = re.compile(r"[^(\d一二三四五六七八九]*(?:\))?")
+
+
+def _continuation(label_text: str) -> str:
+    """The start of a label text up to its first row numbering (memoised for short labels)."""
+    if len(label_text) > 200:
+        return _CONTINUATION.match(label_text).group(0)
+    return _short_continuation(label_text)
+
+
+@lru_cache(maxsize=8192)
+def _short_continuation(label_text: str) -> str:
+    return _CONTINUATION.match(label_text).group(0)
 
 
 _HITS: dict = {}  # (id(table), label text) → (table, indices of the rows whose pattern matches)
@@ -252,7 +320,7 @@ def _variant_distance(text: str, core: str) -> int:
 
 
 def has_number(g: Group) -> bool:
-    return any(v.kind == "num" for v in g.values)
+    return g.numeric
 
 
 def place_between_anchors(table: spec.Table, groups: list, reads: dict) -> list:
@@ -274,8 +342,8 @@ def place_between_anchors(table: spec.Table, groups: list, reads: dict) -> list:
         return lo, hi
 
     def take(g: Group, r: spec.Row, how: str):
-        reads[r.key] = Read(table.row_keys(r), list(r.columns), r.label.lstrip("一二三四五六七八九（）()、.0123456789"),
-                            g, placed=how)
+        keys, columns, label = _row_parts(table, r)
+        reads[r.key] = Read(list(keys), list(columns), label, g, placed=how)
         placed.append(g)
 
     taken = {id(rd.group) for rd in reads.values()}
@@ -330,13 +398,17 @@ def confirm_placements(table: spec.Table, template: str, reads: dict, cells: dic
     return diags
 
 
-def structure_fit(table: spec.Table, tokens: list) -> tuple:
+def structure_fit(table: spec.Table, tokens: list, memo: Optional[dict] = None) -> tuple:
     """How well a region's rows fit ``table``'s columns: +1 for each matched row whose values
     up to its trailing empty cells are as many as the template's columns, 0 when the trailing
     empty cells make up the difference, −1 otherwise (rows whose digits ran together say
-    nothing). Returns (fit, clean): ``clean`` when every row read scored +1."""
-    groups = tokens_to_groups(significant_tokens(tokens, table))
-    reads, _ = groups_to_reads(table, groups, "")
+    nothing). Returns (fit, clean): ``clean`` when every row read scored +1.
+
+    ``memo``: a dict that keeps the groups and reads made here for :func:`read_groups` (the
+    table reader reads the same region of the same table next)."""
+    groups, reads, unplaced = read_groups(table, tokens, memo)
+    if memo is not None:
+        memo[id(table)] = (table, tokens, groups, reads, unplaced)
     fit = scored = 0
     for read in reads.values():
         vals = read.group.values
@@ -348,6 +420,18 @@ def structure_fit(table: spec.Table, tokens: list) -> tuple:
         fit += 1 if core == n else (0 if core < n <= len(vals) else -1)
         scored += 1
     return fit, fit == scored
+
+
+def read_groups(table: spec.Table, tokens: list, memo: Optional[dict] = None) -> tuple:
+    """(groups, reads, unplaced) of a region for a table of several rows: ``significant_tokens`` →
+    ``tokens_to_groups`` → ``groups_to_reads``, or what :func:`structure_fit` left in ``memo`` for
+    the same table and tokens (taken out: the table reader fills the reads in)."""
+    hit = memo.pop(id(table), None) if memo is not None else None
+    if hit is not None and hit[0] is table and hit[1] is tokens:
+        return hit[2], hit[3], hit[4]
+    groups = tokens_to_groups(significant_tokens(tokens, table))
+    reads, unplaced = groups_to_reads(table, groups, "")
+    return groups, reads, unplaced
 
 
 def single_row_read(table: spec.Table, groups: list) -> Optional[Read]:

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from .normalise import edit_distance, fold_with_offsets, to_simplified
+from .normalise import edit_distance, fold_with_offsets, has_traditional, to_simplified
 
 PART_TITLES = {
     1: "总体情况",
@@ -37,8 +38,8 @@ _TITLE_RX = {
 }
 _NUMS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
 
-_HEADING = re.compile(
-    r"(?P<num>第?[一二三四五六][、.．]|(?<![\d.])[1-6][、.．](?!\d)|[(（][一二三四五六1-6][)）])[ \t\u3000]*(?P<title>"
+_HEADING = re.compile(  # (the lookahead lets the engine skip to the characters a number starts with)
+    r"(?=[第一二三四五六1-6(（])(?P<num>第?[一二三四五六][、.．]|(?<![\d.])[1-6][、.．](?!\d)|[(（][一二三四五六1-6][)）])[ \t\u3000]*(?P<title>"
     + "|".join(f"(?P<t{k}>{v})" for k, v in _TITLE_RX.items()) + ")"
 )
 
@@ -69,8 +70,15 @@ def _folded(text: str):
     return folded, offsets
 
 
+# every part title holds one of these words (a paragraph without any, no bracket that may hold a
+# pinyin gloss and no Traditional character has no heading)
+_TITLE_WORD = re.compile("情况|概述|概况|问题|行政复议|事项")
+
+
 def block_headings(text: str, block: int):
     """All number/title-consistent headings in one paragraph's text."""
+    if _TITLE_WORD.search(text) is None and "(" not in text and "（" not in text and not has_traditional(text):
+        return
     folded, offsets = _folded(text)
     for m in _HEADING.finditer(folded):
         part = next(k for k in _TITLE_RX if m.group(f"t{k}"))
@@ -104,11 +112,32 @@ def _bound(title: str) -> int:
     return 1 if len(title) < 9 else 2
 
 
+_LONGEST_FORM = max(len(f) + _bound(f) for forms in _FORMS.values() for f in forms)
+_TERMINATOR = re.compile(r"[:：。.]")
+
+
+def _tail_from(rest: str) -> int:
+    """The least ``n`` at which ``_TAIL_OK.match(rest, n)`` may hold: where the line's trailing
+    blanks begin, or the blanks before its first ``:：。.``."""
+    end = len(rest) - 1 if rest.endswith("\n") else len(rest)
+    while end and rest[end - 1] in " \t\u3000":
+        end -= 1
+    t = _TERMINATOR.search(rest, 0, end)
+    if t is not None:
+        k = t.start()
+        while k and rest[k - 1] in " \t\u3000":
+            k -= 1
+        end = min(end, k)
+    return end
+
+
 def _approx_part(rest: str):
     """(part, length matched) when ``rest`` starts with a part title within a few edits, the title
     being alone on its line; the closest part, None when two parts are equally close."""
     if len(rest) < 3 or len(_ALL_TITLE_CHARS.intersection(rest[:20])) < 3:
         return None  # a number, a short label: no title within a few edits
+    if _tail_from(rest) > _LONGEST_FORM:
+        return None  # the line goes on past the longest title: no title alone on its line
     best = []
     for part, forms in _FORMS.items():
         for form in forms:
@@ -135,11 +164,23 @@ def _weak_candidates(text: str, block: int):
     """(part, number style or None, heading) for a paragraph that is a heading-like line."""
     if len(text) > 40 and len(text.strip()) > 80:  # folding only shortens (glosses): surely too long
         return
+    if len(text) > 40 and "(" not in text and "（" not in text and len(text.strip()) > 40:
+        return  # no gloss to drop: folded, as long as it is now
+    hit = _weak_line(text)
+    if hit is not None:
+        part, style, s, e = hit
+        yield part, style, Heading(part, block, s, e, text[s:e].strip())
+
+
+@lru_cache(maxsize=8192)
+def _weak_line(text: str):
+    """(part, number style or None, start, end) of a heading-like line, or None (memoised: the
+    same short lines — row labels copied as lines — recur)."""
     if len(_ALL_TITLE_CHARS.intersection(to_simplified(text[:30]))) < 3:
-        return  # a number, a short label: no part title
+        return None  # a number, a short label: no part title
     folded, offsets = _folded(text)
     if len(folded.strip()) > 40:
-        return
+        return None
     m = _LEAD.match(folded)
     num = m.group("num")
     rest = folded[m.end():]
@@ -148,28 +189,28 @@ def _weak_candidates(text: str, block: int):
         t = rx.match(rest)
         if t and _TAIL_OK.match(rest, t.end()):
             if hit is not None and hit[0] != part:
-                return  # ambiguous
+                return None  # ambiguous
             hit = (part, t.end())
     exact = hit is not None
     if hit is None:
         hit = _approx_part(rest)
         if hit is None:
-            return
+            return None
     part, n = hit
     if num is None:
         if not exact:
-            return  # a bare line with a typo is too weak
+            return None  # a bare line with a typo is too weak
         style = None
     else:
         style = _style(num)
         agrees = _number(num) == part
         if not agrees and (not exact or abs(_number(num) - part) > 2):
-            return  # renumbered only when the title itself is exact
+            return None  # renumbered only when the title itself is exact
         if agrees and exact:
-            return  # found by the strict pass already
+            return None  # found by the strict pass already
     s = offsets[len(folded) - len(folded.lstrip())]
     e = offsets[m.end() + n]
-    yield part, style, Heading(part, block, s, e, text[s:e].strip())
+    return part, style, s, e
 
 
 def blocks_to_headings(blocks: list) -> list:

@@ -14,11 +14,13 @@ from ..model.codes import diag
 from .candidates import read_to_candidates, solve
 from .normalise import is_blank, normalise_label
 from .rows import (  # noqa: F401
+    _any_row,
     Group,
     Read,
     confirm_placements,
     groups_to_reads,
     place_between_anchors,
+    read_groups,
     region_tokens,
     significant_tokens,
     single_row_read,
@@ -160,14 +162,18 @@ def narrow_by_text(table: spec.Table, reads: dict, template: str, statements: di
 
 
 def table_to_cells(table: spec.Table, tokens: list, template: str, settings: config.Settings = config.DEFAULT,
-                   trace: dict | None = None, statements: dict | None = None):
+                   trace: dict | None = None, statements: dict | None = None, memo: dict | None = None):
     """Read one table from its region's tokens. Returns (cells, diagnostics, found).
 
     A table that stops before its last rows (a copy cut off, a page missing) is not found: its
     cells are given as read but uncertain, and P210 says so. ``trace``: a dict that receives the
-    :class:`TableReading` under the table's key.
+    :class:`TableReading` under the table's key. ``memo``: the dict given to
+    :func:`~nianbao.parsing.rows.structure_fit` for the same region (its groups and reads reused).
     """
-    groups = tokens_to_groups(significant_tokens(tokens, None if table.single_row else table))
+    if table.single_row:
+        groups = tokens_to_groups(significant_tokens(tokens, None))
+    else:
+        groups, reads, unplaced = read_groups(table, tokens, memo)
     reading = TableReading(table.key, tokens, groups)
     if trace is not None:
         trace[table.key] = reading
@@ -184,7 +190,6 @@ def table_to_cells(table: spec.Table, tokens: list, template: str, settings: con
         if most < len(read.keys):  # fewer values than cells, even cutting every digit apart
             cut_rows = [most]
     else:
-        reads, unplaced = groups_to_reads(table, groups, template)
         if not reads:
             return {}, [diag("P201", None, table=name)], False
         placed = {id(g) for g in place_between_anchors(table, groups, reads)}
@@ -197,8 +202,7 @@ def table_to_cells(table: spec.Table, tokens: list, template: str, settings: con
                               values=" ".join(v.text for v in g.values)))
             if before is not None:
                 suspects.append(before)
-        header = normalise_label("".join(t.text for t in tokens if t.kind == "label" and not
-                                         table.any_row_regex.search(normalise_label(t.text))))
+        header = normalise_label("".join([t.text for t in tokens if t.kind == "label" and not _any_row(table, t.text)]))
         for key, read in reads.items():
             unit = 1
             money = [c for c in read.columns if c.money]

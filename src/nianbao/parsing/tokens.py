@@ -16,13 +16,14 @@ from typing import Optional
 from ..model.document import Cell
 from .normalise import BLANK_MARKS, to_halfwidth
 
-_NUMRUN = re.compile(r"(?<![\d.])[-+]?\d[\d ,.]*(?:亿元|万元|元|项|件|个)?")
+_NUMRUN = re.compile(r"(?=[-+\d])(?<![\d.])[-+]?\d[\d ,.]*(?:亿元|万元|元|项|件|个)?")  # (lookahead: a quick first test)
 _CELL_NUMBER = re.compile(r"(?:净?(?:增加|减少|增|减))?[-+]?\s*[\d][\d\s,，.]*\s*(?:亿元|万元|元|项|件|个|条|次|宗|份)?")
 
 
 # words written in a value cell instead of a number (本年增/减: 未增未减): values, not labels
 VALUE_WORDS = re.compile(r"未增未减|无增减|无增无减|未增减|无变化|未变化|持平|不变|增|减|若干")
 _SIGNS = re.compile(r"[-+~－—–]+")  # signs alone, no space around them
+_SIGN_CHARS = frozenset("-+~－—–")
 _CHANGE_PREFIX = re.compile(r"(?:^|\s)\s*净?(?:增加|减少|增|减)\s*$")
 _NOT_A_LABEL = re.compile(r"[\s|,，.。;；:：、]*")
 
@@ -69,7 +70,7 @@ def split_mixed(text: str):
                 run = t[s:cut]
                 e = cut
         run = run.rstrip(" ,.")
-        if not run or not any(ch.isdigit() for ch in run):
+        if not run or not (run[0].isdigit() or any(ch.isdigit() for ch in run)):
             continue
         if s > pos:
             pieces.append(("label", t[pos:s], pos))
@@ -79,7 +80,8 @@ def split_mixed(text: str):
         pieces.append(("label", t[pos:], pos))
     out = []
     for k, x, off in pieces:
-        if k == "num" and out and out[-1][0] == "label" and _SIGNS.fullmatch(out[-1][1].strip()):
+        if k == "num" and out and out[-1][0] == "label" and out[-1][1].rstrip()[-1:] in _SIGN_CHARS \
+                and _SIGNS.fullmatch(out[-1][1].strip()):
             # stray signs before a number (--3, 5-3, 3~5, “5 - 3”): an odd value or a blank
             # mark, never a label that would split the row
             lk, lx, loff = out.pop()
@@ -97,7 +99,7 @@ def split_mixed(text: str):
             if rest:
                 out.append(("num", rest, off + len(first) + 1))
             continue
-        if k == "num" and out and out[-1][0] == "label":
+        if k == "num" and out and out[-1][0] == "label" and out[-1][1].rstrip()[-1:] in "增加少减":
             m = _CHANGE_PREFIX.search(out[-1][1])
             if m and out[-1][2] + m.end() == off:  # 增加5 in a 本年增/减 cell: one signed value
                 lk, lx, loff = out.pop()
@@ -105,7 +107,8 @@ def split_mixed(text: str):
                     out.append((lk, lx[: m.start()], loff))
                 out.append(("num", lx[m.start():] + x, loff + m.start()))
                 continue
-        out.append(("text", x.strip(), off) if k == "label" and VALUE_WORDS.fullmatch(x.strip()) else (k, x, off))
+        out.append(("text", x.strip(), off) if k == "label" and (len(x) <= 4 or len(x.strip()) <= 4)
+                   and VALUE_WORDS.fullmatch(x.strip()) else (k, x, off))
     return out
 
 
@@ -117,11 +120,21 @@ def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False, part
     for h in headings:
         by_block.setdefault(h.block, []).append(h)
     tokens: list = []
+    add = tokens.append
+    info = _cell_info
     part = 0
+    wanted = True if parts is None else part in parts
     for i, b in enumerate(blocks):
-        if parts is not None and part not in parts and i not in by_block:
+        if not wanted and i not in by_block:
             continue
         if b.kind == "row":
+            cells = b.cells
+            if len(cells) == 1:  # one cell per line: the row's tokens are the cell's (inline)
+                cell = cells[0]
+                if not cell.ghost:
+                    for k, text, off, fused in info(cell.text)[0]:
+                        add(Token(k, text, cell, i, part, True, fused, off))
+                continue
             _row_tokens(b, i, part, tokens, grid_rows or b.grid)
             continue
         cell = b.cells[0]
@@ -137,7 +150,10 @@ def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False, part
         for s, e, h in spans:
             if h is not None:
                 part = h.part
+                wanted = True if parts is None else part in parts
                 continue
+            if not wanted:
+                continue  # a part no table is read from (the headings of a one-line copy: one block)
             if cell.ghost:  # a line of spaces between paragraphs: perhaps an empty cell
                 tokens.append(Token("blank", "", cell, i, part, False))
                 continue
@@ -146,11 +162,19 @@ def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False, part
             if e - s <= 6 and cell_kind(cell.text[s:e]) == "blank":  # only “/”: a blank cell
                 tokens.append(Token("blank", to_halfwidth(cell.text[s:e]).strip(), cell, i, part, False, offset=s))
                 continue
-            for kind, text, off in split_mixed(cell.text[s:e]):
-                if kind == "label" and _NOT_A_LABEL.fullmatch(text):
-                    continue  # padding between a line's start and its number: no label
-                tokens.append(Token(kind, text, cell, i, part, False, fused=kind == "num", offset=s + off))
+            piece = cell.text[s:e]
+            for kind, text, off in (_para_pieces(piece) if len(piece) <= 200 else _para_pieces.__wrapped__(piece)):
+                tokens.append(Token(kind, text, cell, i, part, False, kind == "num", s + off))
     return tokens
+
+
+@lru_cache(maxsize=8192)
+def _para_pieces(text: str) -> tuple:
+    """A paragraph's tokens as (kind, text, offset): :func:`split_mixed` without the padding
+    between a line's start and its number (no label). Memoised for short texts (table rows
+    copied as lines repeat their labels and values)."""
+    return tuple((kind, t, off) for kind, t, off in split_mixed(text)
+                 if not (kind == "label" and _NOT_A_LABEL.fullmatch(t)))
 
 
 def _row_tokens(block, i: int, part: int, out: list, grid_rows: bool) -> None:
@@ -161,13 +185,14 @@ def _row_tokens(block, i: int, part: int, out: list, grid_rows: bool) -> None:
     for cell in block.cells:
         if cell.ghost:
             continue
-        pieces = cell_pieces(cell.text)
-        if grid_rows and seen_num and any(p[0] == "label" for p in pieces):
+        pieces, has_label, has_num = _cell_info(cell.text)
+        if grid_rows and seen_num and has_label:
             out.append(Token("text", to_halfwidth(cell.text).strip(), cell, i, part, True))
             continue
         for k, text, off, fused in pieces:
             out.append(Token(k, text, cell, i, part, True, fused, off))
-            seen_num = seen_num or k == "num"
+        if has_num:
+            seen_num = True
 
 
 @lru_cache(maxsize=16384)
@@ -177,6 +202,13 @@ def cell_pieces(text: str) -> tuple:
     if kind is not None:
         return ((kind, to_halfwidth(text).strip(), 0, False),)
     return tuple((k, t, off, k == "num") for k, t, off in split_mixed(text) if k != "label" or t.strip())
+
+
+@lru_cache(maxsize=16384)
+def _cell_info(text: str) -> tuple:
+    """(:func:`cell_pieces`, whether one is a label, whether one is a number)."""
+    pieces = cell_pieces(text)
+    return pieces, any(p[0] == "label" for p in pieces), any(p[0] == "num" for p in pieces)
 
 
 __all__ = ["Token", "blocks_to_tokens", "split_mixed", "cell_kind"]
