@@ -23,6 +23,7 @@ class GridCell:
     bbox: tuple
     chars: list = field(default_factory=list)
     cell: Optional[Cell] = None  # the Cell emitted for it
+    lines: Optional[list] = None  # its lines, when made in bulk (see :func:`.arrays.assign`)
 
 
 @dataclass(eq=False)
@@ -81,21 +82,52 @@ def build_grid(rules: list, settings: Settings = DEFAULT) -> Optional[Grid]:
         return None
     v_walls = rule_coverage(vs, xs, ys, settings.snap)  # v_walls[j][i]: a rule at xs[j] separates band i
     h_walls = rule_coverage(hs, ys, xs, settings.snap)  # h_walls[i][j]: a rule at ys[i] separates column j
-    joined = []  # neighbouring atoms no rule separates
-    for i in range(nr):
-        for j in range(nc):
-            k = i * nc + j
-            if j + 1 < nc and not v_walls[j + 1][i]:
-                joined.append((k + 1, k))
-            if i + 1 < nr and not h_walls[i + 1][j]:
-                joined.append((k + nc, k))
     cells = []
-    for atoms in connected_groups(nr * nc, joined):
+    for atoms in atom_groups(nr, nc, v_walls, h_walls):
         cols = [k % nc for k in atoms]
         r0, r1, c0, c1 = atoms[0] // nc, atoms[-1] // nc, min(cols), max(cols)  # atoms come in order
         cells.append(GridCell(r0, r1, c0, c1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])))
     cells.sort(key=lambda c: (c.r0, c.c0))
     return Grid(xs, ys, cells)
+
+
+def atom_groups(nr: int, nc: int, v_walls: list, h_walls: list) -> list:
+    """The atoms (band * columns + column) of an ``nr`` × ``nc`` grid grouped into cells: two
+    neighbouring atoms are in one cell when no rule separates them (``v_walls[j][i]``: a rule at
+    column line j in band i; ``h_walls[i][j]``: a rule at band line i in column j). Each group in
+    index order, the groups in the order of their first atom (as :func:`connected_groups`)."""
+    label = [0] * (nr * nc)  # a provisional cell per atom, merged through ``parent``
+    parent: list = []
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    k = 0
+    for i in range(nr):
+        above = h_walls[i]
+        for j in range(nc):
+            left = j > 0 and not v_walls[j][i]
+            up = i > 0 and not above[j]
+            if left and up:
+                a, b = find(label[k - 1]), find(label[k - nc])
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+                label[k] = min(a, b)
+            elif left:
+                label[k] = label[k - 1]
+            elif up:
+                label[k] = label[k - nc]
+            else:
+                label[k] = len(parent)
+                parent.append(len(parent))
+            k += 1
+    groups: dict = {}
+    for k, lab in enumerate(label):
+        groups.setdefault(find(lab), []).append(k)
+    return list(groups.values())
 
 
 def connected_groups(n: int, links) -> list:
@@ -137,6 +169,10 @@ def assign_lines(grids: list, lines: list, settings: Settings = DEFAULT) -> list
     return the lines outside the grids, a line cut by a grid keeping the chars left outside."""
     if not grids:
         return lines
+    src = lines[0]._src if lines else None
+    if src is not None and all(ln._src is src for ln in lines):
+        from .arrays import assign
+        return assign(grids, lines, src, settings)
     entries = [(g.bbox, g.xs, g.ys, len(g.xs) - 1, cell_lookup(g)) for g in grids]
     rest = []
     for line in lines:
@@ -184,7 +220,8 @@ def grid_rows(grid: Grid, page: int, settings: Settings = DEFAULT) -> list:
         by_band.setdefault(gc.r0, []).append(gc)
     rows = []
     for band in sorted(by_band):
-        cells_lines = [(gc, chars_to_lines(gc.chars, settings)) for gc in by_band[band]]  # left to right
+        cells_lines = [(gc, gc.lines if gc.lines is not None else chars_to_lines(gc.chars, settings))
+                       for gc in by_band[band]]  # left to right
         subrows = stacked_rows([lines for gc, lines in cells_lines if not wrapped_number(lines, gc.bbox)])
         if subrows:
             rows.extend(Block("row", cells, table=grid.index) for cells in split_band(cells_lines, subrows, page)

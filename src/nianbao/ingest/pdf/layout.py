@@ -86,7 +86,7 @@ def pages_to_blocks(pages: list, settings: Settings = DEFAULT) -> list:
     for page in pages:
         grids = rules_to_grids(page.rules, settings)
         lines = assign_lines(grids, page.lines, settings)
-        laid_out.append((page, [g for g in grids if any(gc.chars for gc in g.cells)], lines))
+        laid_out.append((page, [g for g in grids if any(gc.chars or gc.lines for gc in g.cells)], lines))
     running = running_lines(laid_out, settings)
     body = body_size([ln for _, _, lines in laid_out for ln in lines])
     blocks: list = []
@@ -100,14 +100,16 @@ def pages_to_blocks(pages: list, settings: Settings = DEFAULT) -> list:
 def line_size(line: Line) -> float:
     """The median character height of a line (the loose boxes of digits and of CJK characters
     from different fonts differ; the median is the line's type size)."""
-    heights = sorted(c.height for c in line.chars)
-    return heights[len(heights) // 2]
+    if line.size is None:
+        heights = sorted(c.height for c in line.chars)
+        line.size = heights[len(heights) // 2]
+    return line.size
 
 
 def body_size(lines: list) -> float:
     """The type size of the body text: the line size that half of the characters outside the
     grids reach (0 when there is no text)."""
-    sized = sorted((line_size(ln), len(ln.chars)) for ln in lines)
+    sized = sorted((line_size(ln), ln.count) for ln in lines)
     half = sum(n for _, n in sized) / 2
     seen = 0
     for size, n in sized:
@@ -216,8 +218,8 @@ def line_block(line: Line, page: int, state: LayoutState) -> Block:
     """A para block, or a row block of an unruled table when the line splits into columns."""
     settings = state.settings
     splits = line.widest > settings.column_gap or _DIGIT_GAP.search(line.text) is not None
-    segments = line_segments(line, settings) if splits else [line.chars]
-    if not is_row_like(segments, settings):
+    segments = line_segments(line, settings) if splits else None
+    if segments is None or not is_row_like(segments, settings):
         state.unruled = None
         return Block("para", [Cell(line.text, Location(page=page, bbox=_round(line.bbox)))])
     if state.unruled is None:
