@@ -21,7 +21,7 @@ import pypdfium2.raw as pdfium_c
 
 from ...config import DEFAULT, Settings
 from ...errors import InputError
-from .arrays import PageChars, page_lines
+from .arrays import PageChars, pages_lines
 
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
@@ -37,6 +37,17 @@ _form_get_object = _fast(pdfium_c.FPDFFormObj_GetObject, c_void_p, c_void_p, cty
 _object_type = _fast(pdfium_c.FPDFPageObj_GetType, c_int, c_void_p)
 _object_bounds = _fast(pdfium_c.FPDFPageObj_GetBounds, c_int, c_void_p, c_void_p, c_void_p, c_void_p, c_void_p)
 _form_count_objects = _fast(pdfium_c.FPDFFormObj_CountObjects, c_int, c_void_p)
+_load_page = _fast(pdfium_c.FPDF_LoadPage, c_void_p, c_void_p, c_int)
+_close_page = _fast(pdfium_c.FPDF_ClosePage, None, c_void_p)
+_load_textpage = _fast(pdfium_c.FPDFText_LoadPage, c_void_p, c_void_p)
+_close_textpage = _fast(pdfium_c.FPDFText_ClosePage, None, c_void_p)
+_page_rotation = _fast(pdfium_c.FPDFPage_GetRotation, c_int, c_void_p)
+_crop_box = _fast(pdfium_c.FPDFPage_GetCropBox, c_int, c_void_p, c_void_p, c_void_p, c_void_p, c_void_p)
+_media_box = _fast(pdfium_c.FPDFPage_GetMediaBox, c_int, c_void_p, c_void_p, c_void_p, c_void_p, c_void_p)
+_count_objects = _fast(pdfium_c.FPDFPage_CountObjects, c_int, c_void_p)
+_count_chars = _fast(pdfium_c.FPDFText_CountChars, c_int, c_void_p)
+_get_text = _fast(pdfium_c.FPDFText_GetText, c_int, c_void_p, c_int, c_int, c_void_p)
+_get_unicode = _fast(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, c_void_p, c_int)
 _loose_char_box = _fast(pdfium_c.FPDFText_GetLooseCharBox, c_int, c_void_p, c_int, c_void_p)
 
 
@@ -83,34 +94,74 @@ def read_title(pdf: pdfium.PdfDocument) -> Optional[str]:
     return (title or "").strip() or None
 
 
-def read_page(pdf: pdfium.PdfDocument, index: int, settings: Settings = DEFAULT) -> PageContent:
-    """Load page ``index``, take its text lines and rules, and close its pdfium objects.
+BATCH = 16  # pages held open together: their characters are laid out into lines in one go
 
-    Rules are only looked for when some line has a gap wide enough to be a column gap: walking
-    every page object costs about as much as reading the text, and prose pages have no tables.
+
+def read_pages(pdf: pdfium.PdfDocument, settings: Settings = DEFAULT) -> list:
+    """The text lines and rules of every page (:class:`PageContent`), pdfium objects closed.
+
+    Pages are read in batches of :data:`BATCH`: their characters are grouped into lines in one
+    bulk pass. Rules are only looked for when some line has a gap wide enough to be a column gap:
+    walking every page object costs about as much as reading the text, and prose pages have no
+    tables.
     """
-    page = pdf[index]
+    out: list = []
+    for start in range(0, len(pdf), BATCH):
+        out.extend(_read_batch(pdf, range(start, min(start + BATCH, len(pdf))), settings))
+    return out
+
+
+def read_page(pdf: pdfium.PdfDocument, index: int, settings: Settings = DEFAULT) -> PageContent:
+    """:func:`read_pages` for page ``index`` alone."""
+    return _read_batch(pdf, [index], settings)[0]
+
+
+def _read_batch(pdf: pdfium.PdfDocument, indices, settings: Settings) -> list:
+    doc = _address(pdf.raw)
+    opened: list = []  # raw page handles (the pypdfium2 page objects cost more than they give here)
     try:
-        crop = page.get_cropbox()
-        rotation = page.get_rotation() % 360
-        view = None if not (rotation or crop[0]) else view_mapping(rotation, crop)
-        textpage = page.get_textpage()
-        try:
-            chars = page_chars(textpage, crop[3])
-        finally:
-            textpage.close()
-        if view is not None:
-            chars = reorient_chars(chars, view)
-        lines = page_lines(chars, settings)
-        rules = []
-        if any(line.widest >= settings.table_gap for line in lines):
-            rules = extract_rules(page, crop[3], settings)
+        found = []
+        for index in indices:
+            page = _load_page(doc, index)
+            if not page:
+                raise pdfium.PdfiumError("Failed to load page.")
+            opened.append(page)
+            crop = page_box(page)
+            rotation = _page_rotation(page) % 4 * 90
+            view = None if not (rotation or crop[0]) else view_mapping(rotation, crop)
+            textpage = _load_textpage(page)
+            if not textpage:
+                raise pdfium.PdfiumError("Failed to load text page.")
+            try:
+                chars = page_chars(textpage, crop[3])
+            finally:
+                _close_textpage(textpage)
             if view is not None:
-                rules = reorient_rules(rules, view)
+                chars = reorient_chars(chars, view)
+            found.append((index, page, crop, rotation, view, chars))
+        out = []
+        for (index, page, crop, rotation, view, _), lines in zip(found, pages_lines([f[5] for f in found], settings)):
+            rules = []
+            if any(line.widest >= settings.table_gap for line in lines):
+                rules = extract_rules(page, crop[3], settings)
+                if view is not None:
+                    rules = reorient_rules(rules, view)
+            height = crop[2] - crop[0] if rotation in (90, 270) else crop[3] - crop[1]
+            out.append(PageContent(index + 1, height, lines, rules))
+        return out
     finally:
-        page.close()
-    height = crop[2] - crop[0] if rotation in (90, 270) else crop[3] - crop[1]
-    return PageContent(index + 1, height, lines, rules)
+        for page in opened:
+            _close_page(page)
+
+
+def page_box(page: int) -> tuple:
+    """The crop box of a raw page handle ``(left, bottom, right, top)``; the media box when it has
+    none, and US Letter when it has neither (as ``PdfPage.get_cropbox``)."""
+    box = (c_float * 4)()
+    a = ctypes.addressof(box)
+    if _crop_box(page, a, a + 4, a + 8, a + 12) or _media_box(page, a, a + 4, a + 8, a + 12):
+        return tuple(box)
+    return (0, 0, 612, 792)
 
 
 def view_mapping(rotation: int, crop: tuple):
@@ -141,25 +192,28 @@ def reorient_rules(rules: list, view) -> list:
     return out
 
 
-def page_chars(textpage: pdfium.PdfTextPage, page_top: float) -> PageChars:
-    """Every character with ink, with its loose box flipped to a top-left origin.
+def page_chars(textpage: int, page_top: float) -> PageChars:
+    """Every character with ink of a raw text page handle, with its loose box flipped to a
+    top-left origin.
 
     Spaces (real or generated by pdfium), controls and markers are dropped (spacing is rebuilt
     from the gaps), and so are characters without a box of positive width and finite height.
     """
-    count = textpage.count_chars()
+    count = _count_chars(textpage)
     if count <= 0:
         return PageChars(np.zeros(0, np.uint32), *([np.zeros(0)] * 4))
-    text = textpage.get_text_range()
-    if len(text) != count:  # characters outside the BMP: read them one by one
-        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i)) for i in range(count))
+    buf = (ctypes.c_ushort * (2 * count + 2))()  # room to spare: pdfium may write more than asked
+    n = _get_text(textpage, 0, count, ctypes.addressof(buf))
+    text = memoryview(buf).cast("B")[:2 * max(n - 1, 0)].tobytes().decode("utf-16-le", "ignore")
+    if len(text) != count:  # characters outside the BMP, or text pdfium left out: one by one
+        text = "".join(chr(_get_unicode(textpage, i)) for i in range(count))
     cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     ink = cp > 32
     unprintable = [ord(ch) for ch in set(text) if ch > " " and not ch.isprintable()]
     if unprintable:
         ink &= ~np.isin(cp, unprintable)
     at = np.flatnonzero(ink)
-    raw = _address(textpage.raw)
+    raw = textpage
     boxes = (c_float * (4 * count))()  # one FS_RECTF (left, top, right, bottom) per char
     # one call per char with ink (a failed call leaves zeros: dropped below)
     deque(map(_loose_char_box, repeat(raw, len(at)), at.tolist(), (ctypes.addressof(boxes) + 16 * at).tolist()),
@@ -172,11 +226,11 @@ def page_chars(textpage: pdfium.PdfTextPage, page_top: float) -> PageChars:
     return PageChars(cp[at], left, top, right, bottom)
 
 
-def extract_rules(page: pdfium.PdfPage, page_top: float, settings: Settings = DEFAULT) -> list:
-    """Ruling lines of the page: thin path objects and the straight edges of stroked paths."""
+def extract_rules(page: int, page_top: float, settings: Settings = DEFAULT) -> list:
+    """Ruling lines of the page (a raw page handle): thin path objects and the straight edges of
+    stroked paths."""
     rules: list = []
-    _collect_rules(_address(page.raw), pdfium_c.FPDFPage_CountObjects(page.raw), _page_get_object,
-                   _IDENTITY, page_top, rules, 0, settings)
+    _collect_rules(page, _count_objects(page), _page_get_object, _IDENTITY, page_top, rules, 0, settings)
     return rules
 
 
