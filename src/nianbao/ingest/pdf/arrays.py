@@ -248,21 +248,28 @@ def _object_line(src: PageChars, idx: np.ndarray, settings: Settings) -> Line:
     return line
 
 
-def assign(grids: list, lines: list, src: PageChars, settings: Settings = DEFAULT) -> list:
-    """:func:`.grids.assign_lines` for the lines of one text-layer page: the characters of lines
-    that reach into a grid go to the cell under their centre (each cell gets its lines), the
-    lines outside the grids are returned, a line cut by a grid keeping the chars left outside."""
+def assign(src: PageChars, pages: list, settings: Settings = DEFAULT) -> list:
+    """:func:`.grids.assign_lines` for text-layer pages whose lines share ``src``, in one bulk
+    pass: ``pages`` is ``[(grids, lines)]``; the characters of lines that reach into a grid of
+    their page go to the cell under their centre (each cell gets its lines). Returns, per page,
+    the lines outside the grids, a line cut by a grid keeping the chars left outside."""
+    grids = [g for page_grids, _ in pages for g in page_grids]
     boxes = [g.bbox for g in grids]
-    hit_lines, hit_flags = [], []
-    for k, line in enumerate(lines):
-        x0, top, x1, bottom = line.bbox
-        flags = [b[0] < x1 and x0 < b[2] and b[1] < bottom and top < b[3] for b in boxes]
-        if any(flags):
-            hit_lines.append(k)
-            hit_flags.append(flags)
+    hit_lines, hit_flags = [], []  # (page, line) and the grids (of all pages) the line reaches
+    first = 0
+    for p, (page_grids, lines) in enumerate(pages):
+        mine = boxes[first:first + len(page_grids)]
+        before, after = [False] * first, [False] * (len(grids) - first - len(page_grids))
+        for k, line in enumerate(lines):
+            x0, top, x1, bottom = line.bbox
+            flags = [b[0] < x1 and x0 < b[2] and b[1] < bottom and top < b[3] for b in mine]
+            if any(flags):
+                hit_lines.append((p, k))
+                hit_flags.append(before + flags + after)
+        first += len(page_grids)
     if not hit_lines:
-        return lines
-    idxs = [lines[k]._idx for k in hit_lines]
+        return [lines for _, lines in pages]
+    idxs = [pages[p][1][k]._idx for p, k in hit_lines]
     idx = np.concatenate(idxs)
     which = np.repeat(np.arange(len(hit_lines)), [len(i) for i in idxs])
     flags = np.asarray(hit_flags, dtype=bool)[which]  # per char: the grids its line reaches
@@ -296,7 +303,8 @@ def assign(grids: list, lines: list, src: PageChars, settings: Settings = DEFAUL
         for k, line in zip(out_which[starts].tolist(), measure(src, idx[keep], starts, settings)):
             cut[hit_lines[k]] = line
     hit = set(hit_lines)
-    return [cut.get(k) if k in hit else line for k, line in enumerate(lines) if k not in hit or k in cut]
+    return [[cut[(p, k)] if (p, k) in hit else line for k, line in enumerate(lines) if (p, k) not in hit or (p, k) in cut]
+            for p, (_, lines) in enumerate(pages)]
 
 
 def _atom_cells(grid) -> np.ndarray:

@@ -169,10 +169,10 @@ def assign_lines(grids: list, lines: list, settings: Settings = DEFAULT) -> list
     return the lines outside the grids, a line cut by a grid keeping the chars left outside."""
     if not grids:
         return lines
-    src = lines[0]._src if lines else None
-    if src is not None and all(ln._src is src for ln in lines):
+    src = _shared_source(lines)
+    if src is not None:
         from .arrays import assign
-        return assign(grids, lines, src, settings)
+        return assign(src, [(grids, lines)], settings)[0]
     entries = [(g.bbox, g.xs, g.ys, len(g.xs) - 1, cell_lookup(g)) for g in grids]
     rest = []
     for line in lines:
@@ -193,6 +193,31 @@ def assign_lines(grids: list, lines: list, settings: Settings = DEFAULT) -> list
         if outside:
             rest.append(Line(outside, settings))
     return rest
+
+
+def assign_pages(pages: list, settings: Settings = DEFAULT) -> list:
+    """:func:`assign_lines` for each ``(grids, lines)`` of ``pages``; the pages whose lines were
+    made in bulk together (one batch of a text-layer PDF) are done in one bulk pass."""
+    out: list = [None] * len(pages)
+    bulk: dict = {}
+    for k, (grids, lines) in enumerate(pages):
+        src = _shared_source(lines) if grids else None
+        if src is None:
+            out[k] = assign_lines(grids, lines, settings)
+        else:
+            bulk.setdefault(id(src), (src, []))[1].append(k)
+    if bulk:
+        from .arrays import assign
+        for src, ks in bulk.values():
+            for k, rest in zip(ks, assign(src, [pages[k] for k in ks], settings)):
+                out[k] = rest
+    return out
+
+
+def _shared_source(lines: list):
+    """The character arrays all the lines were made from in bulk, or None."""
+    src = lines[0]._src if lines else None
+    return src if src is not None and all(ln._src is src for ln in lines) else None
 
 
 def cell_lookup(grid: Grid) -> dict:

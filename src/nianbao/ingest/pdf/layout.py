@@ -9,7 +9,7 @@ from typing import Optional
 from ...config import DEFAULT, Settings
 from ...model.document import Block, Cell, Location
 from .._text import PAGE_NUMBER as _PAGE_NUMBER
-from .grids import Grid, assign_lines, grid_rows, rules_to_grids
+from .grids import Grid, assign_pages, grid_rows, rules_to_grids
 from .lines import (
     _DIGIT_GAP,
     _NUMBER,
@@ -82,11 +82,10 @@ def running_lines(laid_out: list, settings: Settings = DEFAULT) -> frozenset:
 def pages_to_blocks(pages: list, settings: Settings = DEFAULT) -> list:
     """Lay out every page, drop the page furniture, and chain the pages' blocks; a table going on
     over a page break keeps its index."""
-    laid_out = []
-    for page in pages:
-        grids = rules_to_grids(page.rules, settings)
-        lines = assign_lines(grids, page.lines, settings)
-        laid_out.append((page, [g for g in grids if any(gc.chars or gc.lines for gc in g.cells)], lines))
+    all_grids = [rules_to_grids(page.rules, settings) for page in pages]
+    rests = assign_pages([(grids, page.lines) for grids, page in zip(all_grids, pages)], settings)
+    laid_out = [(page, [g for g in grids if any(gc.chars or gc.lines for gc in g.cells)], lines)
+                for page, grids, lines in zip(pages, all_grids, rests)]
     running = running_lines(laid_out, settings)
     body = body_size([ln for _, _, lines in laid_out for ln in lines])
     blocks: list = []
