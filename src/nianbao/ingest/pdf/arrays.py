@@ -50,19 +50,15 @@ def page_lines(src: PageChars, settings: Settings = DEFAULT) -> list:
     return measure(src, order, starts, settings)
 
 
-def pages_lines(pages: list, settings: Settings = DEFAULT) -> list:
-    """The lines of each page (a :class:`PageChars` each), as :func:`page_lines` gives them, made
-    for all the pages at once (the bulk steps cost per call as much as per character). The
-    lines share one :class:`PageChars` of all the pages' chars."""
-    out: list = [[] for _ in pages]
-    sizes = [len(p) for p in pages]
-    if not sum(sizes):
-        return out
-    src = PageChars(*(np.concatenate([getattr(p, name) for p in pages]) for name in ("cp", "x0", "top", "x1", "bottom")))
-    owner = np.repeat(np.arange(len(pages)), sizes)
-    order, starts, parts = group(src, None, owner)
-    for k, line in zip(parts, measure(src, order, starts, settings)):
-        out[k].append(line)
+def pages_lines(src: PageChars, owner: np.ndarray, pages: int, settings: Settings = DEFAULT) -> list:
+    """The lines of each of ``pages`` pages, as :func:`page_lines` gives them, made for all the
+    pages at once (the bulk steps cost per call as much as per character); ``owner``: the page
+    of each char. The lines share ``src``."""
+    out: list = [[] for _ in range(pages)]
+    if len(src):
+        order, starts, parts = group(src, None, owner)
+        for k, line in zip(parts, measure(src, order, starts, settings)):
+            out[k].append(line)
     return out
 
 
