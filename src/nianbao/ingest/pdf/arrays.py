@@ -306,8 +306,9 @@ def assign(src: PageChars, pages: list, settings: Settings = DEFAULT) -> list:
 def _atom_cells(grid) -> np.ndarray:
     """Atom index (band * columns + column) → the index of the grid cell covering it."""
     nc = len(grid.xs) - 1
-    out = np.zeros((len(grid.ys) - 1) * nc, dtype=np.intp)
+    out = [0] * ((len(grid.ys) - 1) * nc)
     for k, cell in enumerate(grid.cells):
-        for i in range(cell.r0, cell.r1 + 1):
-            out[i * nc + cell.c0:i * nc + cell.c1 + 1] = k
-    return out
+        run = [k] * (cell.c1 - cell.c0 + 1)
+        for i in range(cell.r0 * nc + cell.c0, cell.r1 * nc + cell.c0 + 1, nc):
+            out[i:i + len(run)] = run
+    return np.array(out, dtype=np.intp)

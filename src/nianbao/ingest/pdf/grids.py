@@ -154,9 +154,11 @@ def rule_coverage(rules: list, positions: list, across: list, snap: float) -> li
     rules cover (an interval counts as covered when a rule reaches over its middle)."""
     mids = [(a + b) / 2 for a, b in zip(across, across[1:])]
     covered = [[False] * len(mids) for _ in positions]
+    last = len(positions) - 1
     for r in rules:
         k = bisect_left(positions, r.pos)
-        k = min((i for i in (k - 1, k) if 0 <= i < len(positions)), key=lambda i: abs(positions[i] - r.pos))
+        if k > last or (k > 0 and abs(positions[k - 1] - r.pos) <= abs(positions[k] - r.pos)):
+            k -= 1  # the nearer of the two neighbours (the lower one on a tie)
         if abs(positions[k] - r.pos) <= snap:
             row = covered[k]
             for m in range(bisect_left(mids, r.start - snap), bisect_right(mids, r.end + snap)):
