@@ -48,14 +48,40 @@ def rules_to_grids(rules: list, settings: Settings = DEFAULT) -> list:
     vs = sorted((r for r in rules if not r.horizontal), key=attrgetter("pos"))
     snap = settings.snap
     v_pos = [v.pos for v in vs]
-    touching = ((hi, len(hs) + vi) for hi, h in enumerate(hs)
-                for vi in range(bisect_left(v_pos, h.start - snap), bisect_right(v_pos, h.end + snap))
-                if vs[vi].start - snap <= h.pos <= vs[vi].end + snap)
+    v_reach = [(v.start - snap, v.end + snap) for v in vs]
+    nh = len(hs)
+    parent = list(range(nh + len(vs)))  # union-find: rules that touch go together
+    for hi, h in enumerate(hs):
+        pos = h.pos
+        a = hi
+        for vi in range(bisect_left(v_pos, h.start - snap), bisect_right(v_pos, h.end + snap)):
+            low, high = v_reach[vi]
+            if low <= pos <= high:
+                b = nh + vi
+                while parent[a] != a:
+                    parent[a] = a = parent[parent[a]]
+                while parent[b] != b:
+                    parent[b] = b = parent[parent[b]]
+                if a != b:
+                    parent[a] = b
+                    a = b
     members = hs + vs
-    grids = [build_grid([members[i] for i in group], settings) for group in connected_groups(len(members), touching)]
+    grids = [build_grid([members[i] for i in group], settings) for group in _groups(parent)]
     grids = [g for g in grids if g is not None and len(g.cells) >= 2]
     grids.sort(key=lambda g: g.ys[0])
     return grids
+
+
+def _groups(parent: list) -> list:
+    """The indices grouped by their union-find root: each group in index order, the groups in the
+    order of their first index."""
+    groups: dict = {}
+    for i in range(len(parent)):
+        root = i
+        while parent[root] != root:
+            root = parent[root]
+        groups.setdefault(root, []).append(i)
+    return list(groups.values())
 
 
 def snap_positions(values: list, snap: float) -> list:
@@ -84,8 +110,12 @@ def build_grid(rules: list, settings: Settings = DEFAULT) -> Optional[Grid]:
     h_walls = rule_coverage(hs, ys, xs, settings.snap)  # h_walls[i][j]: a rule at ys[i] separates column j
     cells = []
     for atoms in atom_groups(nr, nc, v_walls, h_walls):
-        cols = [k % nc for k in atoms]
-        r0, r1, c0, c1 = atoms[0] // nc, atoms[-1] // nc, min(cols), max(cols)  # atoms come in order
+        if len(atoms) == 1:
+            r0, c0 = divmod(atoms[0], nc)
+            r1, c1 = r0, c0
+        else:
+            cols = [k % nc for k in atoms]
+            r0, r1, c0, c1 = atoms[0] // nc, atoms[-1] // nc, min(cols), max(cols)  # atoms come in order
         cells.append(GridCell(r0, r1, c0, c1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])))
     cells.sort(key=lambda c: (c.r0, c.c0))
     return Grid(xs, ys, cells)
