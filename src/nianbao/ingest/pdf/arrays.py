@@ -280,35 +280,23 @@ def assign(src: PageChars, pages: list, settings: Settings = DEFAULT) -> list:
             nc = len(grid.xs) - 1
             atom = (np.searchsorted(grid.ys, cy[inside], side="right") - 1) * nc \
                 + np.searchsorted(grid.xs, cx[inside], side="right") - 1
-            cell[inside] = base + _atom_cells(grid)[atom]
+            cell[inside] = base + np.asarray(grid.atom_cells, dtype=np.intp)[atom]
         base += len(grid.cells)
     cells = [gc for grid in grids for gc in grid.cells]
     placed = cell >= 0
-    if placed.any():
-        order, starts, parts = group(src, idx[placed], cell[placed])
-        for k, line in zip(parts, measure(src, order, starts, settings)):
-            gc = cells[k]
-            if gc.lines is None:
-                gc.lines = []
-            gc.lines.append(line)
-    cut = {}  # a line cut by a grid keeps the chars left outside, in its place
+    # the lines of each cell, then what is left outside of each line cut by a grid: one measure
+    order, starts, parts = group(src, idx[placed], cell[placed]) if placed.any() else (idx[:0], idx[:0], [])
     keep = ~placed
-    if keep.any():
-        out_which = which[keep]
-        starts = np.flatnonzero(np.concatenate(([True], out_which[1:] != out_which[:-1])))
-        for k, line in zip(out_which[starts].tolist(), measure(src, idx[keep], starts, settings)):
-            cut[hit_lines[k]] = line
+    out_which = which[keep]
+    out_starts = np.flatnonzero(np.concatenate(([True], out_which[1:] != out_which[:-1]))) if len(out_which) else \
+        out_which
+    made = measure(src, np.concatenate((order, idx[keep])), np.concatenate((starts, len(order) + out_starts)), settings)
+    for k, line in zip(parts, made):
+        gc = cells[k]
+        if gc.lines is None:
+            gc.lines = []
+        gc.lines.append(line)
+    cut = dict(zip((hit_lines[k] for k in out_which[out_starts].tolist()), made[len(parts):]))
     hit = set(hit_lines)
     return [[cut[(p, k)] if (p, k) in hit else line for k, line in enumerate(lines) if (p, k) not in hit or (p, k) in cut]
             for p, (_, lines) in enumerate(pages)]
-
-
-def _atom_cells(grid) -> np.ndarray:
-    """Atom index (band * columns + column) → the index of the grid cell covering it."""
-    nc = len(grid.xs) - 1
-    out = [0] * ((len(grid.ys) - 1) * nc)
-    for k, cell in enumerate(grid.cells):
-        run = [k] * (cell.c1 - cell.c0 + 1)
-        for i in range(cell.r0 * nc + cell.c0, cell.r1 * nc + cell.c0 + 1, nc):
-            out[i:i + len(run)] = run
-    return np.array(out, dtype=np.intp)

@@ -34,6 +34,7 @@ class Grid:
     ys: list
     cells: list
     index: int = -1  # table index in the document
+    atom_cells: list = field(default_factory=list)  # atom (band * columns + column) → index in cells
 
     @property
     def bbox(self) -> tuple:
@@ -109,7 +110,8 @@ def build_grid(rules: list, settings: Settings = DEFAULT) -> Optional[Grid]:
     v_walls = rule_coverage(vs, xs, ys, settings.snap)  # v_walls[j][i]: a rule at xs[j] separates band i
     h_walls = rule_coverage(hs, ys, xs, settings.snap)  # h_walls[i][j]: a rule at ys[i] separates column j
     cells = []
-    for atoms in atom_groups(nr, nc, v_walls, h_walls):
+    groups = atom_groups(nr, nc, v_walls, h_walls)
+    for atoms in groups:
         if len(atoms) == 1:
             r0, c0 = divmod(atoms[0], nc)
             r1, c1 = r0, c0
@@ -117,8 +119,12 @@ def build_grid(rules: list, settings: Settings = DEFAULT) -> Optional[Grid]:
             cols = [k % nc for k in atoms]
             r0, r1, c0, c1 = atoms[0] // nc, atoms[-1] // nc, min(cols), max(cols)  # atoms come in order
         cells.append(GridCell(r0, r1, c0, c1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])))
-    cells.sort(key=lambda c: (c.r0, c.c0))
-    return Grid(xs, ys, cells)
+    ranks = sorted(range(len(cells)), key=lambda k: (cells[k].r0, cells[k].c0))
+    atom_cells = [0] * (nr * nc)
+    for rank, k in enumerate(ranks):
+        for atom in groups[k]:
+            atom_cells[atom] = rank
+    return Grid(xs, ys, [cells[k] for k in ranks], atom_cells=atom_cells)
 
 
 def atom_groups(nr: int, nc: int, v_walls: list, h_walls: list) -> list:
