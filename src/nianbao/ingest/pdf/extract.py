@@ -8,14 +8,13 @@ displayed (``/Rotate`` and the crop box applied).
 from __future__ import annotations
 
 import ctypes
-from ctypes import CFUNCTYPE, c_float, c_int, c_void_p
 from collections import deque
+from ctypes import CFUNCTYPE, c_float, c_int, c_void_p
 from dataclasses import dataclass
 from itertools import repeat
 from typing import Optional
 
 import numpy as np
-
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 

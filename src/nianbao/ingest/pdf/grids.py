@@ -285,20 +285,33 @@ def grid_rows(grid: Grid, page: int, settings: Settings = DEFAULT) -> list:
     for band in sorted(by_band):
         cells_lines = [(gc, gc.lines if gc.lines is not None else chars_to_lines(gc.chars, settings))
                        for gc in by_band[band]]  # left to right
-        subrows = stacked_rows([lines for gc, lines in cells_lines if not wrapped_number(lines, gc.bbox)])
+        stacked = [lines for gc, lines in cells_lines if len(lines) >= 2 and not wrapped_number(lines, gc.bbox)]
+        subrows = stacked_rows(stacked) if stacked else []
         if subrows:
             rows.extend(Block("row", cells, table=grid.index) for cells in split_band(cells_lines, subrows, page)
                         if any(c.text for c in cells))
             continue
         cells = []
         for gc, lines in cells_lines:
-            loc = Location(page=page, bbox=gc.bbox)  # grid lines are rounded already
-            gc.cell = Cell(join_lines(lines, gc.bbox[2]), loc)
-            parts = split_numbers(gc.cell.text) if len(lines) == 1 and " " in gc.cell.text else [gc.cell.text]
-            cells.extend([gc.cell] if len(parts) == 1 else [Cell(p, loc) for p in parts])
+            loc = page_location(page, gc.bbox)  # grid lines are rounded already
+            text = lines[0].text if len(lines) == 1 else join_lines(lines, gc.bbox[2])
+            gc.cell = cell = Cell(text, loc)
+            parts = split_numbers(text) if len(lines) == 1 and " " in text else None
+            if parts is None or len(parts) == 1:
+                cells.append(cell)
+            else:
+                cells.extend([Cell(p, loc) for p in parts])
         if any(c.text for c in cells):
             rows.append(Block("row", cells, table=grid.index))
     return rows
+
+
+def page_location(page: int, bbox: tuple) -> Location:
+    """``Location(page=page, bbox=bbox)``, made positionally (one per cell: the keywords cost)."""
+    return Location(None, None, None, None, page, bbox)
+
+
+assert Location._fields[4:6] == ("page", "bbox")
 
 
 def wrapped_number(lines: list, bbox: tuple) -> bool:
@@ -336,7 +349,7 @@ def split_band(cells_lines: list, centres: list, page: int) -> list:
     rows: list = [[] for _ in centres]
     for gc, lines in cells_lines:
         gc.cell = None  # not rejoined over a page break
-        loc = Location(page=page, bbox=gc.bbox)
+        loc = page_location(page, gc.bbox)
         per_row: list = [[] for _ in centres]
         for line in lines:
             mid = (line.bbox[1] + line.bbox[3]) / 2

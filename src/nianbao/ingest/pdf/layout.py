@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ...config import DEFAULT, Settings
-from ...model.document import Block, Cell, Location
+from ...model.document import Block, Cell
 from .._text import PAGE_NUMBER as _PAGE_NUMBER
-from .grids import Grid, assign_pages, grid_rows, rules_to_grids
+from .grids import Grid, assign_pages, grid_rows, page_location, rules_to_grids
 from .lines import (
     _DIGIT_GAP,
     _NUMBER,
@@ -163,7 +163,7 @@ def page_blocks(page: int, grids: list, lines: list, state: LayoutState) -> list
         elif isinstance(item, LineGroup):
             state.unruled = None
             bbox = _union([ln.bbox for ln in item.lines])
-            out.append(Block("para", [Cell(join_lines(item.lines), Location(page=page, bbox=_round(bbox)))]))
+            out.append(Block("para", [Cell(join_lines(item.lines), page_location(page, _round(bbox)))]))
         else:
             out.append(line_block(item, page, state))
     state.last_grid = items[-1][2] if items and isinstance(items[-1][2], Grid) else None
@@ -220,10 +220,10 @@ def line_block(line: Line, page: int, state: LayoutState) -> Block:
     segments = line_segments(line, settings) if splits else None
     if segments is None or not is_row_like(segments, settings):
         state.unruled = None
-        return Block("para", [Cell(line.text, Location(page=page, bbox=_round(line.bbox)))])
+        return Block("para", [Cell(line.text, page_location(page, _round(line.bbox)))])
     if state.unruled is None:
         state.unruled = state.new_table()
-    cells = [Cell(join_chars(s, settings), Location(page=page, bbox=_round(_bbox(s)))) for s in segments]
+    cells = [Cell(join_chars(s, settings), page_location(page, _round(_bbox(s)))) for s in segments]
     return Block("row", cells, table=state.unruled)
 
 
