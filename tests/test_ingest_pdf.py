@@ -486,3 +486,91 @@ def test_page_number_lines(text, furniture):
     assert is_furniture(bottom_line, 842) is furniture  # bottom margin
     middle = Line([Char(c.text, c.x0, 400.0, c.x1, 410.0) for c in chars])
     assert is_furniture(middle, 842) is False
+
+
+# ------------------------------------------------------------------ bulk lines = object lines
+
+def _random_page(rng: random.Random) -> list:
+    """Characters as a text-layer page gives them: lines of mixed fonts (CJK, digits, quotes), a
+    few lines close together or in a smaller size, overprinted copies, wide gaps."""
+    out = []
+    y = 20.0
+    alphabet = "政府信息公开年度报告第一二三“”—…0123456789.%,ABCxyz（）"
+    for _ in range(rng.randint(1, 30)):
+        size = rng.choice([9.0, 10.5, 12.0, 16.0, 0.8])
+        x = rng.uniform(30, 90)
+        for _ in range(rng.randint(1, 25)):
+            ch = rng.choice(alphabet)
+            jitter = rng.choice([0.0, 0.0, 0.0, 0.24, -0.31, rng.uniform(-3, 3)])
+            top = y + jitter
+            width = size * rng.choice([1.0, 0.5, 0.55])
+            out.append((ch, x, top, x + width, top + size * rng.choice([1.0, 1.0, 1.2, 0.7])))
+            if rng.random() < 0.05:  # printed again over itself
+                out.append((ch, x + 0.1, top, x + width + 0.1, top + size))
+            x += width + rng.choice([0.0, 0.3, 1.0, 4.0, 12.0, 40.0])
+        y += size * rng.choice([1.5, 1.2, 0.5, 0.3, 2.5])
+    rng.shuffle(out) if rng.random() < 0.3 else None
+    return out
+
+
+def _page_arrays(chars: list):
+    import numpy as np
+
+    from nianbao.ingest.pdf.arrays import PageChars
+    col = list(zip(*chars))
+    return PageChars(np.array([ord(c) for c in col[0]], dtype=np.uint32), *(np.array(v) for v in col[1:]))
+
+
+def _line_facts(line) -> tuple:
+    from nianbao.ingest.pdf.layout import line_size
+    return (line.text, line.bbox, line.widest, line_size(line), line.count, line.tail,
+            [(c.text, c.x0, c.top, c.x1, c.bottom) for c in line.chars])
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_bulk_lines_equal_the_char_objects_lines(seed):
+    from nianbao.ingest.pdf.arrays import page_lines
+    from nianbao.ingest.pdf.lines import chars_to_lines
+    chars = _random_page(random.Random(seed))
+    bulk = page_lines(_page_arrays(chars))
+    objects = chars_to_lines([Char(*c) for c in chars])
+    assert [_line_facts(ln) for ln in bulk] == [_line_facts(ln) for ln in objects]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_bulk_grid_cells_equal_the_char_objects_cells(seed):
+    from nianbao.ingest.pdf.arrays import page_lines
+    from nianbao.ingest.pdf.extract import Rule
+    from nianbao.ingest.pdf.grids import assign_lines, rules_to_grids
+    from nianbao.ingest.pdf.lines import chars_to_lines
+    rng = random.Random(seed)
+    chars = _random_page(rng)
+    left, right = min(c[1] for c in chars) - 5, max(c[3] for c in chars) + 5
+    top, bottom = min(c[2] for c in chars) + 15, max(c[4] for c in chars) + 5  # lines above the grid too
+    xs = sorted([left, right] + [rng.uniform(left, right) for _ in range(rng.randint(0, 5))])
+    ys = sorted([top, bottom] + [rng.uniform(top, bottom) for _ in range(rng.randint(1, 8))])
+    rules = [Rule(True, y, xs[0], xs[-1]) for y in ys] + [Rule(False, x, ys[0], ys[-1]) for x in xs]
+    if rng.random() < 0.5:  # a second grid lower down
+        rules += [Rule(True, y, 50, 300) for y in (320, 340, 360)] + [Rule(False, x, 320, 360) for x in (50, 150, 300)]
+    results = []
+    for lines in (page_lines(_page_arrays(chars)), chars_to_lines([Char(*c) for c in chars])):
+        grids = rules_to_grids(rules)
+        rest = assign_lines(grids, lines)
+        cells = [[_line_facts(ln) for ln in (gc.lines if gc.lines is not None else chars_to_lines(gc.chars))]
+                 for g in grids for gc in g.cells]
+        results.append(([_line_facts(ln) for ln in rest], cells))
+    assert results[0] == results[1]
+    assert any(results[0][1])
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_cells_from_walls_equal_the_union_find_groups(seed):
+    from nianbao.ingest.pdf.grids import atom_groups, connected_groups
+    rng = random.Random(seed)
+    nr, nc = rng.randint(1, 9), rng.randint(1, 9)
+    p = rng.random()
+    v_walls = [[rng.random() < p for _ in range(nr)] for _ in range(nc + 1)]
+    h_walls = [[rng.random() < p for _ in range(nc)] for _ in range(nr + 1)]
+    joined = [(i * nc + j + 1, i * nc + j) for i in range(nr) for j in range(nc - 1) if not v_walls[j + 1][i]] + \
+        [((i + 1) * nc + j, i * nc + j) for i in range(nr - 1) for j in range(nc) if not h_walls[i + 1][j]]
+    assert atom_groups(nr, nc, v_walls, h_walls) == connected_groups(nr * nc, joined)

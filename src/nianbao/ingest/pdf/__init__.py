@@ -31,7 +31,7 @@ from ...config import DEFAULT, Settings
 from ...errors import InputError
 from ...model.codes import diag
 from ...model.document import Document
-from .extract import open_pdf, read_page, read_title
+from .extract import open_pdf, read_pages, read_title
 from .layout import is_furniture, pages_to_blocks
 from .lines import Char, Line, join_chars, split_numbers
 
@@ -49,7 +49,7 @@ def pdf_to_document(data: bytes, settings: Optional[Settings] = None) -> Documen
     scanned: list = []
     try:
         title = read_title(pdf)
-        pages = [read_page(pdf, i, settings) for i in range(len(pdf))]
+        pages = read_pages(pdf, settings)
         scan = [i for i, page in enumerate(pages) if not page.lines and _shows_image(pdf, i)]
         if scan:
             from .. import ocr

@@ -8,16 +8,19 @@ displayed (``/Rotate`` and the crop box applied).
 from __future__ import annotations
 
 import ctypes
+from collections import deque
 from ctypes import CFUNCTYPE, c_float, c_int, c_void_p
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Optional
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ...config import DEFAULT, Settings
 from ...errors import InputError
-from .lines import Char, chars_to_lines
+from .arrays import PageChars, pages_lines
 
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
@@ -32,6 +35,18 @@ _page_get_object = _fast(pdfium_c.FPDFPage_GetObject, c_void_p, c_void_p, c_int)
 _form_get_object = _fast(pdfium_c.FPDFFormObj_GetObject, c_void_p, c_void_p, ctypes.c_ulong)
 _object_type = _fast(pdfium_c.FPDFPageObj_GetType, c_int, c_void_p)
 _object_bounds = _fast(pdfium_c.FPDFPageObj_GetBounds, c_int, c_void_p, c_void_p, c_void_p, c_void_p, c_void_p)
+_form_count_objects = _fast(pdfium_c.FPDFFormObj_CountObjects, c_int, c_void_p)
+_load_page = _fast(pdfium_c.FPDF_LoadPage, c_void_p, c_void_p, c_int)
+_close_page = _fast(pdfium_c.FPDF_ClosePage, None, c_void_p)
+_load_textpage = _fast(pdfium_c.FPDFText_LoadPage, c_void_p, c_void_p)
+_close_textpage = _fast(pdfium_c.FPDFText_ClosePage, None, c_void_p)
+_page_rotation = _fast(pdfium_c.FPDFPage_GetRotation, c_int, c_void_p)
+_crop_box = _fast(pdfium_c.FPDFPage_GetCropBox, c_int, c_void_p, c_void_p, c_void_p, c_void_p, c_void_p)
+_media_box = _fast(pdfium_c.FPDFPage_GetMediaBox, c_int, c_void_p, c_void_p, c_void_p, c_void_p, c_void_p)
+_count_objects = _fast(pdfium_c.FPDFPage_CountObjects, c_int, c_void_p)
+_count_chars = _fast(pdfium_c.FPDFText_CountChars, c_int, c_void_p)
+_get_text = _fast(pdfium_c.FPDFText_GetText, c_int, c_void_p, c_int, c_int, c_void_p)
+_get_unicode = _fast(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, c_void_p, c_int)
 _loose_char_box = _fast(pdfium_c.FPDFText_GetLooseCharBox, c_int, c_void_p, c_int, c_void_p)
 
 
@@ -78,34 +93,73 @@ def read_title(pdf: pdfium.PdfDocument) -> Optional[str]:
     return (title or "").strip() or None
 
 
-def read_page(pdf: pdfium.PdfDocument, index: int, settings: Settings = DEFAULT) -> PageContent:
-    """Load page ``index``, take its text lines and rules, and close its pdfium objects.
+BATCH = 16  # pages held open together: their characters are laid out into lines in one go
 
-    Rules are only looked for when some line has a gap wide enough to be a column gap: walking
-    every page object costs about as much as reading the text, and prose pages have no tables.
+
+def read_pages(pdf: pdfium.PdfDocument, settings: Settings = DEFAULT) -> list:
+    """The text lines and rules of every page (:class:`PageContent`), pdfium objects closed.
+
+    Pages are read in batches of :data:`BATCH`: their characters are grouped into lines in one
+    bulk pass. Rules are only looked for when some line has a gap wide enough to be a column gap:
+    walking every page object costs about as much as reading the text, and prose pages have no
+    tables.
     """
-    page = pdf[index]
+    out: list = []
+    for start in range(0, len(pdf), BATCH):
+        out.extend(_read_batch(pdf, range(start, min(start + BATCH, len(pdf))), settings))
+    return out
+
+
+def read_page(pdf: pdfium.PdfDocument, index: int, settings: Settings = DEFAULT) -> PageContent:
+    """:func:`read_pages` for page ``index`` alone."""
+    return _read_batch(pdf, [index], settings)[0]
+
+
+def _read_batch(pdf: pdfium.PdfDocument, indices, settings: Settings) -> list:
+    doc = _address(pdf.raw)
+    opened: list = []  # raw page handles (the pypdfium2 page objects cost more than they give here)
     try:
-        crop = page.get_cropbox()
-        rotation = page.get_rotation() % 360
-        view = None if not (rotation or crop[0]) else view_mapping(rotation, crop)
-        textpage = page.get_textpage()
-        try:
-            chars = extract_chars(textpage, crop[3])
-        finally:
-            textpage.close()
-        if view is not None:
-            reorient_chars(chars, view)
-        lines = chars_to_lines(chars, settings)
-        rules = []
-        if any(line.widest >= settings.table_gap for line in lines):
-            rules = extract_rules(page, crop[3], settings)
-            if view is not None:
-                rules = reorient_rules(rules, view)
+        found = []
+        for index in indices:
+            page = _load_page(doc, index)
+            if not page:
+                raise pdfium.PdfiumError("Failed to load page.")
+            opened.append(page)
+            crop = page_box(page)
+            rotation = _page_rotation(page) % 4 * 90
+            view = None if not (rotation or crop[0]) else view_mapping(rotation, crop)
+            textpage = _load_textpage(page)
+            if not textpage:
+                raise pdfium.PdfiumError("Failed to load text page.")
+            try:
+                chars = page_chars(textpage)
+            finally:
+                _close_textpage(textpage)
+            found.append((index, page, crop, rotation, view, chars))
+        src, owner = batch_chars([(f[5], f[2][3], f[4]) for f in found])
+        out = []
+        for (index, page, crop, rotation, view, _), lines in zip(found, pages_lines(src, owner, len(found), settings)):
+            rules = []
+            if any(line.widest >= settings.table_gap for line in lines):
+                rules = extract_rules(page, crop[3], settings)
+                if view is not None:
+                    rules = reorient_rules(rules, view)
+            height = crop[2] - crop[0] if rotation in (90, 270) else crop[3] - crop[1]
+            out.append(PageContent(index + 1, height, lines, rules))
+        return out
     finally:
-        page.close()
-    height = crop[2] - crop[0] if rotation in (90, 270) else crop[3] - crop[1]
-    return PageContent(index + 1, height, lines, rules)
+        for page in opened:
+            _close_page(page)
+
+
+def page_box(page: int) -> tuple:
+    """The crop box of a raw page handle ``(left, bottom, right, top)``; the media box when it has
+    none, and US Letter when it has neither (as ``PdfPage.get_cropbox``)."""
+    box = (c_float * 4)()
+    a = ctypes.addressof(box)
+    if _crop_box(page, a, a + 4, a + 8, a + 12) or _media_box(page, a, a + 4, a + 8, a + 12):
+        return tuple(box)
+    return (0, 0, 612, 792)
 
 
 def view_mapping(rotation: int, crop: tuple):
@@ -115,14 +169,6 @@ def view_mapping(rotation: int, crop: tuple):
     height = top - bottom
     return {0: lambda x, t: (x - left, t), 90: lambda x, t: (height - t, x - left),
             180: lambda x, t: (right - x, height - t), 270: lambda x, t: (t, right - x)}[rotation]
-
-
-def reorient_chars(chars: list, view) -> None:
-    """Move the chars' boxes to displayed-page coordinates (see :func:`view_mapping`)."""
-    for c in chars:
-        (ax, at), (bx, bt) = view(c.x0, c.top), view(c.x1, c.bottom)
-        c.x0, c.x1, c.top, c.bottom = min(ax, bx), max(ax, bx), min(at, bt), max(at, bt)
-        c.height = c.bottom - c.top
 
 
 def reorient_rules(rules: list, view) -> list:
@@ -138,62 +184,109 @@ def reorient_rules(rules: list, view) -> list:
     return out
 
 
-def extract_chars(textpage: pdfium.PdfTextPage, page_top: float) -> list:
-    """Every character with ink, with its loose box flipped to a top-left origin.
-
-    Spaces (real or generated by pdfium) are dropped: spacing is rebuilt from the gaps.
-    """
-    count = textpage.count_chars()
+def page_chars(textpage: int) -> tuple:
+    """The characters of a raw text page handle that are neither spaces (real or generated by
+    pdfium) nor controls: their code points and loose boxes ``(left, top, right, bottom)`` as
+    pdfium gives them (float32, PDF coordinates); see :func:`batch_chars`."""
+    count = _count_chars(textpage)
     if count <= 0:
-        return []
-    text = textpage.get_text_range()
-    if len(text) != count:  # characters outside the BMP: read them one by one
-        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i)) for i in range(count))
-    raw = _address(textpage.raw)
+        return np.zeros(0, np.uint32), np.zeros((0, 4), np.float32)
+    buf = (ctypes.c_ushort * (2 * count + 2))()  # room to spare: pdfium may write more than asked
+    n = _get_text(textpage, 0, count, ctypes.addressof(buf))
+    text = memoryview(buf).cast("B")[:2 * max(n - 1, 0)].tobytes().decode("utf-16-le", "ignore")
+    if len(text) != count:  # characters outside the BMP, or text pdfium left out: one by one
+        text = "".join(chr(_get_unicode(textpage, i)) for i in range(count))
+    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    at = np.flatnonzero(cp > 32)
     boxes = (c_float * (4 * count))()  # one FS_RECTF (left, top, right, bottom) per char
-    base = ctypes.addressof(boxes)
-    for i in range(count):
-        _loose_char_box(raw, i, base + 16 * i)  # a failed call leaves zeros: skipped below
-    values = iter(memoryview(boxes).cast("B").cast("f").tolist())
-    chars = []
-    append = chars.append
-    for ch, left, top, right, bottom in zip(text, values, values, values, values):
-        if right > left and ch > " " and ch.isprintable():  # no spaces, controls, markers
-            append(Char(ch, left, page_top - top, right, page_top - bottom))
-    return chars
+    # one call per char (a failed call leaves zeros: dropped later)
+    deque(map(_loose_char_box, repeat(textpage, len(at)), at.tolist(), (ctypes.addressof(boxes) + 16 * at).tolist()),
+          maxlen=0)
+    return cp[at], np.frombuffer(boxes, dtype=np.float32).reshape(count, 4)[at]
 
 
-def extract_rules(page: pdfium.PdfPage, page_top: float, settings: Settings = DEFAULT) -> list:
-    """Ruling lines of the page: thin path objects and the straight edges of stroked paths."""
+def batch_chars(pages: list) -> tuple:
+    """The characters with ink of several pages as one :class:`PageChars`, with the page (its
+    position in ``pages``) of each char. ``pages``: ``[((code points, boxes), page top, view)]``
+    from :func:`page_chars`, the crop box top and :func:`view_mapping` (or None) of each page.
+
+    Boxes are flipped to a top-left origin and turned as the page is displayed; characters that
+    are not printable, or without a box of positive width and finite height, are dropped.
+    """
+    sizes = [len(cp) for (cp, _), _, _ in pages]
+    cp = np.concatenate([c for (c, _), _, _ in pages])
+    box = np.concatenate([b for (_, b), _, _ in pages]).astype(np.float64)
+    page_top = np.repeat(np.array([top for _, top, _ in pages], dtype=np.float64), sizes)
+    left, top, right, bottom = box[:, 0], page_top - box[:, 1], box[:, 2], page_top - box[:, 3]
+    owner = np.repeat(np.arange(len(pages)), sizes)
+    keep = (right > left) & np.isfinite(left) & np.isfinite(right) & np.isfinite(top) & np.isfinite(bottom)
+    unprintable = [c for c in np.unique(cp).tolist() if not chr(c).isprintable()]
+    if unprintable:  # markers, controls, unassigned code points
+        keep &= ~np.isin(cp, unprintable)
+    start = 0
+    for size, (_, _, view) in zip(sizes, pages):
+        if view is not None:  # displayed-page coordinates (see view_mapping)
+            part = slice(start, start + size)
+            (ax, at), (bx, bt) = view(left[part], top[part]), view(right[part], bottom[part])
+            left[part], right[part] = np.minimum(ax, bx), np.maximum(ax, bx)
+            top[part], bottom[part] = np.minimum(at, bt), np.maximum(at, bt)
+        start += size
+    if not keep.all():
+        cp, left, top, right, bottom, owner = cp[keep], left[keep], top[keep], right[keep], bottom[keep], owner[keep]
+    return PageChars(cp, left, top, right, bottom), owner
+
+
+def extract_rules(page: int, page_top: float, settings: Settings = DEFAULT) -> list:
+    """Ruling lines of the page (a raw page handle): thin path objects and the straight edges of
+    stroked paths."""
     rules: list = []
-    _collect_rules(_address(page.raw), pdfium_c.FPDFPage_CountObjects(page.raw), _page_get_object,
-                   _IDENTITY, page_top, rules, 0, settings)
+    _collect_rules(page, _count_objects(page), _page_get_object, _IDENTITY, page_top, rules, 0, settings)
     return rules
 
 
 def _collect_rules(parent: int, count: int, get_object, matrix: tuple, page_top: float, rules: list,
                    depth: int, settings: Settings) -> None:
-    """Walk the objects (descending into form XObjects with their matrix), adding the rules found."""
+    """Walk the objects (descending into form XObjects with their matrix), adding the rules found.
+
+    The objects, their types and the bounds of the paths are read in bulk (``map`` over the
+    pdfium calls: text-layer pages often hold one text object per character)."""
+    n = max(count, 0)
+    objs = list(map(get_object, repeat(parent, n), range(n)))
+    kinds = list(map(_object_type, objs))
     path_type, form_type = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
-    for i in range(max(count, 0)):
-        obj = get_object(parent, i)
-        kind = _object_type(obj)
+    paths = [obj for obj, kind in zip(objs, kinds) if kind == path_type]
+    boxes = iter(())
+    if paths:
+        buf = (c_float * (4 * len(paths)))()  # left, bottom, right, top per path
+        a = ctypes.addressof(buf)
+        end = a + 16 * len(paths)
+        found = list(map(_object_bounds, paths, range(a, end, 16), range(a + 4, end, 16), range(a + 8, end, 16),
+                         range(a + 12, end, 16)))
+        values = iter(memoryview(buf).cast("B").cast("f").tolist())
+        boxes = zip(found, values, values, values, values)
+    for obj, kind in zip(objs, kinds):
         if kind == path_type:
-            path_rules(obj, matrix, page_top, rules, settings)
+            ok, x0, y0, x1, y1 = next(boxes)
+            if ok:
+                path_rules(obj, matrix, page_top, rules, settings, (x0, y0, x1, y1))
         elif kind == form_type and depth < 8:
             form_matrix = _compose(_object_matrix(obj), matrix)
-            count = pdfium_c.FPDFFormObj_CountObjects(ctypes.cast(obj, pdfium_c.FPDF_PAGEOBJECT))
+            count = _form_count_objects(obj)
             _collect_rules(obj, count, _form_get_object, form_matrix, page_top, rules, depth + 1, settings)
 
 
-def path_rules(obj: int, matrix: tuple, page_top: float, rules: list, settings: Settings = DEFAULT) -> None:
+def path_rules(obj: int, matrix: tuple, page_top: float, rules: list, settings: Settings = DEFAULT,
+               bounds: Optional[tuple] = None) -> None:
     """Rules from one path object: the whole object when it is thin; else the straight edges of a
-    stroked path and the thin pieces (sub-paths) of a filled one."""
-    box = (c_float * 4)()
-    a = ctypes.addressof(box)
-    if not _object_bounds(obj, a, a + 4, a + 8, a + 12):  # left, bottom, right, top
-        return
-    if thin_rule(*_transform_box(matrix, *box), page_top, rules, settings):
+    stroked path and the thin pieces (sub-paths) of a filled one. ``bounds``: the object's
+    (left, bottom, right, top), when already read."""
+    if bounds is None:
+        box = (c_float * 4)()
+        a = ctypes.addressof(box)
+        if not _object_bounds(obj, a, a + 4, a + 8, a + 12):  # left, bottom, right, top
+            return
+        bounds = tuple(box)
+    if thin_rule(*_transform_box(matrix, *bounds), page_top, rules, settings):
         return
     handle = ctypes.cast(obj, pdfium_c.FPDF_PAGEOBJECT)
     fill, stroke = c_int(), c_int()

@@ -23,6 +23,7 @@ class GridCell:
     bbox: tuple
     chars: list = field(default_factory=list)
     cell: Optional[Cell] = None  # the Cell emitted for it
+    lines: Optional[list] = None  # its lines, when made in bulk (see :func:`.arrays.assign`)
 
 
 @dataclass(eq=False)
@@ -33,6 +34,7 @@ class Grid:
     ys: list
     cells: list
     index: int = -1  # table index in the document
+    atom_cells: list = field(default_factory=list)  # atom (band * columns + column) → index in cells
 
     @property
     def bbox(self) -> tuple:
@@ -47,14 +49,40 @@ def rules_to_grids(rules: list, settings: Settings = DEFAULT) -> list:
     vs = sorted((r for r in rules if not r.horizontal), key=attrgetter("pos"))
     snap = settings.snap
     v_pos = [v.pos for v in vs]
-    touching = ((hi, len(hs) + vi) for hi, h in enumerate(hs)
-                for vi in range(bisect_left(v_pos, h.start - snap), bisect_right(v_pos, h.end + snap))
-                if vs[vi].start - snap <= h.pos <= vs[vi].end + snap)
+    v_reach = [(v.start - snap, v.end + snap) for v in vs]
+    nh = len(hs)
+    parent = list(range(nh + len(vs)))  # union-find: rules that touch go together
+    for hi, h in enumerate(hs):
+        pos = h.pos
+        a = hi
+        for vi in range(bisect_left(v_pos, h.start - snap), bisect_right(v_pos, h.end + snap)):
+            low, high = v_reach[vi]
+            if low <= pos <= high:
+                b = nh + vi
+                while parent[a] != a:
+                    parent[a] = a = parent[parent[a]]
+                while parent[b] != b:
+                    parent[b] = b = parent[parent[b]]
+                if a != b:
+                    parent[a] = b
+                    a = b
     members = hs + vs
-    grids = [build_grid([members[i] for i in group], settings) for group in connected_groups(len(members), touching)]
+    grids = [build_grid([members[i] for i in group], settings) for group in _groups(parent)]
     grids = [g for g in grids if g is not None and len(g.cells) >= 2]
     grids.sort(key=lambda g: g.ys[0])
     return grids
+
+
+def _groups(parent: list) -> list:
+    """The indices grouped by their union-find root: each group in index order, the groups in the
+    order of their first index."""
+    groups: dict = {}
+    for i in range(len(parent)):
+        root = i
+        while parent[root] != root:
+            root = parent[root]
+        groups.setdefault(root, []).append(i)
+    return list(groups.values())
 
 
 def snap_positions(values: list, snap: float) -> list:
@@ -81,21 +109,61 @@ def build_grid(rules: list, settings: Settings = DEFAULT) -> Optional[Grid]:
         return None
     v_walls = rule_coverage(vs, xs, ys, settings.snap)  # v_walls[j][i]: a rule at xs[j] separates band i
     h_walls = rule_coverage(hs, ys, xs, settings.snap)  # h_walls[i][j]: a rule at ys[i] separates column j
-    joined = []  # neighbouring atoms no rule separates
-    for i in range(nr):
-        for j in range(nc):
-            k = i * nc + j
-            if j + 1 < nc and not v_walls[j + 1][i]:
-                joined.append((k + 1, k))
-            if i + 1 < nr and not h_walls[i + 1][j]:
-                joined.append((k + nc, k))
     cells = []
-    for atoms in connected_groups(nr * nc, joined):
-        cols = [k % nc for k in atoms]
-        r0, r1, c0, c1 = atoms[0] // nc, atoms[-1] // nc, min(cols), max(cols)  # atoms come in order
+    groups = atom_groups(nr, nc, v_walls, h_walls)
+    for atoms in groups:
+        if len(atoms) == 1:
+            r0, c0 = divmod(atoms[0], nc)
+            r1, c1 = r0, c0
+        else:
+            cols = [k % nc for k in atoms]
+            r0, r1, c0, c1 = atoms[0] // nc, atoms[-1] // nc, min(cols), max(cols)  # atoms come in order
         cells.append(GridCell(r0, r1, c0, c1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])))
-    cells.sort(key=lambda c: (c.r0, c.c0))
-    return Grid(xs, ys, cells)
+    ranks = sorted(range(len(cells)), key=lambda k: (cells[k].r0, cells[k].c0))
+    atom_cells = [0] * (nr * nc)
+    for rank, k in enumerate(ranks):
+        for atom in groups[k]:
+            atom_cells[atom] = rank
+    return Grid(xs, ys, [cells[k] for k in ranks], atom_cells=atom_cells)
+
+
+def atom_groups(nr: int, nc: int, v_walls: list, h_walls: list) -> list:
+    """The atoms (band * columns + column) of an ``nr`` × ``nc`` grid grouped into cells: two
+    neighbouring atoms are in one cell when no rule separates them (``v_walls[j][i]``: a rule at
+    column line j in band i; ``h_walls[i][j]``: a rule at band line i in column j). Each group in
+    index order, the groups in the order of their first atom (as :func:`connected_groups`)."""
+    label = [0] * (nr * nc)  # a provisional cell per atom, merged through ``parent``
+    parent: list = []
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    k = 0
+    for i in range(nr):
+        above = h_walls[i]
+        for j in range(nc):
+            left = j > 0 and not v_walls[j][i]
+            up = i > 0 and not above[j]
+            if left and up:
+                a, b = find(label[k - 1]), find(label[k - nc])
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+                label[k] = min(a, b)
+            elif left:
+                label[k] = label[k - 1]
+            elif up:
+                label[k] = label[k - nc]
+            else:
+                label[k] = len(parent)
+                parent.append(len(parent))
+            k += 1
+    groups: dict = {}
+    for k, lab in enumerate(label):
+        groups.setdefault(find(lab), []).append(k)
+    return list(groups.values())
 
 
 def connected_groups(n: int, links) -> list:
@@ -122,9 +190,11 @@ def rule_coverage(rules: list, positions: list, across: list, snap: float) -> li
     rules cover (an interval counts as covered when a rule reaches over its middle)."""
     mids = [(a + b) / 2 for a, b in zip(across, across[1:])]
     covered = [[False] * len(mids) for _ in positions]
+    last = len(positions) - 1
     for r in rules:
         k = bisect_left(positions, r.pos)
-        k = min((i for i in (k - 1, k) if 0 <= i < len(positions)), key=lambda i: abs(positions[i] - r.pos))
+        if k > last or (k > 0 and abs(positions[k - 1] - r.pos) <= abs(positions[k] - r.pos)):
+            k -= 1  # the nearer of the two neighbours (the lower one on a tie)
         if abs(positions[k] - r.pos) <= snap:
             row = covered[k]
             for m in range(bisect_left(mids, r.start - snap), bisect_right(mids, r.end + snap)):
@@ -137,6 +207,10 @@ def assign_lines(grids: list, lines: list, settings: Settings = DEFAULT) -> list
     return the lines outside the grids, a line cut by a grid keeping the chars left outside."""
     if not grids:
         return lines
+    src = _shared_source(lines)
+    if src is not None:
+        from .arrays import assign
+        return assign(src, [(grids, lines)], settings)[0]
     entries = [(g.bbox, g.xs, g.ys, len(g.xs) - 1, cell_lookup(g)) for g in grids]
     rest = []
     for line in lines:
@@ -157,6 +231,31 @@ def assign_lines(grids: list, lines: list, settings: Settings = DEFAULT) -> list
         if outside:
             rest.append(Line(outside, settings))
     return rest
+
+
+def assign_pages(pages: list, settings: Settings = DEFAULT) -> list:
+    """:func:`assign_lines` for each ``(grids, lines)`` of ``pages``; the pages whose lines were
+    made in bulk together (one batch of a text-layer PDF) are done in one bulk pass."""
+    out: list = [None] * len(pages)
+    bulk: dict = {}
+    for k, (grids, lines) in enumerate(pages):
+        src = _shared_source(lines) if grids else None
+        if src is None:
+            out[k] = assign_lines(grids, lines, settings)
+        else:
+            bulk.setdefault(id(src), (src, []))[1].append(k)
+    if bulk:
+        from .arrays import assign
+        for src, ks in bulk.values():
+            for k, rest in zip(ks, assign(src, [pages[k] for k in ks], settings)):
+                out[k] = rest
+    return out
+
+
+def _shared_source(lines: list):
+    """The character arrays all the lines were made from in bulk, or None."""
+    src = lines[0]._src if lines else None
+    return src if src is not None and all(ln._src is src for ln in lines) else None
 
 
 def cell_lookup(grid: Grid) -> dict:
@@ -184,21 +283,35 @@ def grid_rows(grid: Grid, page: int, settings: Settings = DEFAULT) -> list:
         by_band.setdefault(gc.r0, []).append(gc)
     rows = []
     for band in sorted(by_band):
-        cells_lines = [(gc, chars_to_lines(gc.chars, settings)) for gc in by_band[band]]  # left to right
-        subrows = stacked_rows([lines for gc, lines in cells_lines if not wrapped_number(lines, gc.bbox)])
+        cells_lines = [(gc, gc.lines if gc.lines is not None else chars_to_lines(gc.chars, settings))
+                       for gc in by_band[band]]  # left to right
+        stacked = [lines for gc, lines in cells_lines if len(lines) >= 2 and not wrapped_number(lines, gc.bbox)]
+        subrows = stacked_rows(stacked) if stacked else []
         if subrows:
             rows.extend(Block("row", cells, table=grid.index) for cells in split_band(cells_lines, subrows, page)
                         if any(c.text for c in cells))
             continue
         cells = []
         for gc, lines in cells_lines:
-            loc = Location(page=page, bbox=gc.bbox)  # grid lines are rounded already
-            gc.cell = Cell(join_lines(lines, gc.bbox[2]), loc)
-            parts = split_numbers(gc.cell.text) if len(lines) == 1 and " " in gc.cell.text else [gc.cell.text]
-            cells.extend([gc.cell] if len(parts) == 1 else [Cell(p, loc) for p in parts])
+            loc = page_location(page, gc.bbox)  # grid lines are rounded already
+            text = lines[0].text if len(lines) == 1 else join_lines(lines, gc.bbox[2])
+            gc.cell = cell = Cell(text, loc)
+            parts = split_numbers(text) if len(lines) == 1 and " " in text else None
+            if parts is None or len(parts) == 1:
+                cells.append(cell)
+            else:
+                cells.extend([Cell(p, loc) for p in parts])
         if any(c.text for c in cells):
             rows.append(Block("row", cells, table=grid.index))
     return rows
+
+
+def page_location(page: int, bbox: tuple) -> Location:
+    """``Location(page=page, bbox=bbox)``, made positionally (one per cell: the keywords cost)."""
+    return Location(None, None, None, None, page, bbox)
+
+
+assert Location._fields[4:6] == ("page", "bbox")
 
 
 def wrapped_number(lines: list, bbox: tuple) -> bool:
@@ -236,7 +349,7 @@ def split_band(cells_lines: list, centres: list, page: int) -> list:
     rows: list = [[] for _ in centres]
     for gc, lines in cells_lines:
         gc.cell = None  # not rejoined over a page break
-        loc = Location(page=page, bbox=gc.bbox)
+        loc = page_location(page, gc.bbox)
         per_row: list = [[] for _ in centres]
         for line in lines:
             mid = (line.bbox[1] + line.bbox[3]) / 2

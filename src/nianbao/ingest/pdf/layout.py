@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ...config import DEFAULT, Settings
-from ...model.document import Block, Cell, Location
+from ...model.document import Block, Cell
 from .._text import PAGE_NUMBER as _PAGE_NUMBER
-from .grids import Grid, assign_lines, grid_rows, rules_to_grids
+from .grids import Grid, assign_pages, grid_rows, page_location, rules_to_grids
 from .lines import (
     _DIGIT_GAP,
     _NUMBER,
@@ -82,11 +82,10 @@ def running_lines(laid_out: list, settings: Settings = DEFAULT) -> frozenset:
 def pages_to_blocks(pages: list, settings: Settings = DEFAULT) -> list:
     """Lay out every page, drop the page furniture, and chain the pages' blocks; a table going on
     over a page break keeps its index."""
-    laid_out = []
-    for page in pages:
-        grids = rules_to_grids(page.rules, settings)
-        lines = assign_lines(grids, page.lines, settings)
-        laid_out.append((page, [g for g in grids if any(gc.chars for gc in g.cells)], lines))
+    all_grids = [rules_to_grids(page.rules, settings) for page in pages]
+    rests = assign_pages([(grids, page.lines) for grids, page in zip(all_grids, pages)], settings)
+    laid_out = [(page, [g for g in grids if any(gc.chars or gc.lines for gc in g.cells)], lines)
+                for page, grids, lines in zip(pages, all_grids, rests)]
     running = running_lines(laid_out, settings)
     body = body_size([ln for _, _, lines in laid_out for ln in lines])
     blocks: list = []
@@ -100,14 +99,16 @@ def pages_to_blocks(pages: list, settings: Settings = DEFAULT) -> list:
 def line_size(line: Line) -> float:
     """The median character height of a line (the loose boxes of digits and of CJK characters
     from different fonts differ; the median is the line's type size)."""
-    heights = sorted(c.height for c in line.chars)
-    return heights[len(heights) // 2]
+    if line.size is None:
+        heights = sorted(c.height for c in line.chars)
+        line.size = heights[len(heights) // 2]
+    return line.size
 
 
 def body_size(lines: list) -> float:
     """The type size of the body text: the line size that half of the characters outside the
     grids reach (0 when there is no text)."""
-    sized = sorted((line_size(ln), len(ln.chars)) for ln in lines)
+    sized = sorted((line_size(ln), ln.count) for ln in lines)
     half = sum(n for _, n in sized) / 2
     seen = 0
     for size, n in sized:
@@ -162,7 +163,7 @@ def page_blocks(page: int, grids: list, lines: list, state: LayoutState) -> list
         elif isinstance(item, LineGroup):
             state.unruled = None
             bbox = _union([ln.bbox for ln in item.lines])
-            out.append(Block("para", [Cell(join_lines(item.lines), Location(page=page, bbox=_round(bbox)))]))
+            out.append(Block("para", [Cell(join_lines(item.lines), page_location(page, _round(bbox)))]))
         else:
             out.append(line_block(item, page, state))
     state.last_grid = items[-1][2] if items and isinstance(items[-1][2], Grid) else None
@@ -216,13 +217,13 @@ def line_block(line: Line, page: int, state: LayoutState) -> Block:
     """A para block, or a row block of an unruled table when the line splits into columns."""
     settings = state.settings
     splits = line.widest > settings.column_gap or _DIGIT_GAP.search(line.text) is not None
-    segments = line_segments(line, settings) if splits else [line.chars]
-    if not is_row_like(segments, settings):
+    segments = line_segments(line, settings) if splits else None
+    if segments is None or not is_row_like(segments, settings):
         state.unruled = None
-        return Block("para", [Cell(line.text, Location(page=page, bbox=_round(line.bbox)))])
+        return Block("para", [Cell(line.text, page_location(page, _round(line.bbox)))])
     if state.unruled is None:
         state.unruled = state.new_table()
-    cells = [Cell(join_chars(s, settings), Location(page=page, bbox=_round(_bbox(s)))) for s in segments]
+    cells = [Cell(join_chars(s, settings), page_location(page, _round(_bbox(s)))) for s in segments]
     return Block("row", cells, table=state.unruled)
 
 

@@ -20,18 +20,40 @@ class Char:
     def __init__(self, text: str, x0: float, top: float, x1: float, bottom: float):
         self.text, self.x0, self.top, self.x1, self.bottom = text, x0, top, x1, bottom
         self.height = bottom - top
-        self.cjk = "\u4e00" <= text <= "\u9fff" or (text >= "\u2014" and is_cjk_wide(text))
+        self.cjk = is_cjk_char(text)
+
+
+def is_cjk_char(text: str) -> bool:
+    """Whether a character is CJK-wide (no space is read in a gap between two of these)."""
+    return "\u4e00" <= text <= "\u9fff" or (text >= "\u2014" and is_cjk_wide(text))
 
 
 class Line:
     """Characters sharing one baseline band, sorted left to right, with their box and text;
-    ``widest`` is the widest gap between two neighbouring chars, in em."""
+    ``widest`` is the widest gap between two neighbouring chars, in em; ``size`` the median
+    character height (None until asked, see :func:`line_size`), ``count`` the number of chars and
+    ``tail`` the right edge and height of the last one.
 
-    __slots__ = ("chars", "bbox", "top", "text", "widest")
+    A line of a text-layer page is made in bulk (:mod:`.arrays`): it keeps its page's character
+    arrays and indices, and makes its :class:`Char` objects only when ``chars`` is read.
+    """
+
+    __slots__ = ("_chars", "bbox", "top", "text", "widest", "size", "count", "tail", "_src", "_idx")
 
     def __init__(self, chars: list, settings: Settings = DEFAULT):
-        self.chars, self.text, self.widest, self.bbox = _join_measure(chars, settings.space_gap)
+        kept, self.text, self.widest, self.bbox = _join_measure(chars, settings.space_gap)
+        self._chars = kept
         self.top = self.bbox[1]
+        self.size = None
+        self.count = len(kept)
+        self.tail = (kept[-1].x1, kept[-1].height)
+        self._src = self._idx = None
+
+    @property
+    def chars(self) -> list:
+        if self._chars is None:
+            self._chars = self._src.chars(self._idx)
+        return self._chars
 
 
 def join_chars(chars: list, settings: Settings = DEFAULT) -> str:
@@ -108,8 +130,8 @@ def join_lines(lines: list, right_edge: Optional[float] = None) -> str:
     for line in lines:
         part = line.text
         if prev is not None:
-            a, b, last = text[-1], part[0], prev.chars[-1]
-            full = right_edge is not None and right_edge - last.x1 < 2 * max(last.height, 1.0)
+            a, b, (last_x1, last_height) = text[-1], part[0], prev.tail
+            full = right_edge is not None and right_edge - last_x1 < 2 * max(last_height, 1.0)
             glue = is_cjk_wide(a) or is_cjk_wide(b) or (a.isdigit() and b.isdigit() and full)
             text += "" if glue else " "
         text += part
