@@ -48,6 +48,12 @@ def test_a_hang_is_killed_at_the_time_limit_and_the_batch_goes_on(tasks):
     assert err.zh == "处理超时（超过 1 秒），已终止" and err.params["limit"] == 1
 
 
+def test_a_slow_worker_start_is_not_counted_as_the_inputs_time(tasks):
+    # the module takes 1.5 s to import; the inputs' clock starts when the worker is ready
+    got = _map("isolation_slow_start:echo", [("a", b"1"), ("b", b"22"), ("c", b"333")], time_limit=1)
+    assert _codes(got) == [("a", 1), ("b", 2), ("c", 3)]
+
+
 def test_memory_above_the_ceiling_is_killed(tasks):
     got = _map(f"{tasks}:eat_memory", [("a", b"1"), ("hog", b"eat"), ("b", b"22")], memory_limit=300)
     assert _codes(got) == [("a", 1), "memory-limit", ("b", 2)]

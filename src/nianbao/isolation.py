@@ -30,6 +30,7 @@ from .config import DEFAULT, Settings
 from .errors import InputError
 
 POLL = 0.05  # seconds between two looks at a busy worker's memory
+STARTUP_SECONDS = 60  # a new worker's own start (interpreter, imports) may take this long beyond the job's limit
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
@@ -68,6 +69,8 @@ class _Worker:
         self.job = None  # (index, name, payload) being worked on
         self.started = 0.0
         self.limit = 0.0  # seconds this job may take
+        self.job_limit = 0.0
+        self.ready = False  # the worker has imported its task and waits for work
 
     @property
     def pid(self) -> int:
@@ -169,7 +172,10 @@ class WorkerPool:
                 continue
             idle.job = job
             idle.started = time.monotonic()
-            idle.limit = self.settings.time_limit + self._ocr_allowance(job[2])
+            idle.job_limit = self.settings.time_limit + self._ocr_allowance(job[2])
+            # a new worker's start (interpreter, imports) is not the input's time: the job's clock
+            # starts again when the worker says it is ready
+            idle.limit = idle.job_limit + (0 if idle.ready else STARTUP_SECONDS)
 
     def _ocr_allowance(self, payload) -> float:
         """Extra seconds for a scan (setting ``ocr_seconds_per_page`` per page OCR may read)."""
@@ -195,6 +201,9 @@ class WorkerPool:
                     continue
                 except Exception as e:  # an unpicklable result: a defect of the task
                     self._fail(w, done, InputError("internal-error", error=f"{type(e).__name__}: {e}", message=str(e)))
+                    continue
+                if kind == "ready":
+                    w.ready, w.started, w.limit = True, time.monotonic(), w.job_limit
                     continue
                 index, name, _ = w.job
                 done[index] = (name, value if kind == "ok" else _error(value))
@@ -276,6 +285,7 @@ def _worker_main(task_fd: int, result_fd: int, func: str, parent: int) -> None:
     fn = getattr(importlib.import_module(module), attr)
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))
     tune_gc()
+    results.send(("ready", None))
     while True:
         try:
             name, payload, settings = tasks.recv()
