@@ -36,7 +36,7 @@ from ..config import DEFAULT, Settings
 from .pdf.extract import PageContent, Rule
 from .pdf.lines import Char, chars_to_lines
 
-PIPELINE = 1  # bump when anything here changes what a page yields (invalidates the cache)
+PIPELINE = 2  # bump when anything here changes what a page yields (invalidates the cache)
 INSTALL_HINT = "pip install 'nianbao[ocr]'"
 
 
@@ -206,7 +206,8 @@ def recognise(image, settings: Settings = DEFAULT, dpi: Optional[float] = None) 
             boxes = (np.hstack([pts, np.ones((len(pts), 1))]) @ m.T).reshape(-1, 4, 2)
     scale = 72.0 / dpi
     rules, clean = gi.find_rules(gray, scale)
-    chars = _read_lines(eng, gray, boxes, scale)
+    boxes = _split_at_rules(boxes, rules, scale)
+    chars = _read_lines(eng, clean, boxes, scale)
     chars += _read_empty_cells(eng, clean, rules, chars, scale, settings)
     return {"height": float(gray.shape[0] * scale), "width": float(gray.shape[1] * scale),
             "chars": [[c.text] + [round(float(v), 2) for v in (c.x0, c.top, c.x1, c.bottom)] + [round(float(c.conf), 4)]
@@ -230,9 +231,10 @@ def _detect(eng, gray, settings: Settings):
 
 
 def _crop(gray, box, pad: int = 2):
-    """The box's piece of the page, cut to its ink with a margin of a quarter of the ink height
-    (the recogniser reads lines whose text fills most of their height), as a BGR image, and its
-    rectangle in page pixels."""
+    """The box's piece of the page cut to its ink, with a white margin of a quarter of the ink
+    height round it (the recogniser reads lines whose text fills most of their height; ink
+    outside the box, a neighbouring row's, stays out), as a BGR image, and its rectangle in page
+    pixels (the ink's, widened by the margin)."""
     import cv2
     import numpy as np
     h, w = gray.shape[:2]
@@ -242,13 +244,16 @@ def _crop(gray, box, pad: int = 2):
     if x1 - x0 < 3 or y1 - y0 < 3:
         return None, None
     piece = gray[y0:y1, x0:x1]
-    ys, xs = np.nonzero(piece < min(160, int(piece.min()) + 0.5 * (int(piece.max()) - int(piece.min()))))
-    if len(xs):
+    lo, hi = int(piece.min()), int(piece.max())
+    ys, xs = np.nonzero(piece < min(160, lo + 0.5 * (hi - lo)))
+    if len(xs) and hi - lo > 40:
         ix0, ix1, iy0, iy1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
         m = max(2, (iy1 - iy0) // 4)
-        x0, x1 = max(x0 + ix0 - m, 0), min(x0 + ix1 + m, w)
-        y0, y1 = max(y0 + iy0 - m, 0), min(y0 + iy1 + m, h)
-        piece = gray[y0:y1, x0:x1]
+        a0, b0 = max(ix0 - m, 0), max(iy0 - m, 0)
+        a1, b1 = min(ix1 + m, piece.shape[1]), min(iy1 + m, piece.shape[0])
+        piece = cv2.copyMakeBorder(piece[b0:b1, a0:a1], b0 - (iy0 - m), iy1 + m - b1, a0 - (ix0 - m),
+                                   ix1 + m - a1, cv2.BORDER_CONSTANT, value=hi)
+        x0, y0, x1, y1 = x0 + ix0 - m, y0 + iy0 - m, x0 + ix1 + m, y0 + iy1 + m
     return cv2.cvtColor(piece, cv2.COLOR_GRAY2BGR), (x0, y0, x1, y1)
 
 
@@ -398,24 +403,30 @@ def _chars_of(text: str, centres: list, confs: list, rect: tuple, scale: float) 
 
 def _split_at_rules(boxes, rules: list, scale: float):
     """Boxes (as rectangles) cut where a ruling line crosses them: the detector may take two
-    numbers of neighbouring cells, one over the other, for one line."""
+    numbers of neighbouring cells (side by side, or one over the other) for one line, or reach
+    over a cell border into the next row. A line counts when it runs along most of the box; a
+    piece too thin to hold a character (the box's edge beyond a border) is dropped."""
     import numpy as np
     if not rules or not len(boxes):
         return boxes
     hs = [(r.pos / scale, r.start / scale, r.end / scale) for r in rules if r.horizontal]
     vs = [(r.pos / scale, r.start / scale, r.end / scale) for r in rules if not r.horizontal]
+
+    def cuts(lo, hi, a, b, lines):
+        return sorted(p for p, s, e in lines if lo < p < hi and min(e, b) - max(s, a) >= 0.6 * (b - a))
+
     out = []
-    for b in boxes:
-        x0, y0 = b.min(axis=0)
-        x1, y1 = b.max(axis=0)
-        ycuts = sorted(p for p, s, e in hs if s <= x0 + 3 and e >= x1 - 3 and y0 + 4 < p < y1 - 4)
-        xcuts = sorted(p for p, s, e in vs if s <= y0 + 3 and e >= y1 - 3 and x0 + 4 < p < x1 - 4)
-        ys = [y0] + ycuts + [y1]
-        xs = [x0] + xcuts + [x1]
-        for ya, yb in zip(ys, ys[1:]):
+    for box in boxes:
+        x0, y0 = box.min(axis=0)
+        x1, y1 = box.max(axis=0)
+        ys = [y0] + cuts(y0, y1, x0, x1, hs) + [y1]
+        ys = [(ya, yb) for ya, yb in zip(ys, ys[1:]) if yb - ya >= max(6.0, 0.25 * (y1 - y0))]
+        for ya, yb in ys:
+            xs = [x0] + cuts(x0, x1, ya, yb, vs) + [x1]
             for xa, xb in zip(xs, xs[1:]):
-                out.append(np.array([[xa, ya], [xb, ya], [xb, yb], [xa, yb]], dtype=np.float64))
-    return np.asarray(out)
+                if xb - xa >= 0.4 * (yb - ya):
+                    out.append(np.array([[xa, ya], [xb, ya], [xb, yb], [xa, yb]], dtype=np.float64))
+    return np.asarray(out).reshape(-1, 4, 2)
 
 
 def _read_lines(eng, gray, boxes, scale: float) -> list:
