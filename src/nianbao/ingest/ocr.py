@@ -384,12 +384,14 @@ def _as_digits(probs, runs: list, numeric: list, alphabet) -> tuple:
 def _chars_of(text: str, centres: list, confs: list, rect: tuple, scale: float) -> list:
     """A recognised line's box split into per-character boxes around the decoder's positions:
     a character is as wide as its kind (CJK one em, others half), and touches its neighbour
-    unless the two stand apart by more than a third of an em (a gap the reader should see)."""
+    unless the two stand apart by more than a third of an em (a gap the reader should see). The
+    boxes are as tall as the line's ink."""
     x0, y0, x1, y1 = rect
     width, height = x1 - x0, y1 - y0
     keep = [i for i, ch in enumerate(text) if not ch.isspace()]
     xs = [x0 + centres[i] * width for i in keep]
     halves = [(0.34 if ord(text[i]) > 0x2E80 else 0.2) * height for i in keep]  # height: 1.5 × the ink's
+    top, bottom = y0 + height / 6, y1 - height / 6  # the ink's: two lines of one cell stay apart
     chars = []
     for k, i in enumerate(keep):
         left, right = xs[k] - halves[k], xs[k] + halves[k]
@@ -397,7 +399,7 @@ def _chars_of(text: str, centres: list, confs: list, rect: tuple, scale: float) 
             left = (xs[k - 1] + xs[k]) / 2
         if k + 1 < len(xs) and xs[k + 1] - xs[k] < halves[k] + halves[k + 1] + height / 3:
             right = (xs[k] + xs[k + 1]) / 2
-        chars.append(OcrChar(text[i], left * scale, y0 * scale, right * scale, y1 * scale, confs[i]))
+        chars.append(OcrChar(text[i], left * scale, top * scale, right * scale, bottom * scale, confs[i]))
     return chars
 
 
