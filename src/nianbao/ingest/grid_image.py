@@ -40,11 +40,12 @@ def binarise(gray: np.ndarray) -> np.ndarray:
     return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
 
 
-def _line_masks(ink: np.ndarray) -> tuple:
-    """Horizontal strokes longer than 1/30 of the page width and vertical ones longer than 1/60
-    of its height (~14 pt: longer than a character's stroke)."""
+def _line_masks(ink: np.ndarray, text_height: float) -> tuple:
+    """Horizontal strokes longer than 1/30 of the page width and vertical ones longer than 0.8
+    text heights (a dense table's row is hardly taller than its text); which of them are ruling
+    lines :func:`table_lines` decides."""
     h, w = ink.shape
-    kx, ky = max(20, w // 30), max(20, h // 60)
+    kx, ky = max(20, w // 30), max(10, int(0.8 * text_height))
     horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (kx, 1)))
     vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, ky)))
     return horiz, vert
@@ -88,40 +89,60 @@ def rotate(img: np.ndarray, degrees: float) -> tuple:
     return out, m
 
 
-def table_lines(gray: np.ndarray) -> tuple:
+def table_lines(gray: np.ndarray, text_height: float = 0.0) -> tuple:
     """The ruling lines of a straight page image in pixels (``(horizontal, pos, start, end)``)
-    and a mask of their pixels. A horizontal line is a thin connected piece of the opened ink;
-    likewise a vertical one."""
+    and a mask of their pixels. ``text_height``: the usual height of a text line's box in pixels
+    (0: unknown, taken as 1/60 of the page height).
+
+    A horizontal line is a thin connected piece of the opened ink longer than 2.5 text heights
+    (a big title character's stroke is shorter). A vertical piece is a ruling line when it is
+    that long too, or when it runs from one horizontal line to another and another such piece
+    stands at its x (a dense table's column border, row after row, hardly taller than the text;
+    a character's stroke may touch two rules, but not at a column's x row after row)."""
+    h, w = gray.shape[:2]
+    text_height = text_height or h / 60
     ink = binarise(gray)
-    horiz, vert = _line_masks(ink)
+    horiz, vert = _line_masks(ink, text_height)
     # bridge the small breaks that blur and JPEG leave in a printed line
     horiz = cv2.morphologyEx(horiz, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (7, 1)))
     vert = cv2.morphologyEx(vert, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 7)))
-    thick = 6
-    lines, mask = [], np.zeros_like(ink)
+    thick, long = 6, 2.5 * text_height
+    lines = []
     n, labels, stats, _ = cv2.connectedComponentsWithStats(horiz, connectivity=8)
-    hs = []
+    keep = np.zeros(n, np.uint8)
     for i in range(1, n):
         x, y, cw, ch, _ = stats[i]
-        if ch <= thick:
-            hs.append((y + ch / 2, x, x + cw))
+        if ch <= thick and cw >= long:
             lines.append((True, y + ch / 2, x, x + cw))
-            mask[labels == i] = 255
+            keep[i] = 255
+    mask = keep[labels]
+
+    def joins(x: float, y: float) -> bool:  # the point is on a horizontal line's ink
+        x, y = int(x), int(y)
+        return bool(mask[max(y - 1, 0):y + 2, max(x - 1, 0):x + 2].any())
+
     n, labels, stats, _ = cv2.connectedComponentsWithStats(vert, connectivity=8)
+    pieces = []  # (x, component, long)
+    keep = np.zeros(n, np.uint8)
     for i in range(1, n):
         x, y, cw, ch, _ = stats[i]
-        if cw > thick:
-            continue
-        lines.append((False, x + cw / 2, y, y + ch))
-        mask[labels == i] = 255
+        if cw <= thick and (ch >= long or (joins(x + cw / 2, y) and joins(x + cw / 2, y + ch - 1))):
+            pieces.append((x + cw / 2, i, ch >= long))
+    for x, i, is_long in pieces:
+        # a short piece is a column border when another piece stands at its x in another row
+        if is_long or sum(1 for x2, _, _ in pieces if abs(x2 - x) <= 3) >= 2:
+            _, y, cw, ch, _ = stats[i]
+            lines.append((False, x, y, y + ch))
+            keep[i] = 255
+    mask |= keep[labels]
     return lines, cv2.dilate(mask, np.ones((3, 3), np.uint8))
 
 
-def find_rules(gray: np.ndarray, scale: float) -> tuple:
+def find_rules(gray: np.ndarray, scale: float, text_height: float = 0.0) -> tuple:
     """The ruling lines as :class:`Rule` s in points (``scale``: points per pixel) and the page
     with those lines painted paper white (a number close to a cell border is then read without
-    the border: ``0`` and a line read as ``%``)."""
-    lines, mask = table_lines(gray)
+    the border: ``0`` and a line read as ``%``). ``text_height``: as for :func:`table_lines`."""
+    lines, mask = table_lines(gray, text_height)
     rules = [Rule(h, pos * scale, start * scale, end * scale) for h, pos, start, end in lines]
     clean = gray
     if lines:

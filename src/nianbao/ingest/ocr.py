@@ -205,7 +205,8 @@ def recognise(image, settings: Settings = DEFAULT, dpi: Optional[float] = None) 
             pts = boxes.reshape(-1, 2)
             boxes = (np.hstack([pts, np.ones((len(pts), 1))]) @ m.T).reshape(-1, 4, 2)
     scale = 72.0 / dpi
-    rules, clean = gi.find_rules(gray, scale)
+    heights = boxes[:, :, 1].max(axis=1) - boxes[:, :, 1].min(axis=1) if len(boxes) else []
+    rules, clean = gi.find_rules(gray, scale, float(np.median(heights)) if len(heights) else 0.0)
     boxes = _split_at_rules(boxes, rules, scale)
     chars = _read_lines(eng, clean, boxes, scale)
     chars += _read_empty_cells(eng, clean, rules, chars, scale, settings)
@@ -271,9 +272,12 @@ def _orientation(eng, gray, boxes) -> int:
     vertical = sum(1 for i in long if wh[i][1] > wh[i][0]) > len(long) / 2
     sample = sorted(long, key=lambda i: -max(wh[i]))[:12]
     crops = []
-    for i in sample:
-        crop, _ = _crop(gray, boxes[i])
-        if crop is not None:
+    h, w = gray.shape[:2]
+    for i in sample:  # the box as detected (the classifier reads a line with its surroundings)
+        x0, y0 = np.maximum(np.floor(boxes[i].min(axis=0)).astype(int) - 2, 0)
+        x1, y1 = np.ceil(boxes[i].max(axis=0)).astype(int) + 2
+        crop = cv2.cvtColor(gray[y0:min(y1, h), x0:min(x1, w)], cv2.COLOR_GRAY2BGR)
+        if crop.shape[0] >= 3 and crop.shape[1] >= 3:
             crops.append(cv2.rotate(crop, cv2.ROTATE_90_CLOCKWISE) if vertical else crop)
     if not crops:
         return 0
