@@ -364,15 +364,28 @@ def _greedy(probs, alphabet) -> tuple:
 _LOOKALIKE = {"0": "0０oO〇○。", "1": "1１lI|"}
 
 
+_GROUPS: dict = {}
+
+
+def _digit_groups(numeric: tuple, alphabet) -> list:
+    """Each number character with the alphabet indices of its look-alikes (made once)."""
+    key = (numeric, id(alphabet))
+    groups = _GROUPS.get(key)
+    if groups is None:
+        groups = []
+        for j in numeric:
+            ch = alphabet[j]
+            same = _LOOKALIKE.get(ch, ch + (chr(ord(ch) + 0xFEE0) if ch.isdigit() else ""))
+            groups.append((ch, [k for k, a in enumerate(alphabet) if a in same]))
+        _GROUPS[key] = groups
+    return groups
+
+
 def _as_digits(probs, runs: list, numeric: list, alphabet) -> tuple:
     """Each character (its run of columns) read again as the likeliest number character, a digit
     taking the probability of its look-alikes (``o`` for ``0``, ``l`` for ``1``, full-width forms);
     its confidence is that summed probability."""
-    groups = []
-    for j in numeric:
-        ch = alphabet[j]
-        same = _LOOKALIKE.get(ch, ch + (chr(ord(ch) + 0xFEE0) if ch.isdigit() else ""))
-        groups.append((ch, [k for k, a in enumerate(alphabet) if a in same]))
+    groups = _digit_groups(tuple(numeric), alphabet)
     text, confs = [], []
     for run in runs:
         best, conf = "", -1.0
