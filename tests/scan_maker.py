@@ -103,8 +103,19 @@ def make_scan(pdf_path: Path, pages: dict, dpi: int = 200) -> bytes:
     return buffer.getvalue()
 
 
-def make_image(pdf_path: Path, index: int, fmt: str = ".png", defects: tuple = (), dpi: int = 150) -> bytes:
+def make_image(pdf_path: Path, index: int, fmt: str = ".png", defects: tuple = (), dpi: int = 150,
+               margin: float = 0.0, stated: bool = False) -> bytes:
+    """One page as an image file; ``margin``: white added left and right (a fraction of the page
+    width: a scanner bed wider than the page); ``stated``: the file states its resolution."""
     img = damage(render(pdf_path, index, dpi), defects, seed=index)
+    if margin:
+        pad = int(img.shape[1] * margin)
+        img = cv2.copyMakeBorder(img, 0, 0, pad, pad, cv2.BORDER_CONSTANT, value=(255, 255, 255))
+    if stated:
+        from PIL import Image
+        out = io.BytesIO()
+        Image.fromarray(img[..., ::-1]).save(out, "JPEG" if fmt == ".jpg" else "PNG", dpi=(dpi, dpi), quality=60)
+        return out.getvalue()
     ok, buf = cv2.imencode(fmt, img, [cv2.IMWRITE_JPEG_QUALITY, 60] if fmt == ".jpg" else [])
     assert ok
     return buf.tobytes()

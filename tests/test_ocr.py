@@ -7,6 +7,7 @@ cached in a temporary directory for the session, so each page is recognised once
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 
@@ -71,13 +72,34 @@ def test_low_confidence_value_is_uncertain_and_named(huaian_scan):
     assert all(strict.cells[k].value == report.cells[k].value for k in named)  # kept as read
 
 
-def test_png_page_by_content(shared, ocr_cache):
+def test_png_page_by_content_at_its_stated_resolution(shared, ocr_cache):
     from scan_maker import HUAIAN, make_image
-    data = make_image(HUAIAN, 4, ".png", defects=("skew+0.5",))
+    # scanned on a bed wider than the page, the file saying 200 dpi: the page is as wide as the
+    # bed (1.5 × A4), not taken for an A4 page with its text shrunk
+    data = make_image(HUAIAN, 4, ".png", defects=("skew+0.5",), dpi=200, margin=0.25, stated=True)
     report = nianbao.parse(data, filename="no-extension")
     assert report.format == "image"
     assert report.cells["review_litigation.review.upheld"].value == 72
     assert report.cells["review_litigation.review.total"].value == 351
+    [cached] = list(ocr_cache.rglob(hashlib.sha256(data).hexdigest() + ".json"))
+    width = json.loads(cached.read_text(encoding="utf-8"))["pages"]["0"]["width"]
+    assert abs(width - 1.5 * 595) < 10
+
+
+def test_stated_resolution_trusted_only_for_a_paper_sized_page():
+    import io
+
+    from PIL import Image
+
+    from nianbao.ingest.image import resolutions
+
+    def png(dpi=None):
+        out = io.BytesIO()
+        Image.new("L", (8, 8), 255).save(out, "PNG", **({"dpi": (dpi, dpi)} if dpi else {}))
+        return out.getvalue()
+    assert resolutions(png(300), [(2480, 3508)]) == [300]  # A4 at 300 dpi
+    assert resolutions(png(72), [(1240, 1754)]) == [None]  # 17 inches wide: an editor's default
+    assert resolutions(png(), [(1240, 1754)]) == [None]
 
 
 def test_without_ocr_a_scan_says_how_to_install(monkeypatch, shared):
