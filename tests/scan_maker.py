@@ -104,10 +104,15 @@ def make_scan(pdf_path: Path, pages: dict, dpi: int = 200) -> bytes:
 
 
 def make_image(pdf_path: Path, index: int, fmt: str = ".png", defects: tuple = (), dpi: int = 150,
-               margin: float = 0.0, stated: bool = False) -> bytes:
+               margin: float = 0.0, stated: bool = False, blank: tuple = ()) -> bytes:
     """One page as an image file; ``margin``: white added left and right (a fraction of the page
-    width: a scanner bed wider than the page); ``stated``: the file states its resolution."""
-    img = damage(render(pdf_path, index, dpi), defects, seed=index)
+    width: a scanner bed wider than the page); ``stated``: the file states its resolution;
+    ``blank``: boxes (points) whose insides are wiped white (a cell left blank)."""
+    img = render(pdf_path, index, dpi)
+    for x0, top, x1, bottom in blank:
+        f = dpi / 72
+        img[int(top * f) + 4:int(bottom * f) - 3, int(x0 * f) + 4:int(x1 * f) - 3] = 255
+    img = damage(img, defects, seed=index)
     if margin:
         pad = int(img.shape[1] * margin)
         img = cv2.copyMakeBorder(img, 0, 0, pad, pad, cv2.BORDER_CONSTANT, value=(255, 255, 255))

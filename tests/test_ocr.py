@@ -75,12 +75,16 @@ def test_low_confidence_value_is_uncertain_and_named(huaian_scan):
 def test_png_page_by_content_at_its_stated_resolution(shared, ocr_cache):
     from scan_maker import HUAIAN, make_image
     # scanned on a bed wider than the page, the file saying 200 dpi: the page is as wide as the
-    # bed (1.5 × A4), not taken for an A4 page with its text shrunk
-    data = make_image(HUAIAN, 4, ".png", defects=("skew+0.5",), dpi=200, margin=0.25, stated=True)
+    # bed (1.5 × A4), not taken for an A4 page with its text shrunk; one cell wiped blank
+    wiped = "review_litigation.review.corrected"
+    box = nianbao.parse(HUAIAN).cells[wiped].loc.bbox
+    data = make_image(HUAIAN, 4, ".png", defects=("skew+0.5",), dpi=200, margin=0.25, stated=True, blank=(box,))
     report = nianbao.parse(data, filename="no-extension")
     assert report.format == "image"
     assert report.cells["review_litigation.review.upheld"].value == 72
     assert report.cells["review_litigation.review.total"].value == 351
+    # no ink at all in the cell: blank paper, certainly empty (not a digit the engine missed)
+    assert report.cells[wiped].value is None and report.cells[wiped].certain
     [cached] = list(ocr_cache.rglob(hashlib.sha256(data).hexdigest() + ".json"))
     width = json.loads(cached.read_text(encoding="utf-8"))["pages"]["0"]["width"]
     assert abs(width - 1.5 * 595) < 10

@@ -29,6 +29,7 @@ import hashlib
 import json
 import os
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
@@ -36,7 +37,7 @@ from ..config import DEFAULT, Settings
 from .pdf.extract import PageContent, Rule
 from .pdf.lines import Char, chars_to_lines
 
-PIPELINE = 2  # bump when anything here changes what a page yields (invalidates the cache)
+PIPELINE = 4  # bump when anything here changes what a page yields (invalidates the cache)
 INSTALL_HINT = "pip install 'nianbao[ocr]'"
 
 
@@ -161,11 +162,19 @@ class Cache:
             pass  # a read-only home: OCR again next time
 
 
-def page_content(page: dict, number: int, settings: Settings = DEFAULT) -> PageContent:
+@dataclass
+class OcrPage(PageContent):
+    """A page read by OCR: a :class:`PageContent` with the boxes (points) of its table cells
+    that show no ink at all."""
+
+    blank: list = field(default_factory=list)
+
+
+def page_content(page: dict, number: int, settings: Settings = DEFAULT) -> OcrPage:
     """Cached page data → the :class:`PageContent` the PDF layout reads."""
     chars = [OcrChar(t, x0, top, x1, bottom, conf) for t, x0, top, x1, bottom, conf in page["chars"]]
     rules = [Rule(bool(h), pos, start, end) for h, pos, start, end in page["rules"]]
-    return PageContent(number, page["height"], chars_to_lines(chars, settings), rules)
+    return OcrPage(number, page["height"], chars_to_lines(chars, settings), rules, page.get("blank", []))
 
 
 # ---------------------------------------------------------------- one page
@@ -209,11 +218,13 @@ def recognise(image, settings: Settings = DEFAULT, dpi: Optional[float] = None) 
     rules, clean = gi.find_rules(gray, scale, float(np.median(heights)) if len(heights) else 0.0)
     boxes = _split_at_rules(boxes, rules, scale)
     chars = _read_lines(eng, clean, boxes, scale)
-    chars += _read_empty_cells(eng, clean, rules, chars, scale, settings)
+    found, blank = _read_empty_cells(eng, clean, rules, chars, scale, settings)
+    chars += found
     return {"height": float(gray.shape[0] * scale), "width": float(gray.shape[1] * scale),
             "chars": [[c.text] + [round(float(v), 2) for v in (c.x0, c.top, c.x1, c.bottom)] + [round(float(c.conf), 4)]
                       for c in chars],
             "rules": [[int(r.horizontal)] + [round(float(v), 2) for v in (r.pos, r.start, r.end)] for r in rules],
+            "blank": [[round(float(v), 2) for v in box] for box in blank],
             "angle": round(float(angle), 3), "turned": turned}
 
 
@@ -302,6 +313,11 @@ def _text_skew(boxes) -> float:
             angles.append(math.degrees(math.atan2(dy, dx)))
     return float(np.median(angles)) if len(angles) >= 3 else 0.0
 
+
+# a line none of whose characters the engine is even this sure of is not text (a blot, a bar):
+# dropped; a table cell left with that ink is then uncertain (mark_confidence)
+GARBAGE = 0.5
+BLANK_DOTS = 3  # ink pixels a grid cell may show (JPEG specks) and still be blank paper
 
 _DIGITLIKE = frozenset("0123456789０１２３４５６７８９oO〇○。°lI|,.，%")
 _NUMERIC = "0123456789.,"
@@ -457,13 +473,14 @@ def _read_lines(eng, gray, boxes, scale: float) -> list:
             rects.append(rect)
     chars = []
     for (text, centres, confs), rect in zip(_recognise_crops(eng, crops), rects):
-        if text.strip():
+        if text.strip() and max(confs) >= GARBAGE:
             chars.extend(_chars_of(text, centres, confs, rect, scale))
     return chars
 
 
-def _read_empty_cells(eng, gray, rules: list, chars: list, scale: float, settings: Settings) -> list:
-    """Recognise the grid cells that hold ink but no recognised character."""
+def _read_empty_cells(eng, gray, rules: list, chars: list, scale: float, settings: Settings) -> tuple:
+    """Recognise the grid cells that hold ink but no recognised character: (their characters,
+    the boxes in points of the cells without any ink — blank on paper, not a digit missed)."""
     import cv2
     import numpy as np
 
@@ -471,10 +488,10 @@ def _read_empty_cells(eng, gray, rules: list, chars: list, scale: float, setting
     from .pdf.grids import rules_to_grids
     grids = rules_to_grids(rules, settings)
     if not grids:
-        return []
+        return [], []
     ink = gi.binarise(gray)
     centres = [((c.x0 + c.x1) / 2, (c.top + c.bottom) / 2) for c in chars]
-    crops, rects = [], []
+    crops, rects, blank = [], [], []
     for grid in grids:
         for gc in grid.cells:
             bx0, btop, bx1, bbottom = gc.bbox
@@ -484,7 +501,12 @@ def _read_empty_cells(eng, gray, rules: list, chars: list, scale: float, setting
                 _unread_ink(ink, px, inside, scale)
                 continue
             area = ink[px[1] + 3:px[3] - 2, px[0] + 3:px[2] - 2]
-            if area.size == 0 or cv2.countNonZero(area) < 12:
+            if area.size == 0:
+                continue
+            dots = cv2.countNonZero(area)
+            if dots <= BLANK_DOTS:
+                blank.append(gc.bbox)
+            if dots < 12:
                 continue
             ys, xs = np.nonzero(area)
             box = np.array([[xs.min(), ys.min()], [xs.max(), ys.max()]], dtype=np.float64) + [px[0] + 3, px[1] + 3]
@@ -496,9 +518,9 @@ def _read_empty_cells(eng, gray, rules: list, chars: list, scale: float, setting
                 rects.append(rect)
     found = []
     for (text, cents, confs), rect in zip(_recognise_crops(eng, crops), rects):
-        if text.strip():
+        if text.strip() and max(confs) >= GARBAGE:
             found.extend(_chars_of(text, cents, confs, rect, scale))
-    return found
+    return found, blank
 
 
 def _unread_ink(ink, px: list, inside: list, scale: float) -> None:
@@ -516,7 +538,7 @@ def _unread_ink(ink, px: list, inside: list, scale: float) -> None:
     height = float(np.median([c.bottom - c.top for c in inside])) / scale
     left = min(c.x0 for c in inside) / scale - px[0] - 3
     right = max(c.x1 for c in inside) / scale - px[0] - 3
-    if xs.min() < left - 0.2 * height or xs.max() > right + 0.2 * height:
+    if xs.min() < left - 0.3 * height or xs.max() > right + 0.3 * height:  # height: the ink's
         for c in inside:
             c.conf = min(c.conf, 0.5)
 
@@ -540,11 +562,13 @@ def ocr_pages(data: bytes, images: list, settings: Settings = DEFAULT) -> list:
 def mark_confidence(blocks: list, pages: list) -> None:
     """Give each cell on an OCR page the lowest confidence of the characters under it (``Cell.
     confidence``; cells of text-layer pages keep None). An empty table cell on an OCR page gets
-    0: a scan cannot tell a blank cell from a digit the engine missed, so it is never certain."""
-    by_page = {}
+    0 (a digit the engine missed is not a blank), unless the page shows no ink at all in it
+    (``OcrPage.blank``): then 1, blank paper."""
+    by_page, blanks = {}, {}
     for page in pages:
         chars = [c for line in page.lines for c in line.chars]
         by_page[page.number] = chars
+        blanks[page.number] = getattr(page, "blank", [])
     for block in blocks:
         for cell in block.cells:
             loc = cell.loc
@@ -553,7 +577,9 @@ def mark_confidence(blocks: list, pages: list) -> None:
                 continue
             if not cell.text.strip():
                 if block.kind == "row":
-                    cell.confidence = 0.0
+                    x, y = (loc.bbox[0] + loc.bbox[2]) / 2, (loc.bbox[1] + loc.bbox[3]) / 2
+                    paper = any(b[0] < x < b[2] and b[1] < y < b[3] for b in blanks[loc.page])
+                    cell.confidence = 1.0 if paper else 0.0
                 continue
             x0, top, x1, bottom = loc.bbox
             confs = [c.conf for c in chars if x0 - 0.5 <= (c.x0 + c.x1) / 2 <= x1 + 0.5
