@@ -95,8 +95,10 @@ def table_lines(gray: np.ndarray, text_height: float = 0.0) -> tuple:
     (0: unknown, taken as 1/60 of the page height).
 
     A horizontal line is a thin connected piece of the opened ink longer than 2.5 text heights
-    (a big title character's stroke is shorter). A vertical piece is a ruling line when it is
-    that long too, or when it runs from one horizontal line to another and another such piece
+    (a big title character's stroke is shorter). A vertical piece is a ruling line when no ink
+    but the horizontal rules touches it from the side (a character's stroke has strokes joined
+    to it; strokes of characters in rows one under the other may chain into a long piece) and
+    it is that long too, or it runs from one horizontal line to another and another such piece
     stands at its x (a dense table's column border, row after row, hardly taller than the text;
     a character's stroke may touch two rules, but not at a column's x row after row)."""
     h, w = gray.shape[:2]
@@ -121,13 +123,20 @@ def table_lines(gray: np.ndarray, text_height: float = 0.0) -> tuple:
         x, y = int(x), int(y)
         return bool(mask[max(y - 1, 0):y + 2, max(x - 1, 0):x + 2].any())
 
+    loose = cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(mask, np.ones((5, 5), np.uint8))))  # ink but rules
     n, labels, stats, _ = cv2.connectedComponentsWithStats(vert, connectivity=8)
     pieces = []  # (x, component, long)
     keep = np.zeros(n, np.uint8)
     for i in range(1, n):
         x, y, cw, ch, _ = stats[i]
-        if cw <= thick and (ch >= long or (joins(x + cw / 2, y) and joins(x + cw / 2, y + ch - 1))):
-            pieces.append((x + cw / 2, i, ch >= long))
+        if cw > thick:
+            continue
+        if _strokes_beside(loose, x, y, cw, ch):
+            continue
+        if ch >= long:
+            pieces.append((x + cw / 2, i, True))
+        elif joins(x + cw / 2, y) and joins(x + cw / 2, y + ch - 1):
+            pieces.append((x + cw / 2, i, False))
     for x, i, is_long in pieces:
         # a short piece is a column border when another piece stands at its x in another row
         if is_long or sum(1 for x2, _, _ in pieces if abs(x2 - x) <= 3) >= 2:
@@ -136,6 +145,20 @@ def table_lines(gray: np.ndarray, text_height: float = 0.0) -> tuple:
             keep[i] = 255
     mask |= keep[labels]
     return lines, cv2.dilate(mask, np.ones((3, 3), np.uint8))
+
+
+def _strokes_beside(ink: np.ndarray, x: int, y: int, cw: int, ch: int) -> bool:
+    """Whether ink touches the vertical piece from the side along its length (ends left out):
+    a character's stroke has strokes joined to it, a cell border has only the rules at its
+    ends."""
+    y0, y1 = y + 4, y + ch - 4
+    if y1 <= y0:
+        return False
+    left = ink[y0:y1, max(x - 4, 0):max(x - 1, 0)]
+    right = ink[y0:y1, x + cw + 1:x + cw + 4]
+    rows = (left.any(axis=1) if left.size else np.zeros(y1 - y0, bool)) | \
+        (right.any(axis=1) if right.size else np.zeros(y1 - y0, bool))
+    return bool(rows.mean() > 0.2)
 
 
 def find_rules(gray: np.ndarray, scale: float, text_height: float = 0.0) -> tuple:

@@ -37,7 +37,7 @@ from ..config import DEFAULT, Settings
 from .pdf.extract import PageContent, Rule
 from .pdf.lines import Char, chars_to_lines
 
-PIPELINE = 4  # bump when anything here changes what a page yields (invalidates the cache)
+PIPELINE = 6  # bump when anything here changes what a page yields (invalidates the cache)
 INSTALL_HINT = "pip install 'nianbao[ocr]'"
 
 
