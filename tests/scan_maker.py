@@ -2,7 +2,7 @@
 
 ``make_scan(pdf, pages, defects)`` renders the chosen pages of a text-layer PDF with pypdfium2,
 gives each page the defects of a scanner and a stamp — a slight rotation, blur, JPEG compression,
-a red seal drawn over the table, a page put in turned by 90° — and wraps the JPEGs as an
+a red seal drawn over the table, a page put in turned by 90° or 180° — and wraps the JPEGs as an
 image-only PDF (no text layer: what a scanner writes). ``make_image`` gives one page as a PNG or
 JPEG file. Deterministic: the same call gives the same bytes.
 
@@ -22,13 +22,19 @@ import pypdfium2 as pdfium
 ROOT = Path(__file__).resolve().parents[1]
 HUAIAN = ROOT.parent / "shared" / "corpus" / "real" / "huaian-2024.pdf"
 LONGNAN = ROOT / "tests" / "fixtures" / "longnan-lirenzhen-2020-lo.pdf"
+HUAIAN_LO = ROOT / "tests" / "fixtures" / "huaian-2024-lo.pdf"  # the DOCX laid out by LibreOffice
 
-# the pages with the title and the three tables, and what each page suffers
+# the pages with the title and the three tables, what each page suffers, the scan's dpi; the
+# tests read the first, the benchmark and bench/accuracy.py all
 SCANS = {
     "huaian-2024-scan": (HUAIAN, {0: ("turn90", "jpeg"), 2: ("skew+1.0", "jpeg"),
-                                  3: ("skew-0.8", "seal", "blur", "jpeg"), 4: ("skew+0.6", "noise", "jpeg")}),
+                                  3: ("skew-0.8", "seal", "blur", "jpeg"), 4: ("skew+0.6", "noise", "jpeg")}, 200),
     "longnan-lirenzhen-2020-scan": (LONGNAN, {0: ("jpeg",), 3: ("skew-1.0", "blur", "jpeg"),
-                                              4: ("skew+1.2", "seal", "jpeg")}),
+                                              4: ("skew+1.2", "seal", "jpeg")}, 200),
+    "longnan-lirenzhen-2020-scan150": (LONGNAN, {0: ("jpeg",), 1: ("skew-0.7", "noise", "jpeg"), 2: ("seal", "blur", "jpeg"),
+                                                 3: ("skew+0.4", "jpeg"), 4: ("turn90", "jpeg"), 5: ("jpeg",)}, 150),
+    "huaian-2024-lo-scan150": (HUAIAN_LO, {0: ("jpeg",), 1: ("skew+0.9", "noise", "jpeg"),
+                                           2: ("turn180", "seal", "blur", "jpeg"), 3: ("skew-0.5", "jpeg")}, 150),
 }
 
 
@@ -76,6 +82,8 @@ def damage(img: np.ndarray, defects: tuple, seed: int) -> np.ndarray:
             img = np.clip(img.astype(np.int16) + rng.normal(0, 8, img.shape).astype(np.int16), 0, 255).astype(np.uint8)
         elif d == "turn90":
             img = cv2.rotate(img, cv2.ROTATE_90_CLOCKWISE)
+        elif d == "turn180":
+            img = cv2.rotate(img, cv2.ROTATE_180)
     return img
 
 
@@ -129,8 +137,8 @@ def make_image(pdf_path: Path, index: int, fmt: str = ".png", defects: tuple = (
 def scans() -> dict:
     """name → (PDF bytes, the answer file of its source)."""
     out = {}
-    for name, (src, pages) in SCANS.items():
-        out[name] = (make_scan(src, pages), src.with_name(src.stem + ".expected.json"))
+    for name, (src, pages, dpi) in SCANS.items():
+        out[name] = (make_scan(src, pages, dpi), src.with_name(src.stem + ".expected.json"))
     return out
 
 

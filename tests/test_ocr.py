@@ -37,8 +37,8 @@ def ocr_cache(tmp_path_factory):
 @pytest.fixture(scope="session")
 def huaian_scan(shared, ocr_cache):
     from scan_maker import SCANS, make_scan
-    src, pages = SCANS["huaian-2024-scan"]
-    data = make_scan(src, pages)
+    src, pages, dpi = SCANS["huaian-2024-scan"]
+    data = make_scan(src, pages, dpi)
     t = time.process_time()
     report = nianbao.parse(data, filename="huaian-2024-scan.pdf")
     seconds = time.process_time() - t
