@@ -119,3 +119,34 @@ def test_scan_pages_judged_from_bytes(huaian_scan):
     assert ocr.scan_pages(data) == 4
     assert ocr.scan_pages(b"\x89PNG\r\n\x1a\n....") == 1
     assert ocr.scan_pages((nianbao.__file__ and b"%PDF-1.4 /Font /Type /Page")) == 0
+
+
+def test_blotted_digit_gets_the_reading_the_arithmetic_asks_for(ocr_cache):
+    from pathlib import Path
+
+    from nianbao.rules import check
+    blot = Path(__file__).parent / "rule_fixtures" / "P214" / "blot.pdf"  # a blot over the 7 of 72
+    report = nianbao.parse(blot)
+    cell = report.cells["review_litigation.review.upheld"]
+    assert cell.value == 2 and not cell.certain  # kept as read, uncertain
+    [p214] = [d for d in report.diagnostics if d.code == "P214"]
+    assert p214.candidates == [[72]]  # 72 + 64 + 178 + 37 = 351 (A4)
+    [finding] = [f for f in check(report) if f.code == "P214"]
+    assert "使勾稽关系成立的读法：72" in finding.message
+
+
+def test_restoring_reading_only_one_digit_away_and_against_certain_cells():
+    from nianbao.model import CellValue
+    from nianbao.parsing.candidates import restoring_readings
+    row = "review_litigation.review."
+    cells = {row + k: CellValue(v, str(v), None, True)
+             for k, v in dict(upheld=78, corrected=64, other=178, pending=37, total=351).items()}
+    cells[row + "upheld"] = CellValue(78, "78", None, False)
+    assert restoring_readings([row + "upheld"], cells, "2021") == [[72]]  # 8 misread for 2
+    cells[row + "upheld"] = CellValue(7, "7", None, False)
+    assert restoring_readings([row + "upheld"], cells, "2021") == [[72]]  # the 2 lost
+    cells[row + "upheld"] = CellValue(53, "53", None, False)
+    assert restoring_readings([row + "upheld"], cells, "2021") == []  # two digits from 72: not offered
+    cells[row + "upheld"] = CellValue(78, "78", None, False)
+    cells[row + "other"] = CellValue(178, "178", None, False)  # another unsure cell in A4: no answer
+    assert restoring_readings([row + "upheld", row + "other"], cells, "2021") == []
