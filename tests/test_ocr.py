@@ -140,7 +140,7 @@ def test_restoring_reading_only_one_digit_away_and_against_certain_cells():
     from nianbao.parsing.candidates import restoring_readings
     row = "review_litigation.review."
     cells = {row + k: CellValue(v, str(v), None, True)
-             for k, v in dict(upheld=78, corrected=64, other=178, pending=37, total=351).items()}
+             for k, v in {"upheld": 78, "corrected": 64, "other": 178, "pending": 37, "total": 351}.items()}
     cells[row + "upheld"] = CellValue(78, "78", None, False)
     assert restoring_readings([row + "upheld"], cells, "2021") == [[72]]  # 8 misread for 2
     cells[row + "upheld"] = CellValue(7, "7", None, False)

@@ -101,7 +101,7 @@ def table_lines(gray: np.ndarray, text_height: float = 0.0) -> tuple:
     it is that long too, or it runs from one horizontal line to another and another such piece
     stands at its x (a dense table's column border, row after row, hardly taller than the text;
     a character's stroke may touch two rules, but not at a column's x row after row)."""
-    h, w = gray.shape[:2]
+    h = gray.shape[0]
     text_height = text_height or h / 60
     ink = binarise(gray)
     horiz, vert = _line_masks(ink, text_height)

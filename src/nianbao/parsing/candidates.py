@@ -344,7 +344,7 @@ def restoring_readings(keys: list, cells: dict, template: str) -> list:
                 needed = [k for k in rel.terms + rel.totals if k != key and present(k)]
                 if not all(cells[k].certain for k in needed):
                     continue
-                lhs, rhs = rel.sides(lambda k: 0 if k == key else values.get(k), present)
+                lhs, rhs = rel.sides(lambda k, key=key: 0 if k == key else values.get(k), present)
                 want.add(rhs - lhs if key in rel.terms else lhs - rhs)
                 broken = broken or not rel.holds(values.get, present)
         v, read = (want.pop() if len(want) == 1 else None), values.get(key)
