@@ -37,7 +37,7 @@ from ..config import DEFAULT, Settings
 from .pdf.extract import PageContent, Rule
 from .pdf.lines import Char, chars_to_lines
 
-PIPELINE = 6  # bump when anything here changes what a page yields (invalidates the cache)
+PIPELINE = 7  # bump when anything here changes what a page yields (invalidates the cache)
 INSTALL_HINT = "pip install 'nianbao[ocr]'"
 
 
@@ -217,8 +217,10 @@ def recognise(image, settings: Settings = DEFAULT, dpi: Optional[float] = None) 
     heights = boxes[:, :, 1].max(axis=1) - boxes[:, :, 1].min(axis=1) if len(boxes) else []
     rules, clean = gi.find_rules(gray, scale, float(np.median(heights)) if len(heights) else 0.0)
     boxes = _split_at_rules(boxes, rules, scale)
-    chars = _read_lines(eng, clean, boxes, scale)
-    found, blank = _read_empty_cells(eng, clean, rules, chars, scale, settings)
+    from .pdf.grids import rules_to_grids
+    grids = rules_to_grids(rules, settings)
+    chars = _read_lines(eng, gray, clean, boxes, scale, [g.bbox for g in grids])
+    found, blank = _read_empty_cells(eng, clean, grids, chars, scale)
     chars += found
     return {"height": float(gray.shape[0] * scale), "width": float(gray.shape[1] * scale),
             "chars": [[c.text] + [round(float(v), 2) for v in (c.x0, c.top, c.x1, c.bottom)] + [round(float(c.conf), 4)]
@@ -464,10 +466,15 @@ def _split_at_rules(boxes, rules: list, scale: float):
     return np.asarray(out).reshape(-1, 4, 2)
 
 
-def _read_lines(eng, gray, boxes, scale: float) -> list:
+def _read_lines(eng, gray, clean, boxes, scale: float, tables: list) -> list:
+    """The characters of the text line ``boxes``: read from the page with its rules painted out
+    (``clean``) inside a table (``tables``: grid boxes in points), from the page as it is
+    outside (a title's long strokes taken for a rule are not painted out of it)."""
     crops, rects = [], []
     for b in boxes:
-        crop, rect = _crop(gray, b)
+        x, y = b.mean(axis=0) * scale
+        inside = any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in tables)
+        crop, rect = _crop(clean if inside else gray, b)
         if crop is not None:
             crops.append(crop)
             rects.append(rect)
@@ -478,15 +485,13 @@ def _read_lines(eng, gray, boxes, scale: float) -> list:
     return chars
 
 
-def _read_empty_cells(eng, gray, rules: list, chars: list, scale: float, settings: Settings) -> tuple:
+def _read_empty_cells(eng, gray, grids: list, chars: list, scale: float) -> tuple:
     """Recognise the grid cells that hold ink but no recognised character: (their characters,
     the boxes in points of the cells without any ink — blank on paper, not a digit missed)."""
     import cv2
     import numpy as np
 
     from . import grid_image as gi
-    from .pdf.grids import rules_to_grids
-    grids = rules_to_grids(rules, settings)
     if not grids:
         return [], []
     ink = gi.binarise(gray)
