@@ -172,3 +172,31 @@ def find_rules(gray: np.ndarray, scale: float, text_height: float = 0.0) -> tupl
         clean = gray.copy()
         clean[mask > 0] = 255
     return rules, clean
+
+
+def split_at_rules(boxes, rules: list, scale: float):
+    """Boxes (as rectangles) cut where a ruling line crosses them: the detector may take two
+    numbers of neighbouring cells (side by side, or one over the other) for one line, or reach
+    over a cell border into the next row. ``boxes``: n × 4 × 2 pixel corners; ``scale``: points
+    per pixel of the rules. A line counts when it runs along most of the box; a piece too thin
+    to hold a character (the box's edge beyond a border) is dropped."""
+    if not rules or not len(boxes):
+        return boxes
+    hs = [(r.pos / scale, r.start / scale, r.end / scale) for r in rules if r.horizontal]
+    vs = [(r.pos / scale, r.start / scale, r.end / scale) for r in rules if not r.horizontal]
+
+    def cuts(lo, hi, a, b, lines):
+        return sorted(p for p, s, e in lines if lo < p < hi and min(e, b) - max(s, a) >= 0.6 * (b - a))
+
+    out = []
+    for box in boxes:
+        x0, y0 = box.min(axis=0)
+        x1, y1 = box.max(axis=0)
+        ys = [y0] + cuts(y0, y1, x0, x1, hs) + [y1]
+        ys = [(ya, yb) for ya, yb in zip(ys, ys[1:]) if yb - ya >= max(6.0, 0.25 * (y1 - y0))]
+        for ya, yb in ys:
+            xs = [x0] + cuts(x0, x1, ya, yb, vs) + [x1]
+            for xa, xb in zip(xs, xs[1:]):
+                if xb - xa >= 0.4 * (yb - ya):
+                    out.append(np.array([[xa, ya], [xb, ya], [xb, yb], [xa, yb]], dtype=np.float64))
+    return np.asarray(out).reshape(-1, 4, 2)

@@ -12,11 +12,15 @@ origin at the top left — what ``pdf.layout.pages_to_blocks`` consumes for text
 3. orientation: lines taller than wide mean a page turned by 90°; the angle classifier on a
    sample of lines tells 0° from 180°; the page is turned upright and detected again;
 4. skew: the angle of the long table lines (or of the text lines) straightens image and boxes;
-5. the table grid from the image (:func:`.grid_image.find_rules`);
-6. each line recognised (CTC, per-character positions and confidences); a recognised line's box
-   is split into per-character boxes at the positions the decoder gives;
-7. a grid cell with ink and no text recognised in it (a lone ``0`` the detector missed) is
-   recognised on its own.
+5. the table grid from the image (:func:`.grid_image.find_rules`), and the page with its rules
+   painted out, from which the tables' text is read;
+6. line boxes cut where a rule crosses them (:func:`.grid_image.split_at_rules`: two cells'
+   numbers taken for one line);
+7. each line recognised (CTC, per-character positions and confidences) from a crop that keeps
+   to its box; a recognised line's box is split into per-character boxes at the positions the
+   decoder gives, as tall as the line's ink;
+8. a grid cell with ink and no text recognised in it (a lone ``0`` the detector missed) is
+   recognised on its own; a grid cell without any ink is noted as blank paper.
 
 Each character keeps its confidence (:class:`OcrChar`); the cells built from them carry the lowest
 (``Cell.confidence``), so the table reader marks a value whose digits the engine was unsure of as
@@ -216,7 +220,7 @@ def recognise(image, settings: Settings = DEFAULT, dpi: Optional[float] = None) 
     scale = 72.0 / dpi
     heights = boxes[:, :, 1].max(axis=1) - boxes[:, :, 1].min(axis=1) if len(boxes) else []
     rules, clean = gi.find_rules(gray, scale, float(np.median(heights)) if len(heights) else 0.0)
-    boxes = _split_at_rules(boxes, rules, scale)
+    boxes = gi.split_at_rules(boxes, rules, scale)
     from .pdf.grids import rules_to_grids
     grids = rules_to_grids(rules, settings)
     chars = _read_lines(eng, gray, clean, boxes, scale, [g.bbox for g in grids])
@@ -436,34 +440,6 @@ def _chars_of(text: str, centres: list, confs: list, rect: tuple, scale: float) 
             right = (xs[k] + xs[k + 1]) / 2
         chars.append(OcrChar(text[i], left * scale, top * scale, right * scale, bottom * scale, confs[i]))
     return chars
-
-
-def _split_at_rules(boxes, rules: list, scale: float):
-    """Boxes (as rectangles) cut where a ruling line crosses them: the detector may take two
-    numbers of neighbouring cells (side by side, or one over the other) for one line, or reach
-    over a cell border into the next row. A line counts when it runs along most of the box; a
-    piece too thin to hold a character (the box's edge beyond a border) is dropped."""
-    import numpy as np
-    if not rules or not len(boxes):
-        return boxes
-    hs = [(r.pos / scale, r.start / scale, r.end / scale) for r in rules if r.horizontal]
-    vs = [(r.pos / scale, r.start / scale, r.end / scale) for r in rules if not r.horizontal]
-
-    def cuts(lo, hi, a, b, lines):
-        return sorted(p for p, s, e in lines if lo < p < hi and min(e, b) - max(s, a) >= 0.6 * (b - a))
-
-    out = []
-    for box in boxes:
-        x0, y0 = box.min(axis=0)
-        x1, y1 = box.max(axis=0)
-        ys = [y0] + cuts(y0, y1, x0, x1, hs) + [y1]
-        ys = [(ya, yb) for ya, yb in zip(ys, ys[1:]) if yb - ya >= max(6.0, 0.25 * (y1 - y0))]
-        for ya, yb in ys:
-            xs = [x0] + cuts(x0, x1, ya, yb, vs) + [x1]
-            for xa, xb in zip(xs, xs[1:]):
-                if xb - xa >= 0.4 * (yb - ya):
-                    out.append(np.array([[xa, ya], [xb, ya], [xb, yb], [xa, yb]], dtype=np.float64))
-    return np.asarray(out).reshape(-1, 4, 2)
 
 
 def _read_lines(eng, gray, clean, boxes, scale: float, tables: list) -> list:
