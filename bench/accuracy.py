@@ -3,8 +3,14 @@ exact, silent wrong reports and silent wrong cells (wrong, and the record does n
 uncertain, named by no diagnostic, its table reported as found — as ../shared/tools/score.py
 counts them).
 
-usage: python bench/accuracy.py [DIR ...] [-v]
-       (default: ../shared/corpus, ../shared/pages and tests/fixtures)
+With the OCR extra installed, the default run also scores the scans made from real reports by
+tests/scan_maker.py (image-only PDFs with skew, blur, JPEG, a seal, a page turned by 90°; their
+answers are the originals'), as folder ``scans`` and format ``pdf (scan, OCR)``, outside TOTAL
+(which stays comparable with runs without OCR); ``--no-ocr`` leaves them out; OCR results are
+cached (see ``ocr_cache``).
+
+usage: python bench/accuracy.py [DIR ...] [-v] [--no-ocr]
+       (default: ../shared/corpus, ../shared/pages and tests/fixtures, and the scans)
 """
 import sys
 from collections import defaultdict
@@ -17,33 +23,52 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 
 
+def scans():
+    """(name, PDF bytes, answer file) of the test scans, when OCR is installed."""
+    from nianbao.ingest import ocr
+    if not ocr.available():
+        print("scans: left out (OCR extra not installed: pip install 'nianbao[ocr]')")
+        return []
+    sys.path.insert(0, str(ROOT / "tests"))
+    from scan_maker import scans as made
+    return [(name + ".pdf", data, ans) for name, (data, ans) in made().items()]
+
+
 def main(argv):
     verbose = "-v" in argv
-    roots = [Path(a) for a in argv if a != "-v"] or [SHARED / "corpus", SHARED / "pages", ROOT / "tests" / "fixtures"]
+    dirs = [Path(a) for a in argv if not a.startswith("-")]
+    roots = dirs or [SHARED / "corpus", SHARED / "pages", ROOT / "tests" / "fixtures"]
     totals = defaultdict(lambda: [0, 0, 0, 0, 0, 0])  # cells, exact cells, reports, exact, silent reports, silent cells
+
+    def score(name, source, ans, folder, fmt=None):
+        try:
+            report = nianbao.parse(source, filename=name)
+        except nianbao.InputError as e:
+            print(f"{name}: NO RECORD ({e.code})")
+            return
+        s = score_report(report, load_truth(ans))
+        flag = "exact" if s.ok else ("SILENT WRONG" if s.silent or s.unflagged else "flagged")
+        print(f"{name}: {s.exact}/{s.cells} cells, {flag}" + (" | " + "; ".join(s.meta) if s.meta else ""))
+        if verbose:
+            for key, got, want in s.wrong:
+                print(f"    {key}: got {got!r}, want {want!r}" + ("  (unflagged)" if key in s.unflagged else ""))
+        for group in (f"folder {folder}", f"format {fmt or report.format}") + (() if fmt else ("TOTAL",)):
+            t = totals[group]
+            t[0] += s.cells
+            t[1] += s.exact
+            t[2] += 1
+            t[3] += s.ok
+            t[4] += s.silent
+            t[5] += len(s.unflagged)
+
     for root in roots:
         for ans, doc in answer_files(root):
-            try:
-                report = nianbao.parse(doc)
-            except nianbao.InputError as e:
-                print(f"{doc.name}: NO RECORD ({e.code})")
-                continue
-            s = score_report(report, load_truth(ans))
-            flag = "exact" if s.ok else ("SILENT WRONG" if s.silent or s.unflagged else "flagged")
-            print(f"{doc.relative_to(root.parent) if root.parent in doc.parents else doc.name}: "
-                  f"{s.exact}/{s.cells} cells, {flag}" + (" | " + "; ".join(s.meta) if s.meta else ""))
-            if verbose:
-                for key, got, want in s.wrong:
-                    print(f"    {key}: got {got!r}, want {want!r}" + ("  (unflagged)" if key in s.unflagged else ""))
-            folder = doc.parent.relative_to(root.parent) if root.parent in doc.parents else doc.parent
-            for group in (f"folder {folder}", f"format {report.format}", "TOTAL"):
-                t = totals[group]
-                t[0] += s.cells
-                t[1] += s.exact
-                t[2] += 1
-                t[3] += s.ok
-                t[4] += s.silent
-                t[5] += len(s.unflagged)
+            inside = root.parent in doc.parents
+            score(str(doc.relative_to(root.parent)) if inside else doc.name, doc, ans,
+                  doc.parent.relative_to(root.parent) if inside else doc.parent)
+    if not dirs and "--no-ocr" not in argv:
+        for name, data, ans in scans():
+            score(f"scans/{name}", data, ans, "scans", fmt="pdf (scan, OCR)")
     print()
     for group in sorted(totals, key=lambda g: (g == "TOTAL", g)):
         cells, exact, reports, ok, silent, silent_cells = totals[group]

@@ -2,7 +2,7 @@
 
 ``make_scan(pdf, pages, defects)`` renders the chosen pages of a text-layer PDF with pypdfium2,
 gives each page the defects of a scanner and a stamp — a slight rotation, blur, JPEG compression,
-a red seal drawn over the table, a page put in turned by 90° — and wraps the JPEGs as an
+a red seal drawn over the table, a page put in turned by 90° or 180° — and wraps the JPEGs as an
 image-only PDF (no text layer: what a scanner writes). ``make_image`` gives one page as a PNG or
 JPEG file. Deterministic: the same call gives the same bytes.
 
@@ -22,13 +22,19 @@ import pypdfium2 as pdfium
 ROOT = Path(__file__).resolve().parents[1]
 HUAIAN = ROOT.parent / "shared" / "corpus" / "real" / "huaian-2024.pdf"
 LONGNAN = ROOT / "tests" / "fixtures" / "longnan-lirenzhen-2020-lo.pdf"
+HUAIAN_LO = ROOT / "tests" / "fixtures" / "huaian-2024-lo.pdf"  # the DOCX laid out by LibreOffice
 
-# the pages with the title and the three tables, and what each page suffers
+# the pages with the title and the three tables, what each page suffers, the scan's dpi; the
+# tests read the first, the benchmark and bench/accuracy.py all
 SCANS = {
     "huaian-2024-scan": (HUAIAN, {0: ("turn90", "jpeg"), 2: ("skew+1.0", "jpeg"),
-                                  3: ("skew-0.8", "seal", "blur", "jpeg"), 4: ("skew+0.6", "noise", "jpeg")}),
+                                  3: ("skew-0.8", "seal", "blur", "jpeg"), 4: ("skew+0.6", "noise", "jpeg")}, 200),
     "longnan-lirenzhen-2020-scan": (LONGNAN, {0: ("jpeg",), 3: ("skew-1.0", "blur", "jpeg"),
-                                              4: ("skew+1.2", "seal", "jpeg")}),
+                                              4: ("skew+1.2", "seal", "jpeg")}, 200),
+    "longnan-lirenzhen-2020-scan150": (LONGNAN, {0: ("jpeg",), 1: ("skew-0.7", "noise", "jpeg"), 2: ("seal", "blur", "jpeg"),
+                                                 3: ("skew+0.4", "jpeg"), 4: ("turn90", "jpeg"), 5: ("jpeg",)}, 150),
+    "huaian-2024-lo-scan150": (HUAIAN_LO, {0: ("jpeg",), 1: ("skew+0.9", "noise", "jpeg"),
+                                           2: ("turn180", "seal", "blur", "jpeg"), 3: ("skew-0.5", "jpeg")}, 150),
 }
 
 
@@ -76,6 +82,8 @@ def damage(img: np.ndarray, defects: tuple, seed: int) -> np.ndarray:
             img = np.clip(img.astype(np.int16) + rng.normal(0, 8, img.shape).astype(np.int16), 0, 255).astype(np.uint8)
         elif d == "turn90":
             img = cv2.rotate(img, cv2.ROTATE_90_CLOCKWISE)
+        elif d == "turn180":
+            img = cv2.rotate(img, cv2.ROTATE_180)
     return img
 
 
@@ -103,8 +111,24 @@ def make_scan(pdf_path: Path, pages: dict, dpi: int = 200) -> bytes:
     return buffer.getvalue()
 
 
-def make_image(pdf_path: Path, index: int, fmt: str = ".png", defects: tuple = (), dpi: int = 150) -> bytes:
-    img = damage(render(pdf_path, index, dpi), defects, seed=index)
+def make_image(pdf_path: Path, index: int, fmt: str = ".png", defects: tuple = (), dpi: int = 150,
+               margin: float = 0.0, stated: bool = False, blank: tuple = ()) -> bytes:
+    """One page as an image file; ``margin``: white added left and right (a fraction of the page
+    width: a scanner bed wider than the page); ``stated``: the file states its resolution;
+    ``blank``: boxes (points) whose insides are wiped white (a cell left blank)."""
+    img = render(pdf_path, index, dpi)
+    for x0, top, x1, bottom in blank:
+        f = dpi / 72
+        img[int(top * f) + 4:int(bottom * f) - 3, int(x0 * f) + 4:int(x1 * f) - 3] = 255
+    img = damage(img, defects, seed=index)
+    if margin:
+        pad = int(img.shape[1] * margin)
+        img = cv2.copyMakeBorder(img, 0, 0, pad, pad, cv2.BORDER_CONSTANT, value=(255, 255, 255))
+    if stated:
+        from PIL import Image
+        out = io.BytesIO()
+        Image.fromarray(img[..., ::-1]).save(out, "JPEG" if fmt == ".jpg" else "PNG", dpi=(dpi, dpi), quality=60)
+        return out.getvalue()
     ok, buf = cv2.imencode(fmt, img, [cv2.IMWRITE_JPEG_QUALITY, 60] if fmt == ".jpg" else [])
     assert ok
     return buf.tobytes()
@@ -113,8 +137,8 @@ def make_image(pdf_path: Path, index: int, fmt: str = ".png", defects: tuple = (
 def scans() -> dict:
     """name → (PDF bytes, the answer file of its source)."""
     out = {}
-    for name, (src, pages) in SCANS.items():
-        out[name] = (make_scan(src, pages), src.with_name(src.stem + ".expected.json"))
+    for name, (src, pages, dpi) in SCANS.items():
+        out[name] = (make_scan(src, pages, dpi), src.with_name(src.stem + ".expected.json"))
     return out
 
 

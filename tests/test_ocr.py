@@ -7,6 +7,7 @@ cached in a temporary directory for the session, so each page is recognised once
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 
@@ -36,8 +37,8 @@ def ocr_cache(tmp_path_factory):
 @pytest.fixture(scope="session")
 def huaian_scan(shared, ocr_cache):
     from scan_maker import SCANS, make_scan
-    src, pages = SCANS["huaian-2024-scan"]
-    data = make_scan(src, pages)
+    src, pages, dpi = SCANS["huaian-2024-scan"]
+    data = make_scan(src, pages, dpi)
     t = time.process_time()
     report = nianbao.parse(data, filename="huaian-2024-scan.pdf")
     seconds = time.process_time() - t
@@ -71,13 +72,38 @@ def test_low_confidence_value_is_uncertain_and_named(huaian_scan):
     assert all(strict.cells[k].value == report.cells[k].value for k in named)  # kept as read
 
 
-def test_png_page_by_content(shared, ocr_cache):
+def test_png_page_by_content_at_its_stated_resolution(shared, ocr_cache):
     from scan_maker import HUAIAN, make_image
-    data = make_image(HUAIAN, 4, ".png", defects=("skew+0.5",))
+    # scanned on a bed wider than the page, the file saying 200 dpi: the page is as wide as the
+    # bed (1.5 × A4), not taken for an A4 page with its text shrunk; one cell wiped blank
+    wiped = "review_litigation.review.corrected"
+    box = nianbao.parse(HUAIAN).cells[wiped].loc.bbox
+    data = make_image(HUAIAN, 4, ".png", defects=("skew+0.5",), dpi=200, margin=0.25, stated=True, blank=(box,))
     report = nianbao.parse(data, filename="no-extension")
     assert report.format == "image"
     assert report.cells["review_litigation.review.upheld"].value == 72
     assert report.cells["review_litigation.review.total"].value == 351
+    # no ink at all in the cell: blank paper, certainly empty (not a digit the engine missed)
+    assert report.cells[wiped].value is None and report.cells[wiped].certain
+    [cached] = list(ocr_cache.rglob(hashlib.sha256(data).hexdigest() + ".json"))
+    width = json.loads(cached.read_text(encoding="utf-8"))["pages"]["0"]["width"]
+    assert abs(width - 1.5 * 595) < 10
+
+
+def test_stated_resolution_trusted_only_for_a_paper_sized_page():
+    import io
+
+    from PIL import Image
+
+    from nianbao.ingest.image import resolutions
+
+    def png(dpi=None):
+        out = io.BytesIO()
+        Image.new("L", (8, 8), 255).save(out, "PNG", **({"dpi": (dpi, dpi)} if dpi else {}))
+        return out.getvalue()
+    assert resolutions(png(300), [(2480, 3508)]) == [300]  # A4 at 300 dpi
+    assert resolutions(png(72), [(1240, 1754)]) == [None]  # 17 inches wide: an editor's default
+    assert resolutions(png(), [(1240, 1754)]) == [None]
 
 
 def test_without_ocr_a_scan_says_how_to_install(monkeypatch, shared):
@@ -93,3 +119,34 @@ def test_scan_pages_judged_from_bytes(huaian_scan):
     assert ocr.scan_pages(data) == 4
     assert ocr.scan_pages(b"\x89PNG\r\n\x1a\n....") == 1
     assert ocr.scan_pages((nianbao.__file__ and b"%PDF-1.4 /Font /Type /Page")) == 0
+
+
+def test_blotted_digit_gets_the_reading_the_arithmetic_asks_for(ocr_cache):
+    from pathlib import Path
+
+    from nianbao.rules import check
+    blot = Path(__file__).parent / "rule_fixtures" / "P214" / "blot.pdf"  # a blot over the 7 of 72
+    report = nianbao.parse(blot)
+    cell = report.cells["review_litigation.review.upheld"]
+    assert cell.value == 2 and not cell.certain  # kept as read, uncertain
+    [p214] = [d for d in report.diagnostics if d.code == "P214"]
+    assert p214.candidates == [[72]]  # 72 + 64 + 178 + 37 = 351 (A4)
+    [finding] = [f for f in check(report) if f.code == "P214"]
+    assert "使勾稽关系成立的读法：72" in finding.message
+
+
+def test_restoring_reading_only_one_digit_away_and_against_certain_cells():
+    from nianbao.model import CellValue
+    from nianbao.parsing.candidates import restoring_readings
+    row = "review_litigation.review."
+    cells = {row + k: CellValue(v, str(v), None, True)
+             for k, v in {"upheld": 78, "corrected": 64, "other": 178, "pending": 37, "total": 351}.items()}
+    cells[row + "upheld"] = CellValue(78, "78", None, False)
+    assert restoring_readings([row + "upheld"], cells, "2021") == [[72]]  # 8 misread for 2
+    cells[row + "upheld"] = CellValue(7, "7", None, False)
+    assert restoring_readings([row + "upheld"], cells, "2021") == [[72]]  # the 2 lost
+    cells[row + "upheld"] = CellValue(53, "53", None, False)
+    assert restoring_readings([row + "upheld"], cells, "2021") == []  # two digits from 72: not offered
+    cells[row + "upheld"] = CellValue(78, "78", None, False)
+    cells[row + "other"] = CellValue(178, "178", None, False)  # another unsure cell in A4: no answer
+    assert restoring_readings([row + "upheld", row + "other"], cells, "2021") == []

@@ -40,11 +40,12 @@ def binarise(gray: np.ndarray) -> np.ndarray:
     return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
 
 
-def _line_masks(ink: np.ndarray) -> tuple:
-    """Horizontal strokes longer than 1/30 of the page width and vertical ones longer than 1/60
-    of its height (~14 pt: longer than a character's stroke)."""
+def _line_masks(ink: np.ndarray, text_height: float) -> tuple:
+    """Horizontal strokes longer than 1/30 of the page width and vertical ones longer than 0.8
+    text heights (a dense table's row is hardly taller than its text); which of them are ruling
+    lines :func:`table_lines` decides."""
     h, w = ink.shape
-    kx, ky = max(20, w // 30), max(20, h // 60)
+    kx, ky = max(20, w // 30), max(10, int(0.8 * text_height))
     horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (kx, 1)))
     vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, ky)))
     return horiz, vert
@@ -88,43 +89,114 @@ def rotate(img: np.ndarray, degrees: float) -> tuple:
     return out, m
 
 
-def table_lines(gray: np.ndarray) -> tuple:
+def table_lines(gray: np.ndarray, text_height: float = 0.0) -> tuple:
     """The ruling lines of a straight page image in pixels (``(horizontal, pos, start, end)``)
-    and a mask of their pixels. A horizontal line is a thin connected piece of the opened ink;
-    likewise a vertical one."""
+    and a mask of their pixels. ``text_height``: the usual height of a text line's box in pixels
+    (0: unknown, taken as 1/60 of the page height).
+
+    A horizontal line is a thin connected piece of the opened ink longer than 2.5 text heights
+    (a big title character's stroke is shorter). A vertical piece is a ruling line when no ink
+    but the horizontal rules touches it from the side (a character's stroke has strokes joined
+    to it; strokes of characters in rows one under the other may chain into a long piece) and
+    it is that long too, or it runs from one horizontal line to another and another such piece
+    stands at its x (a dense table's column border, row after row, hardly taller than the text;
+    a character's stroke may touch two rules, but not at a column's x row after row)."""
+    h = gray.shape[0]
+    text_height = text_height or h / 60
     ink = binarise(gray)
-    horiz, vert = _line_masks(ink)
+    horiz, vert = _line_masks(ink, text_height)
     # bridge the small breaks that blur and JPEG leave in a printed line
     horiz = cv2.morphologyEx(horiz, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (7, 1)))
     vert = cv2.morphologyEx(vert, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 7)))
-    thick = 6
-    lines, mask = [], np.zeros_like(ink)
+    thick, long = 6, 2.5 * text_height
+    lines = []
     n, labels, stats, _ = cv2.connectedComponentsWithStats(horiz, connectivity=8)
-    hs = []
+    keep = np.zeros(n, np.uint8)
     for i in range(1, n):
         x, y, cw, ch, _ = stats[i]
-        if ch <= thick:
-            hs.append((y + ch / 2, x, x + cw))
+        if ch <= thick and cw >= long:
             lines.append((True, y + ch / 2, x, x + cw))
-            mask[labels == i] = 255
+            keep[i] = 255
+    mask = keep[labels]
+
+    def joins(x: float, y: float) -> bool:  # the point is on a horizontal line's ink
+        x, y = int(x), int(y)
+        return bool(mask[max(y - 1, 0):y + 2, max(x - 1, 0):x + 2].any())
+
+    loose = cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(mask, np.ones((5, 5), np.uint8))))  # ink but rules
     n, labels, stats, _ = cv2.connectedComponentsWithStats(vert, connectivity=8)
+    pieces = []  # (x, component, long)
+    keep = np.zeros(n, np.uint8)
     for i in range(1, n):
         x, y, cw, ch, _ = stats[i]
         if cw > thick:
             continue
-        lines.append((False, x + cw / 2, y, y + ch))
-        mask[labels == i] = 255
+        if _strokes_beside(loose, x, y, cw, ch):
+            continue
+        if ch >= long:
+            pieces.append((x + cw / 2, i, True))
+        elif joins(x + cw / 2, y) and joins(x + cw / 2, y + ch - 1):
+            pieces.append((x + cw / 2, i, False))
+    for x, i, is_long in pieces:
+        # a short piece is a column border when another piece stands at its x in another row
+        if is_long or sum(1 for x2, _, _ in pieces if abs(x2 - x) <= 3) >= 2:
+            _, y, cw, ch, _ = stats[i]
+            lines.append((False, x, y, y + ch))
+            keep[i] = 255
+    mask |= keep[labels]
     return lines, cv2.dilate(mask, np.ones((3, 3), np.uint8))
 
 
-def find_rules(gray: np.ndarray, scale: float) -> tuple:
+def _strokes_beside(ink: np.ndarray, x: int, y: int, cw: int, ch: int) -> bool:
+    """Whether ink touches the vertical piece from the side along its length (ends left out):
+    a character's stroke has strokes joined to it, a cell border has only the rules at its
+    ends."""
+    y0, y1 = y + 4, y + ch - 4
+    if y1 <= y0:
+        return False
+    left = ink[y0:y1, max(x - 4, 0):max(x - 1, 0)]
+    right = ink[y0:y1, x + cw + 1:x + cw + 4]
+    rows = (left.any(axis=1) if left.size else np.zeros(y1 - y0, bool)) | \
+        (right.any(axis=1) if right.size else np.zeros(y1 - y0, bool))
+    return bool(rows.mean() > 0.2)
+
+
+def find_rules(gray: np.ndarray, scale: float, text_height: float = 0.0) -> tuple:
     """The ruling lines as :class:`Rule` s in points (``scale``: points per pixel) and the page
     with those lines painted paper white (a number close to a cell border is then read without
-    the border: ``0`` and a line read as ``%``)."""
-    lines, mask = table_lines(gray)
+    the border: ``0`` and a line read as ``%``). ``text_height``: as for :func:`table_lines`."""
+    lines, mask = table_lines(gray, text_height)
     rules = [Rule(h, pos * scale, start * scale, end * scale) for h, pos, start, end in lines]
     clean = gray
     if lines:
         clean = gray.copy()
         clean[mask > 0] = 255
     return rules, clean
+
+
+def split_at_rules(boxes, rules: list, scale: float):
+    """Boxes (as rectangles) cut where a ruling line crosses them: the detector may take two
+    numbers of neighbouring cells (side by side, or one over the other) for one line, or reach
+    over a cell border into the next row. ``boxes``: n × 4 × 2 pixel corners; ``scale``: points
+    per pixel of the rules. A line counts when it runs along most of the box; a piece too thin
+    to hold a character (the box's edge beyond a border) is dropped."""
+    if not rules or not len(boxes):
+        return boxes
+    hs = [(r.pos / scale, r.start / scale, r.end / scale) for r in rules if r.horizontal]
+    vs = [(r.pos / scale, r.start / scale, r.end / scale) for r in rules if not r.horizontal]
+
+    def cuts(lo, hi, a, b, lines):
+        return sorted(p for p, s, e in lines if lo < p < hi and min(e, b) - max(s, a) >= 0.6 * (b - a))
+
+    out = []
+    for box in boxes:
+        x0, y0 = box.min(axis=0)
+        x1, y1 = box.max(axis=0)
+        ys = [y0] + cuts(y0, y1, x0, x1, hs) + [y1]
+        ys = [(ya, yb) for ya, yb in zip(ys, ys[1:]) if yb - ya >= max(6.0, 0.25 * (y1 - y0))]
+        for ya, yb in ys:
+            xs = [x0] + cuts(x0, x1, ya, yb, vs) + [x1]
+            for xa, xb in zip(xs, xs[1:]):
+                if xb - xa >= 0.4 * (yb - ya):
+                    out.append(np.array([[xa, ya], [xb, ya], [xb, yb], [xa, yb]], dtype=np.float64))
+    return np.asarray(out).reshape(-1, 4, 2)

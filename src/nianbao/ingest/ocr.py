@@ -12,11 +12,15 @@ origin at the top left — what ``pdf.layout.pages_to_blocks`` consumes for text
 3. orientation: lines taller than wide mean a page turned by 90°; the angle classifier on a
    sample of lines tells 0° from 180°; the page is turned upright and detected again;
 4. skew: the angle of the long table lines (or of the text lines) straightens image and boxes;
-5. the table grid from the image (:func:`.grid_image.find_rules`);
-6. each line recognised (CTC, per-character positions and confidences); a recognised line's box
-   is split into per-character boxes at the positions the decoder gives;
-7. a grid cell with ink and no text recognised in it (a lone ``0`` the detector missed) is
-   recognised on its own.
+5. the table grid from the image (:func:`.grid_image.find_rules`), and the page with its rules
+   painted out, from which the tables' text is read;
+6. line boxes cut where a rule crosses them (:func:`.grid_image.split_at_rules`: two cells'
+   numbers taken for one line);
+7. each line recognised (CTC, per-character positions and confidences) from a crop that keeps
+   to its box; a recognised line's box is split into per-character boxes at the positions the
+   decoder gives, as tall as the line's ink;
+8. a grid cell with ink and no text recognised in it (a lone ``0`` the detector missed) is
+   recognised on its own; a grid cell without any ink is noted as blank paper.
 
 Each character keeps its confidence (:class:`OcrChar`); the cells built from them carry the lowest
 (``Cell.confidence``), so the table reader marks a value whose digits the engine was unsure of as
@@ -29,6 +33,7 @@ import hashlib
 import json
 import os
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
@@ -36,7 +41,7 @@ from ..config import DEFAULT, Settings
 from .pdf.extract import PageContent, Rule
 from .pdf.lines import Char, chars_to_lines
 
-PIPELINE = 1  # bump when anything here changes what a page yields (invalidates the cache)
+PIPELINE = 7  # bump when anything here changes what a page yields (invalidates the cache)
 INSTALL_HINT = "pip install 'nianbao[ocr]'"
 
 
@@ -161,11 +166,19 @@ class Cache:
             pass  # a read-only home: OCR again next time
 
 
-def page_content(page: dict, number: int, settings: Settings = DEFAULT) -> PageContent:
+@dataclass
+class OcrPage(PageContent):
+    """A page read by OCR: a :class:`PageContent` with the boxes (points) of its table cells
+    that show no ink at all."""
+
+    blank: list = field(default_factory=list)
+
+
+def page_content(page: dict, number: int, settings: Settings = DEFAULT) -> OcrPage:
     """Cached page data → the :class:`PageContent` the PDF layout reads."""
     chars = [OcrChar(t, x0, top, x1, bottom, conf) for t, x0, top, x1, bottom, conf in page["chars"]]
     rules = [Rule(bool(h), pos, start, end) for h, pos, start, end in page["rules"]]
-    return PageContent(number, page["height"], chars_to_lines(chars, settings), rules)
+    return OcrPage(number, page["height"], chars_to_lines(chars, settings), rules, page.get("blank", []))
 
 
 # ---------------------------------------------------------------- one page
@@ -205,13 +218,19 @@ def recognise(image, settings: Settings = DEFAULT, dpi: Optional[float] = None) 
             pts = boxes.reshape(-1, 2)
             boxes = (np.hstack([pts, np.ones((len(pts), 1))]) @ m.T).reshape(-1, 4, 2)
     scale = 72.0 / dpi
-    rules, clean = gi.find_rules(gray, scale)
-    chars = _read_lines(eng, gray, boxes, scale)
-    chars += _read_empty_cells(eng, clean, rules, chars, scale, settings)
+    heights = boxes[:, :, 1].max(axis=1) - boxes[:, :, 1].min(axis=1) if len(boxes) else []
+    rules, clean = gi.find_rules(gray, scale, float(np.median(heights)) if len(heights) else 0.0)
+    boxes = gi.split_at_rules(boxes, rules, scale)
+    from .pdf.grids import rules_to_grids
+    grids = rules_to_grids(rules, settings)
+    chars = _read_lines(eng, gray, clean, boxes, scale, [g.bbox for g in grids])
+    found, blank = _read_empty_cells(eng, clean, grids, chars, scale)
+    chars += found
     return {"height": float(gray.shape[0] * scale), "width": float(gray.shape[1] * scale),
             "chars": [[c.text] + [round(float(v), 2) for v in (c.x0, c.top, c.x1, c.bottom)] + [round(float(c.conf), 4)]
                       for c in chars],
             "rules": [[int(r.horizontal)] + [round(float(v), 2) for v in (r.pos, r.start, r.end)] for r in rules],
+            "blank": [[round(float(v), 2) for v in box] for box in blank],
             "angle": round(float(angle), 3), "turned": turned}
 
 
@@ -230,9 +249,10 @@ def _detect(eng, gray, settings: Settings):
 
 
 def _crop(gray, box, pad: int = 2):
-    """The box's piece of the page, cut to its ink with a margin of a quarter of the ink height
-    (the recogniser reads lines whose text fills most of their height), as a BGR image, and its
-    rectangle in page pixels."""
+    """The box's piece of the page cut to its ink, with a white margin of a quarter of the ink
+    height round it (the recogniser reads lines whose text fills most of their height; ink
+    outside the box, a neighbouring row's, stays out), as a BGR image, and its rectangle in page
+    pixels (the ink's, widened by the margin)."""
     import cv2
     import numpy as np
     h, w = gray.shape[:2]
@@ -242,13 +262,16 @@ def _crop(gray, box, pad: int = 2):
     if x1 - x0 < 3 or y1 - y0 < 3:
         return None, None
     piece = gray[y0:y1, x0:x1]
-    ys, xs = np.nonzero(piece < min(160, int(piece.min()) + 0.5 * (int(piece.max()) - int(piece.min()))))
-    if len(xs):
+    lo, hi = int(piece.min()), int(piece.max())
+    ys, xs = np.nonzero(piece < min(160, lo + 0.5 * (hi - lo)))
+    if len(xs) and hi - lo > 40:
         ix0, ix1, iy0, iy1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
         m = max(2, (iy1 - iy0) // 4)
-        x0, x1 = max(x0 + ix0 - m, 0), min(x0 + ix1 + m, w)
-        y0, y1 = max(y0 + iy0 - m, 0), min(y0 + iy1 + m, h)
-        piece = gray[y0:y1, x0:x1]
+        a0, b0 = max(ix0 - m, 0), max(iy0 - m, 0)
+        a1, b1 = min(ix1 + m, piece.shape[1]), min(iy1 + m, piece.shape[0])
+        piece = cv2.copyMakeBorder(piece[b0:b1, a0:a1], b0 - (iy0 - m), iy1 + m - b1, a0 - (ix0 - m),
+                                   ix1 + m - a1, cv2.BORDER_CONSTANT, value=hi)
+        x0, y0, x1, y1 = x0 + ix0 - m, y0 + iy0 - m, x0 + ix1 + m, y0 + iy1 + m
     return cv2.cvtColor(piece, cv2.COLOR_GRAY2BGR), (x0, y0, x1, y1)
 
 
@@ -266,9 +289,12 @@ def _orientation(eng, gray, boxes) -> int:
     vertical = sum(1 for i in long if wh[i][1] > wh[i][0]) > len(long) / 2
     sample = sorted(long, key=lambda i: -max(wh[i]))[:12]
     crops = []
-    for i in sample:
-        crop, _ = _crop(gray, boxes[i])
-        if crop is not None:
+    h, w = gray.shape[:2]
+    for i in sample:  # the box as detected (the classifier reads a line with its surroundings)
+        x0, y0 = np.maximum(np.floor(boxes[i].min(axis=0)).astype(int) - 2, 0)
+        x1, y1 = np.ceil(boxes[i].max(axis=0)).astype(int) + 2
+        crop = cv2.cvtColor(gray[y0:min(y1, h), x0:min(x1, w)], cv2.COLOR_GRAY2BGR)
+        if crop.shape[0] >= 3 and crop.shape[1] >= 3:
             crops.append(cv2.rotate(crop, cv2.ROTATE_90_CLOCKWISE) if vertical else crop)
     if not crops:
         return 0
@@ -293,6 +319,11 @@ def _text_skew(boxes) -> float:
             angles.append(math.degrees(math.atan2(dy, dx)))
     return float(np.median(angles)) if len(angles) >= 3 else 0.0
 
+
+# a line none of whose characters the engine is even this sure of is not text (a blot, a bar):
+# dropped; a table cell left with that ink is then uncertain (mark_confidence)
+GARBAGE = 0.5
+BLANK_DOTS = 3  # ink pixels a grid cell may show (JPEG specks) and still be blank paper
 
 _DIGITLIKE = frozenset("0123456789０１２３４５６７８９oO〇○。°lI|,.，%")
 _NUMERIC = "0123456789.,"
@@ -355,15 +386,28 @@ def _greedy(probs, alphabet) -> tuple:
 _LOOKALIKE = {"0": "0０oO〇○。", "1": "1１lI|"}
 
 
+_GROUPS: dict = {}
+
+
+def _digit_groups(numeric: tuple, alphabet) -> list:
+    """Each number character with the alphabet indices of its look-alikes (made once)."""
+    key = (numeric, id(alphabet))
+    groups = _GROUPS.get(key)
+    if groups is None:
+        groups = []
+        for j in numeric:
+            ch = alphabet[j]
+            same = _LOOKALIKE.get(ch, ch + (chr(ord(ch) + 0xFEE0) if ch.isdigit() else ""))
+            groups.append((ch, [k for k, a in enumerate(alphabet) if a in same]))
+        _GROUPS[key] = groups
+    return groups
+
+
 def _as_digits(probs, runs: list, numeric: list, alphabet) -> tuple:
     """Each character (its run of columns) read again as the likeliest number character, a digit
     taking the probability of its look-alikes (``o`` for ``0``, ``l`` for ``1``, full-width forms);
     its confidence is that summed probability."""
-    groups = []
-    for j in numeric:
-        ch = alphabet[j]
-        same = _LOOKALIKE.get(ch, ch + (chr(ord(ch) + 0xFEE0) if ch.isdigit() else ""))
-        groups.append((ch, [k for k, a in enumerate(alphabet) if a in same]))
+    groups = _digit_groups(tuple(numeric), alphabet)
     text, confs = [], []
     for run in runs:
         best, conf = "", -1.0
@@ -379,12 +423,14 @@ def _as_digits(probs, runs: list, numeric: list, alphabet) -> tuple:
 def _chars_of(text: str, centres: list, confs: list, rect: tuple, scale: float) -> list:
     """A recognised line's box split into per-character boxes around the decoder's positions:
     a character is as wide as its kind (CJK one em, others half), and touches its neighbour
-    unless the two stand apart by more than a third of an em (a gap the reader should see)."""
+    unless the two stand apart by more than a third of an em (a gap the reader should see). The
+    boxes are as tall as the line's ink."""
     x0, y0, x1, y1 = rect
     width, height = x1 - x0, y1 - y0
     keep = [i for i, ch in enumerate(text) if not ch.isspace()]
     xs = [x0 + centres[i] * width for i in keep]
     halves = [(0.34 if ord(text[i]) > 0x2E80 else 0.2) * height for i in keep]  # height: 1.5 × the ink's
+    top, bottom = y0 + height / 6, y1 - height / 6  # the ink's: two lines of one cell stay apart
     chars = []
     for k, i in enumerate(keep):
         left, right = xs[k] - halves[k], xs[k] + halves[k]
@@ -392,59 +438,41 @@ def _chars_of(text: str, centres: list, confs: list, rect: tuple, scale: float) 
             left = (xs[k - 1] + xs[k]) / 2
         if k + 1 < len(xs) and xs[k + 1] - xs[k] < halves[k] + halves[k + 1] + height / 3:
             right = (xs[k] + xs[k + 1]) / 2
-        chars.append(OcrChar(text[i], left * scale, y0 * scale, right * scale, y1 * scale, confs[i]))
+        chars.append(OcrChar(text[i], left * scale, top * scale, right * scale, bottom * scale, confs[i]))
     return chars
 
 
-def _split_at_rules(boxes, rules: list, scale: float):
-    """Boxes (as rectangles) cut where a ruling line crosses them: the detector may take two
-    numbers of neighbouring cells, one over the other, for one line."""
-    import numpy as np
-    if not rules or not len(boxes):
-        return boxes
-    hs = [(r.pos / scale, r.start / scale, r.end / scale) for r in rules if r.horizontal]
-    vs = [(r.pos / scale, r.start / scale, r.end / scale) for r in rules if not r.horizontal]
-    out = []
-    for b in boxes:
-        x0, y0 = b.min(axis=0)
-        x1, y1 = b.max(axis=0)
-        ycuts = sorted(p for p, s, e in hs if s <= x0 + 3 and e >= x1 - 3 and y0 + 4 < p < y1 - 4)
-        xcuts = sorted(p for p, s, e in vs if s <= y0 + 3 and e >= y1 - 3 and x0 + 4 < p < x1 - 4)
-        ys = [y0] + ycuts + [y1]
-        xs = [x0] + xcuts + [x1]
-        for ya, yb in zip(ys, ys[1:]):
-            for xa, xb in zip(xs, xs[1:]):
-                out.append(np.array([[xa, ya], [xb, ya], [xb, yb], [xa, yb]], dtype=np.float64))
-    return np.asarray(out)
-
-
-def _read_lines(eng, gray, boxes, scale: float) -> list:
+def _read_lines(eng, gray, clean, boxes, scale: float, tables: list) -> list:
+    """The characters of the text line ``boxes``: read from the page with its rules painted out
+    (``clean``) inside a table (``tables``: grid boxes in points), from the page as it is
+    outside (a title's long strokes taken for a rule are not painted out of it)."""
     crops, rects = [], []
     for b in boxes:
-        crop, rect = _crop(gray, b)
+        x, y = b.mean(axis=0) * scale
+        inside = any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in tables)
+        crop, rect = _crop(clean if inside else gray, b)
         if crop is not None:
             crops.append(crop)
             rects.append(rect)
     chars = []
     for (text, centres, confs), rect in zip(_recognise_crops(eng, crops), rects):
-        if text.strip():
+        if text.strip() and max(confs) >= GARBAGE:
             chars.extend(_chars_of(text, centres, confs, rect, scale))
     return chars
 
 
-def _read_empty_cells(eng, gray, rules: list, chars: list, scale: float, settings: Settings) -> list:
-    """Recognise the grid cells that hold ink but no recognised character."""
+def _read_empty_cells(eng, gray, grids: list, chars: list, scale: float) -> tuple:
+    """Recognise the grid cells that hold ink but no recognised character: (their characters,
+    the boxes in points of the cells without any ink — blank on paper, not a digit missed)."""
     import cv2
     import numpy as np
 
     from . import grid_image as gi
-    from .pdf.grids import rules_to_grids
-    grids = rules_to_grids(rules, settings)
     if not grids:
-        return []
+        return [], []
     ink = gi.binarise(gray)
     centres = [((c.x0 + c.x1) / 2, (c.top + c.bottom) / 2) for c in chars]
-    crops, rects = [], []
+    crops, rects, blank = [], [], []
     for grid in grids:
         for gc in grid.cells:
             bx0, btop, bx1, bbottom = gc.bbox
@@ -454,7 +482,12 @@ def _read_empty_cells(eng, gray, rules: list, chars: list, scale: float, setting
                 _unread_ink(ink, px, inside, scale)
                 continue
             area = ink[px[1] + 3:px[3] - 2, px[0] + 3:px[2] - 2]
-            if area.size == 0 or cv2.countNonZero(area) < 12:
+            if area.size == 0:
+                continue
+            dots = cv2.countNonZero(area)
+            if dots <= BLANK_DOTS:
+                blank.append(gc.bbox)
+            if dots < 12:
                 continue
             ys, xs = np.nonzero(area)
             box = np.array([[xs.min(), ys.min()], [xs.max(), ys.max()]], dtype=np.float64) + [px[0] + 3, px[1] + 3]
@@ -466,9 +499,9 @@ def _read_empty_cells(eng, gray, rules: list, chars: list, scale: float, setting
                 rects.append(rect)
     found = []
     for (text, cents, confs), rect in zip(_recognise_crops(eng, crops), rects):
-        if text.strip():
+        if text.strip() and max(confs) >= GARBAGE:
             found.extend(_chars_of(text, cents, confs, rect, scale))
-    return found
+    return found, blank
 
 
 def _unread_ink(ink, px: list, inside: list, scale: float) -> None:
@@ -486,7 +519,7 @@ def _unread_ink(ink, px: list, inside: list, scale: float) -> None:
     height = float(np.median([c.bottom - c.top for c in inside])) / scale
     left = min(c.x0 for c in inside) / scale - px[0] - 3
     right = max(c.x1 for c in inside) / scale - px[0] - 3
-    if xs.min() < left - 0.2 * height or xs.max() > right + 0.2 * height:
+    if xs.min() < left - 0.3 * height or xs.max() > right + 0.3 * height:  # height: the ink's
         for c in inside:
             c.conf = min(c.conf, 0.5)
 
@@ -510,11 +543,13 @@ def ocr_pages(data: bytes, images: list, settings: Settings = DEFAULT) -> list:
 def mark_confidence(blocks: list, pages: list) -> None:
     """Give each cell on an OCR page the lowest confidence of the characters under it (``Cell.
     confidence``; cells of text-layer pages keep None). An empty table cell on an OCR page gets
-    0: a scan cannot tell a blank cell from a digit the engine missed, so it is never certain."""
-    by_page = {}
+    0 (a digit the engine missed is not a blank), unless the page shows no ink at all in it
+    (``OcrPage.blank``): then 1, blank paper."""
+    by_page, blanks = {}, {}
     for page in pages:
         chars = [c for line in page.lines for c in line.chars]
         by_page[page.number] = chars
+        blanks[page.number] = getattr(page, "blank", [])
     for block in blocks:
         for cell in block.cells:
             loc = cell.loc
@@ -523,7 +558,9 @@ def mark_confidence(blocks: list, pages: list) -> None:
                 continue
             if not cell.text.strip():
                 if block.kind == "row":
-                    cell.confidence = 0.0
+                    x, y = (loc.bbox[0] + loc.bbox[2]) / 2, (loc.bbox[1] + loc.bbox[3]) / 2
+                    paper = any(b[0] < x < b[2] and b[1] < y < b[3] for b in blanks[loc.page])
+                    cell.confidence = 1.0 if paper else 0.0
                 continue
             x0, top, x1, bottom = loc.bbox
             confs = [c.conf for c in chars if x0 - 0.5 <= (c.x0 + c.x1) / 2 <= x1 + 0.5

@@ -421,3 +421,45 @@ def solve(table_key: str, reads: dict, template: str, settings: config.Settings 
             _narrow(r, spec.relations(template, "A4"))
 
 
+
+
+# ---------------------------------------------------------------- OCR: one digit off
+
+def _one_digit_apart(a: str, b: str) -> bool:
+    """Whether digit strings ``a`` and ``b`` differ by one digit changed, lost or added."""
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    if abs(len(a) - len(b)) != 1:
+        return False
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
+def restoring_readings(keys: list, cells: dict, template: str) -> list:
+    """Candidate readings of the uncertain OCR cells ``keys`` (one list of values, aligned with
+    ``keys``), or none: where a cell's value breaks an A1–A4 relation whose other cells are
+    certain, and every such relation it is in asks for the same value, one digit away from the
+    one read (a digit misread, lost or doubled), that value; the others as read."""
+    values = {k: c.value for k, c in cells.items()}
+    present = values.__contains__
+    reading, changed = [], False
+    for key in keys:
+        want = set()
+        broken = False
+        for code in ("A1", "A2", "A3", "A4"):
+            for rel in spec.relations(template, code):
+                if key not in rel.terms + rel.totals or not rel.applies(present):
+                    continue
+                needed = [k for k in rel.terms + rel.totals if k != key and present(k)]
+                if not all(cells[k].certain for k in needed):
+                    continue
+                lhs, rhs = rel.sides(lambda k, key=key: 0 if k == key else values.get(k), present)
+                want.add(rhs - lhs if key in rel.terms else lhs - rhs)
+                broken = broken or not rel.holds(values.get, present)
+        v, read = (want.pop() if len(want) == 1 else None), values.get(key)
+        if broken and isinstance(v, int) and isinstance(read, int) and v >= 0 and _one_digit_apart(str(read), str(v)):
+            reading.append(v)
+            changed = True
+        else:
+            reading.append(read)
+    return [reading] if changed else []

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from .. import config, spec
 from ..model import CellValue
 from ..model.codes import diag
-from .candidates import read_to_candidates, solve
+from .candidates import read_to_candidates, restoring_readings, solve
 from .normalise import is_blank, normalise_label
 from .rows import (  # noqa: F401
     _any_row,
@@ -76,10 +76,12 @@ def reads_to_cells(table_key: str, reads: dict):
     return cells, diags
 
 
-def unsure_ocr(table: spec.Table, reads: dict, cells: dict, threshold: float) -> list:
+def unsure_ocr(table: spec.Table, reads: dict, cells: dict, threshold: float, template: str = "2021") -> list:
     """A value read by OCR with a character below ``threshold`` confidence stays as read but
-    uncertain, one P214 per row (``Cell.confidence`` is None for text not read by OCR)."""
-    diags = []
+    uncertain, one P214 per row (``Cell.confidence`` is None for text not read by OCR); where
+    the value breaks A1–A4, the reading one digit away that restores them is offered as the
+    P214's candidate (:func:`.candidates.restoring_readings`)."""
+    found = []
     for read in reads.values():
         shaky = {t.cell.loc: t.cell.confidence for t in (read.group.values if read.group else ())
                  if t.cell.confidence is not None and t.cell.confidence < threshold}
@@ -92,9 +94,12 @@ def unsure_ocr(table: spec.Table, reads: dict, cells: dict, threshold: float) ->
                 cells[key] = CellValue(c.value, c.raw, c.loc, False)
                 keys.append(key)
         if keys:
-            raw = " ".join(cells[k].raw for k in keys)
-            diags.append(diag("P214", cells[keys[0]].loc, keys, table=table.name, row=read.label, raw=raw,
-                              confidence=f"{min(shaky.values()):.2f}"))
+            found.append((read, keys, min(shaky.values())))
+    diags = []
+    for read, keys, low in found:  # every row's unsure cells known: the relations see them all
+        raw = " ".join(cells[k].raw for k in keys)
+        diags.append(diag("P214", cells[keys[0]].loc, keys, restoring_readings(keys, cells, template),
+                          table=table.name, row=read.label, raw=raw, confidence=f"{low:.2f}"))
     return diags
 
 
@@ -233,7 +238,7 @@ def table_to_cells(table: spec.Table, tokens: list, template: str, settings: con
                           values="/".join("" if p.value is None else str(p.value) for p in read.candidates[0])))
     cells, more = reads_to_cells(table.key, reads)
     diags.extend(more)
-    diags.extend(unsure_ocr(table, reads, cells, settings.ocr_min_confidence))
+    diags.extend(unsure_ocr(table, reads, cells, settings.ocr_min_confidence, template))
     if not table.single_row:
         diags.extend(confirm_placements(table, template, reads, cells))
     if not table.single_row:

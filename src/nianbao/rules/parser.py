@@ -27,9 +27,12 @@ def diagnostic_message(d) -> str:
     if d.code == "P001":
         return "PDF 是扫描件，没有文字层，无法读取（暂不支持文字识别）"
     try:
-        return CODES[d.code].render({k: inner_quotes(v) for k, v in (d.params or {}).items()})
+        text = CODES[d.code].render({k: inner_quotes(v) for k, v in (d.params or {}).items()})
     except (KeyError, IndexError, ValueError):
         return d.message
+    if d.code == "P214" and d.candidates:  # the reading one digit away that the arithmetic asks for
+        text += "；使勾稽关系成立的读法：" + "；".join("／".join(str(v) for v in c) for c in d.candidates) + "，请对照扫描件核实"
+    return text
 
 
 def _p206(d) -> str:
