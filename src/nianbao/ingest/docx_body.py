@@ -17,6 +17,8 @@ inside it (text in no paragraph that is read) — the paragraph's subtree is wal
 """
 from __future__ import annotations
 
+import itertools
+
 from ..model.document import Block, Cell, Location
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -137,6 +139,13 @@ _new_location = tuple.__new__  # Location(None, table, row, col, …) without th
 _TBL, _TR, _TC = range(3)
 
 
+class _End:
+    tag = None
+
+
+_END = _End()  # after the last element of the body: everything open ends
+
+
 def _within(el, p) -> bool:
     a = el.getparent()
     while a is not None:
@@ -165,20 +174,8 @@ def read_body(body, max_span: int) -> list:
     last = None  # the last of those w:t elements
     special = False  # a tab / break / deletion … came since it opened
 
-    def close_para():
-        if special or (last is not None and last.getparent().getparent() is not para and not _within(last, para)):
-            segs = para_segments(para, target is not None)
-        else:
-            segs = (buf[0] if len(buf) == 1 else "".join(buf),) if buf else ("",)
-        if target is not None:
-            target[4].extend(segs)
-            return
-        for seg in segs:
-            seg = seg.strip()
-            if seg:
-                blocks.append(Block("para", [Cell(seg, Location(line=npara))]))
-
     def pop_to(depth: int) -> None:
+        """Close the frames above ``depth``: cells into their rows, rows into their tables' sinks."""
         while len(chain) > depth:
             frame = chain.pop()
             kind = frame[1]
@@ -196,7 +193,7 @@ def read_body(body, max_span: int) -> list:
                 if frame[6]:
                     table[3].extend(frame[6])
 
-    for el in body.iter(*_TAGS):
+    for el in itertools.chain(body.iter(*_TAGS), (_END,)):
         tag = el.tag
         if tag == W_T:
             if para is not None:
@@ -205,6 +202,7 @@ def read_body(body, max_span: int) -> list:
                     buf.append(text)
                 last = el
             continue
+        # where the element belongs: `depth`, the frames that stay open (else it is not read)
         if tag == W_P:
             parent = el.getparent()
             if parent is body:
@@ -219,82 +217,92 @@ def read_body(body, max_span: int) -> list:
                     depth = _find(chain, c, _TC) + 1
                     if depth == 0:
                         continue  # not a paragraph that is read (in a text box: read with the one holding it)
-            if para is not None:
-                close_para()
+        elif tag == W_TC:
+            parent = el.getparent()
+            n = len(chain)
+            if n and parent is chain[-1][0] and chain[-1][1] == _TR:
+                depth = n
+            elif n > 1 and parent is chain[-2][0] and chain[-2][1] == _TR:
+                depth = n - 1
+            else:
+                depth = _find(chain, container(el), _TR) + 1
+                if depth == 0:
+                    continue
+        elif tag == W_TR:
+            depth = _find(chain, container(el), _TBL) + 1
+            if depth == 0:
+                continue
+        elif tag is None:  # the end of the body
+            depth = 0
+        elif tag == W_TBL:
+            c = container(el)
+            if c is body:
+                depth = 0
+            else:
+                depth = _find(chain, c, _TC) + 1
+                if depth == 0:
+                    continue
+        else:
+            if tag == W_GRIDSPAN or tag == W_VMERGE or tag == W_HMERGE:
+                pr = el.getparent()
+                if pr.tag == W_TCPR:
+                    i = _find(chain, container(pr), _TC)
+                    if i >= 0:
+                        cell = chain[i]
+                        if tag == W_GRIDSPAN:
+                            cell[2][4] = cell[3] + min(max(int_val(el, 1), 1), max_span)
+                        elif el.get(W_VAL) != "restart":  # vMerge / hMerge continuation
+                            cell[5] = True
+            elif tag == W_GRIDBEFORE:
+                pr = el.getparent()
+                if pr.tag == W_TRPR:
+                    i = _find(chain, container(pr), _TR)
+                    if i >= 0:
+                        chain[i][4] += max(int_val(el, 0), 0)
+            elif para is not None and (tag != W_TAB or el.getparent().tag != W_TABS):
+                special = True
+            continue
+        # a paragraph, cell, row or table that is read starts: the open paragraph ends
+        if para is not None:
+            if special or (last is not None and last.getparent().getparent() is not para
+                           and not _within(last, para)):
+                segs = para_segments(para, target is not None)
+                if target is not None:
+                    target[4].extend(segs)
+                else:
+                    for seg in segs:
+                        seg = seg.strip()
+                        if seg:
+                            blocks.append(Block("para", [Cell(seg, Location(line=npara))]))
+            else:
+                text = (buf[0] if len(buf) == 1 else "".join(buf)) if buf else ""
+                if target is not None:
+                    target[4].append(text)
+                else:
+                    text = text.strip()
+                    if text:
+                        blocks.append(Block("para", [Cell(text, Location(line=npara))]))
+            para = None
+        if len(chain) > depth:
             pop_to(depth)
+        if tag is None:
+            break
+        if tag == W_P:
             para, buf, last, special = el, [], None, False
             if depth:
                 target = chain[-1]
             else:
                 target = None
                 npara += 1
-            continue
-        if tag == W_TC:
-            parent = el.getparent()
-            n = len(chain)
-            if n and parent is chain[-1][0] and chain[-1][1] == _TR:
-                i = n - 1
-            elif n > 1 and parent is chain[-2][0] and chain[-2][1] == _TR:
-                i = n - 2
-            else:
-                i = _find(chain, container(el), _TR)
-                if i < 0:
-                    continue
-            if para is not None:
-                close_para()
-                para = None
-            pop_to(i + 1)
-            row = chain[i]
+        elif tag == W_TC:
+            row = chain[-1]
             chain.append([el, _TC, row, row[4], [], False])
             row[4] += 1
         elif tag == W_TR:
-            i = _find(chain, container(el), _TBL)
-            if i < 0:
-                continue
-            if para is not None:
-                close_para()
-                para = None
-            pop_to(i + 1)
-            table = chain[i]
+            table = chain[-1]
             table[4] += 1
             chain.append([el, _TR, table, table[4], 1, [], []])
-        elif tag == W_TBL:
-            c = container(el)
-            if c is body:
-                depth, sink = 0, blocks
-            else:
-                depth = _find(chain, c, _TC) + 1
-                if depth == 0:
-                    continue
-                sink = chain[depth - 1][2][6]  # the holding row's `after`
-            if para is not None:
-                close_para()
-                para = None
-            pop_to(depth)
+        else:  # w:tbl
             ntables += 1
-            chain.append([el, _TBL, ntables, sink, 0])
-        elif tag == W_GRIDSPAN or tag == W_VMERGE or tag == W_HMERGE:
-            pr = el.getparent()
-            if pr is None or pr.tag != W_TCPR:
-                continue
-            i = _find(chain, container(pr), _TC)
-            if i < 0:
-                continue
-            cell = chain[i]
-            if tag == W_GRIDSPAN:
-                cell[2][4] = cell[3] + min(max(int_val(el, 1), 1), max_span)
-            elif el.get(W_VAL) != "restart":  # vMerge / hMerge continuation
-                cell[5] = True
-        elif tag == W_GRIDBEFORE:
-            pr = el.getparent()
-            if pr is None or pr.tag != W_TRPR:
-                continue
-            i = _find(chain, container(pr), _TR)
-            if i >= 0:
-                chain[i][4] += max(int_val(el, 0), 0)
-        elif para is not None and (tag != W_TAB or el.getparent().tag != W_TABS):
-            special = True
-    if para is not None:
-        close_para()
-    pop_to(0)
+            chain.append([el, _TBL, ntables, blocks if not depth else chain[-1][2][6], 0])
     return blocks
