@@ -57,7 +57,7 @@ _WRAPPERS = frozenset((W_SDTCONTENT, W_CUSTOMXML))
 _BREAKS = (None, "textWrapping", "page", "column")
 # the elements the reader is given (nothing else reaches Python)
 _TAGS = (W_T, W_P, W_TC, W_TR, W_TBL, W_GRIDSPAN, W_VMERGE, W_HMERGE, W_GRIDBEFORE,
-           W_TAB, W_BR, W_CR, W_NBHYPHEN, W_DEL, W_MOVEFROM, MC_FALLBACK)
+         W_TAB, W_BR, W_CR, W_NBHYPHEN, W_DEL, W_MOVEFROM, MC_FALLBACK)
 
 
 def int_val(el, default: int) -> int:
