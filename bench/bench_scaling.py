@@ -110,20 +110,30 @@ def html_rowspan_zero(size):
     return data[:i] + "<table><tr><td rowspan=0>合计</td><td>0</td></tr>".encode() + row * n + b"</table>" + data[i:]
 
 
-def docx_paragraphs(size):
-    """``size`` bytes of word/document.xml (the zip compresses repeated paragraphs ~100×: the
-    expanded XML is what the reader reads). Returns (bytes, KB of document.xml)."""
+def _grow_docx(size, unit: bytes, head: bytes = b"", tail: bytes = b""):
+    """The DOCX fixture with ``unit`` repeated at the start of its body (inside ``head``…``tail``)
+    up to ``size`` bytes of word/document.xml (the zip compresses repeated XML ~100×: the expanded
+    XML is what the reader reads). Returns (bytes, KB of document.xml)."""
     src = zipfile.ZipFile(io.BytesIO(DOCX.read_bytes()))
     xml = src.read("word/document.xml")
-    para = f'<w:p><w:r><w:t>{PARA}</w:t></w:r></w:p>'.encode()
     i = xml.find(b"<w:body>") + len(b"<w:body>")
-    n = max(1, (size - len(xml)) // len(para))
-    body = xml[:i] + para * n + xml[i:]
+    n = max(1, (size - len(xml)) // len(unit))
+    body = xml[:i] + head + unit * n + tail + xml[i:]
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for info in src.infolist():
             z.writestr(info.filename, body if info.filename == "word/document.xml" else src.read(info.filename))
     return out.getvalue(), len(body) / 1024
+
+
+def docx_paragraphs(size):
+    return _grow_docx(size, f'<w:p><w:r><w:t>{PARA}</w:t></w:r></w:p>'.encode())
+
+
+def docx_table_rows(size):
+    cell = "<w:tc><w:p><w:r><w:t>{}</w:t></w:r></w:p></w:tc>"
+    row = "<w:tr>" + cell.format("其他对外管理服务事项") + cell.format("0") * 3 + "</w:tr>"
+    return _grow_docx(size, row.encode(), b"<w:tbl>", b"</w:tbl>")
 
 
 def pdf_pages(size):
@@ -158,6 +168,7 @@ SHAPES = {
     "html: table rows": html_table_rows,
     "html: rowspan=0 over all rows": html_rowspan_zero,
     "docx: paragraphs": docx_paragraphs,
+    "docx: table rows": docx_table_rows,
     "pdf: pages (per page)": pdf_pages,
 }
 

@@ -284,3 +284,69 @@ def test_xlsx_like_package_raises():
     data = _zip({"[Content_Types].xml": ct, "_rels/.rels": rels, "xl/workbook.xml": "<workbook/>"})
     with pytest.raises(InputError):
         docx_to_document(data)
+
+
+# ------------------------------------------------------------------------------ what belongs where
+
+MC_NS = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+
+
+def _rows_and_paras(doc):
+    return [(b.kind, b.table, [(c.text, c.loc.line) if b.kind == "para" else (c.text, c.loc.row, c.loc.col)
+                               for c in b.cells]) for b in doc.blocks]
+
+
+def test_text_box_text_and_table_belong_to_their_paragraph():
+    box_table = "<w:tbl><w:tr>" + _tc(_p("框表")) + "</w:tr></w:tbl>"
+    body = (f'<w:p {MC_NS}><w:r><w:t>甲</w:t></w:r><w:r><mc:AlternateContent><mc:Choice Requires="wps">'
+            f'<w:txbxContent>{_p("框一")}{box_table}<w:p><w:r><w:t>框</w:t><w:br/><w:t>二</w:t></w:r></w:p>'
+            '</w:txbxContent></mc:Choice><mc:Fallback><w:txbxContent>' + _p("后备") + '</w:txbxContent>'
+            '</mc:Fallback></mc:AlternateContent></w:r><w:r><w:t>乙</w:t></w:r></w:p>'
+            + "<w:tbl><w:tr>" + _tc(_p("表")) + "</w:tr></w:tbl>")
+    doc = docx_to_document(_make_docx(body))
+    # the text box's break splits its paragraph; its table is text of the paragraph, not a table
+    assert _rows_and_paras(doc) == [("para", None, [("甲框一框表框", 1)]), ("para", None, [("二乙", 1)]),
+                                    ("row", 1, [("表", 1, 1)])]
+
+
+def test_text_in_no_paragraph_that_is_read_is_left_out():
+    body = ("<w:p><w:r><w:t>一</w:t></w:r></w:p>"
+            '<w:ins w:id="1" w:author="a"><w:p><w:r><w:t>游离段</w:t></w:r></w:p></w:ins>'
+            "<w:p><w:r><w:t>二</w:t></w:r></w:p>"
+            "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>格</w:t></w:r></w:p><w:r><w:t>游离</w:t></w:r>"
+            "<w:p><w:r><w:t>内</w:t></w:r></w:p></w:tc></w:tr></w:tbl>")
+    doc = docx_to_document(_make_docx(body))
+    assert _rows_and_paras(doc) == [("para", None, [("一", 1)]), ("para", None, [("二", 2)]),
+                                    ("row", 1, [("格内", 1, 1)])]
+
+
+def test_tab_stops_row_deletion_marks_and_wrapped_rows_and_cells():
+    body = ('<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="420"/></w:tabs></w:pPr>'
+            "<w:r><w:t>规章</w:t><w:tab/><w:t>0</w:t></w:r></w:p>"
+            "<w:tbl>"
+            '<w:tr><w:trPr><w:del w:id="5" w:author="a"/></w:trPr>' + _tc(_p("a")) + _tc(_p("b")) + "</w:tr>"
+            "<w:sdt><w:sdtContent><w:tr>" + _tc(_p("c"), '<w:gridSpan w:val="2"/>') + "<w:customXml>"
+            + _tc("<w:customXml>" + _p("d") + "</w:customXml>") + "</w:customXml></w:tr></w:sdtContent></w:sdt>"
+            "</w:tbl>")
+    doc = docx_to_document(_make_docx(body))
+    assert _rows_and_paras(doc) == [("para", None, [("规章\t0", 1)]),
+                                    ("row", 1, [("a", 1, 1), ("b", 1, 2)]),
+                                    ("row", 1, [("c", 2, 1), ("d", 2, 3)])]
+
+
+def test_tables_nested_two_deep_are_numbered_in_order_and_follow_their_rows():
+    inner = "<w:tbl><w:tr>" + _tc(_p("三")) + "</w:tr></w:tbl>"
+    middle = "<w:tbl><w:tr>" + _tc(_p("二") + inner + _p("二尾")) + "</w:tr><w:tr>" + _tc(_p("二下")) + "</w:tr></w:tbl>"
+    body = ("<w:tbl><w:tr>" + _tc(_p("一") + middle) + _tc(_p("一右")) + "</w:tr>"
+            "<w:tr>" + _tc(_p("一下")) + "</w:tr></w:tbl>" + _p("后")
+            + "<w:tbl><w:tr>" + _tc("") + "</w:tr></w:tbl>")
+    doc = docx_to_document(_make_docx(body))
+    assert _rows_and_paras(doc) == [
+        ("row", 1, [("一", 1, 1), ("一右", 1, 2)]),
+        ("row", 2, [("二二尾", 1, 1)]),
+        ("row", 3, [("三", 1, 1)]),
+        ("row", 2, [("二下", 2, 1)]),
+        ("row", 1, [("一下", 2, 1)]),
+        ("para", None, [("后", 1)]),
+        ("row", 4, [("", 1, 1)]),
+    ]

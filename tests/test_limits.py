@@ -108,6 +108,36 @@ def test_docx_document_xml_is_capped(tmp_path):
     assert "word/document.xml" in e.zh
 
 
+def _docx_with_body_xml(xml: str) -> bytes:
+    from docx import Document
+    buf = io.BytesIO()
+    Document().save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            z.writestr(info.filename, xml.encode() if info.filename == "word/document.xml" else src.read(info.filename))
+    return out.getvalue()
+
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def test_docx_entities_are_not_expanded():
+    entities = "".join(f'<!ENTITY e{i} "{f"&e{i - 1};" * 10}">' for i in range(1, 10))
+    xml = (f'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY e0 "哈哈哈哈哈哈哈哈哈哈">{entities}]>'
+           f'<w:document {W_NS}><w:body><w:p><w:r><w:t>前&e9;后</w:t></w:r></w:p></w:body></w:document>')
+    refused(_docx_with_body_xml(xml), "corrupt-docx", filename="r.docx")  # a billion laughs: never expanded
+
+
+def test_docx_nesting_past_the_parser_depth_is_refused():
+    def nested(n):
+        return (f"<w:document {W_NS}><w:body>" + "<w:customXml>" * n + "<w:p><w:r><w:t>深</w:t></w:r></w:p>"
+                + "</w:customXml>" * n + "</w:body></w:document>")
+    assert [c.text for b in bytes_to_document(_docx_with_body_xml(nested(200)), "r.docx").blocks for c in b.cells] == ["深"]
+    refused(_docx_with_body_xml(nested(5000)), "corrupt-docx", filename="r.docx")
+
+
 # ------------------------------------------------------------------ HTML
 
 def test_deep_html_is_an_error_not_a_partial_record():

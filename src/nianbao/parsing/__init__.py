@@ -72,7 +72,7 @@ def document_to_report(doc: Document, *, filename: str | None = None, sha256: st
 
     # metadata: a title line first; else clues in the text, each named in a P105
     first = headings[0].block if headings else min(len(doc.blocks), 40)
-    texts = [b.text for b in doc.blocks[: max(first, 1) + 1] if b.kind == "para"]
+    texts = [b.text for b in doc.blocks[: min(max(first, 1) + 1, 400)] if b.kind == "para"]  # (a title is near the top)
     body = (" ".join(c.text for c in b.cells) for b in doc.blocks[:400])  # read only when the title lines do not tell
     meta = find_metadata(texts, body, doc.title)
     report.title, report.agency, report.year = meta.title, meta.agency, meta.year
