@@ -376,13 +376,13 @@ def confirm_placements(table: spec.Table, template: str, reads: dict, cells: dic
     """Reads placed by a near label or by alignment: certain with an info diagnostic (P211) when
     the template's arithmetic holds over their cells, else uncertain and named (P212)."""
     diags = []
-    relations = [rel for code in ("A1", "A2", "A3") for rel in spec.relations(template, code)] \
-        if table.key == "applications" else []
+    placed = [read for read in reads.values() if read.placed != "label"]
+    if not placed:
+        return diags
+    relations = _placement_relations(template) if table.key == "applications" else ()
     values = {k: c.value for k, c in cells.items() if c.certain}
-    for read in reads.values():
-        if read.placed == "label":
-            continue
-        mine = [rel for rel in relations if set(read.keys) & set(rel.terms + rel.totals)]
+    for read in placed:
+        mine = [rel for rel, keys in relations if not keys.isdisjoint(read.keys)]
         present = values.__contains__
         confirmed = bool(mine) and all(rel.applies(present) and rel.holds(values.get, present) for rel in mine) \
             and all(k in values for k in read.keys)
@@ -396,6 +396,13 @@ def confirm_placements(table: spec.Table, template: str, reads: dict, cells: dic
                     cells[k] = CellValue(c.value, c.raw, c.loc, False)
             diags.append(diag("P212", read.group.loc, read.keys, table=table.name, row=read.label, written=written))
     return diags
+
+
+@lru_cache(maxsize=8)
+def _placement_relations(template: str) -> tuple:
+    """(relation, the set of its cell keys) of A1–A3: the arithmetic that confirms a placement."""
+    return tuple((rel, frozenset(rel.terms + rel.totals))
+                 for code in ("A1", "A2", "A3") for rel in spec.relations(template, code))
 
 
 def structure_fit(table: spec.Table, tokens: list, memo: Optional[dict] = None) -> tuple:
