@@ -55,8 +55,8 @@ class Read:
     def __init__(self, keys: list, columns: list, label: str, group: Optional[Group], candidates=None,
                  split: bool = False, overflow: bool = False, problems=None, raw: str = "",
                  unit_stated: bool = True, placed: str = "label"):
-        self.keys = keys  # full cell keys, one per column
-        self.columns = columns  # spec.Column per key
+        self.keys = keys  # full cell keys, one per column (a sequence not changed: the row's own, shared)
+        self.columns = columns  # spec.Column per key (likewise)
         self.label = label  # Chinese label for messages
         self.group = group
         self.candidates = [] if candidates is None else candidates  # list[tuple[Piece]]
@@ -79,31 +79,46 @@ def significant_tokens(tokens: list, table: Optional[spec.Table] = None) -> list
     block's first label (rowspan placeholders, empty header corners) and blanks of header rows
     (labels that are no template row) are layout.
     """
-    labels: dict = {}
+    labels: dict = {}  # block → its label texts
+    first_label: dict = {}  # block → the index of its first label token
     has_num = set()
-    for t in tokens:
+    blanks = []  # indices of blank tokens
+    for i, t in enumerate(tokens):
         kind = t.kind
         if kind == "label":
             got = labels.get(t.block)
             if got is None:
                 labels[t.block] = [t.text]
+                first_label[t.block] = i
             else:
                 got.append(t.text)
         elif kind == "num":
             has_num.add(t.block)
-    row_block = {b for b, texts in labels.items()
-                 if table is not None and b not in has_num and _any_row(table, "".join(texts))}
+        elif kind == "blank":
+            blanks.append(i)
+    drop = []
+    row_block: dict = {}  # block → its labels name one of ``table``'s rows (asked only for blocks with blanks)
+    for i in blanks:
+        b = tokens[i].block
+        first = first_label.get(b)
+        if first is None:
+            continue  # no label in the block
+        if i < first:
+            drop.append(i)  # before the block's first label
+        elif b not in has_num:
+            named = row_block.get(b)
+            if named is None:
+                named = row_block[b] = table is not None and _any_row(table, "".join(labels[b]))
+            if not named:
+                drop.append(i)
+    if not drop:
+        return tokens
     out = []
-    keep = out.append
-    seen_label = set()
-    for t in tokens:
-        kind = t.kind
-        if kind == "label":
-            seen_label.add(t.block)
-        elif kind == "blank" and t.block in labels and (
-                t.block not in seen_label or (t.block not in has_num and t.block not in row_block)):
-            continue
-        keep(t)
+    prev = 0
+    for i in drop:
+        out.extend(tokens[prev:i])
+        prev = i + 1
+    out.extend(tokens[prev:])
     return out
 
 
@@ -231,7 +246,7 @@ def groups_to_reads(table: spec.Table, groups: list, template: str):
             continue
         r = rows[j]
         keys, columns, label = _row_parts(table, r)
-        previous = reads[r.key] = Read(list(keys), list(columns), label, g)
+        previous = reads[r.key] = Read(keys, columns, label, g)
         nxt = j + 1
     return reads, unplaced
 
@@ -343,7 +358,7 @@ def place_between_anchors(table: spec.Table, groups: list, reads: dict) -> list:
 
     def take(g: Group, r: spec.Row, how: str):
         keys, columns, label = _row_parts(table, r)
-        reads[r.key] = Read(list(keys), list(columns), label, g, placed=how)
+        reads[r.key] = Read(keys, columns, label, g, placed=how)
         placed.append(g)
 
     taken = {id(rd.group) for rd in reads.values()}
@@ -446,9 +461,19 @@ def single_row_read(table: spec.Table, groups: list) -> Optional[Read]:
     values = [v for g in groups for v in g.values]
     if not any(v.kind == "num" for v in values):
         return None
-    keys = list(table.keys())
-    cols = [c for r in table.rows for c in r.columns]
+    keys, cols = _all_cells(table)
     return Read(keys, cols, "行政复议、行政诉讼", Group([], values))
+
+
+_ALL_CELLS: dict = {}  # id(table) → (table, its cell keys, its columns)
+
+
+def _all_cells(table: spec.Table) -> tuple:
+    """Every cell key of a table and its column, in order (made once per table)."""
+    hit = _ALL_CELLS.get(id(table))
+    if hit is None or hit[0] is not table:
+        hit = _ALL_CELLS[id(table)] = (table, tuple(table.keys()), tuple(c for r in table.rows for c in r.columns))
+    return hit[1:]
 
 
 def trim_padding(toks: list, n: int) -> list:

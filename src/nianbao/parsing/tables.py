@@ -51,8 +51,8 @@ def reads_to_cells(table_key: str, reads: dict):
         if r.split:
             split_rows.append(r)
         if len(r.candidates) == 1:  # the common case: one reading
-            for key, p in zip(r.keys, r.candidates[0]):
-                cells[key] = CellValue(p.value, p.raw, p.loc, p.value is not None or is_blank(p.raw))
+            for key, (raw, value, loc) in zip(r.keys, r.candidates[0]):
+                cells[key] = CellValue(value, raw, loc, value is not None or is_blank(raw))
             continue
         unsure = []
         for i, key in enumerate(r.keys):
