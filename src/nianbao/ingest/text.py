@@ -110,8 +110,11 @@ def pipe_regions(lines: list) -> list:
 
 def region_to_blocks(lines: list, start: int) -> list:
     """One pipe table's lines → row blocks (see the module doc)."""
-    cells: list = []  # [line number, char offset, text]
-    current = None
+    # per line holding cells: [line number, index of its first field that starts a cell, its fields
+    # split at the pipes]; the last field of the last such line is the cell left open, which the
+    # next line may go on with (its text grows) or take to itself
+    entries: list = []
+    open_fields = None  # the fields whose last one is the open cell
     row_line = False  # the line before was a row of several cells (``| a | b |``)
     for n, raw in enumerate(lines, start=start + 1):
         if "---" in raw and _MD_RULE.match(raw):
@@ -119,50 +122,50 @@ def region_to_blocks(lines: list, start: int) -> list:
         line = unmark(raw) if ("#" in raw or "**" in raw or "__" in raw) else raw
         fields = line.split("|")
         nf = len(fields)
-        pos = 0
         first = 0
-        if current is not None:
+        if open_fields is not None:
             # the line goes on with the cell left open by the line before
             field = fields[0]
-            open_empty = not current[2].strip()
+            current = open_fields[-1]
+            open_empty = not current.strip()
             if open_empty and row_line and nf > 2 and not field.strip():
-                cells.pop()  # ``… |`` then ``| …``: the row ended, no cell between
-                current = None
+                open_fields.pop()  # ``… |`` then ``| …``: the row ended, no cell between
+                first = 1
             elif open_empty:
-                current[:] = [n, 0, field]
-            elif field.strip() and (_NUMERIC.match(field) or _NUMERIC.match(current[2])):
-                current = [n, 0, field]
-                cells.append(current)
-            else:
-                current[2] += field
-            pos = len(field) + 1
-            first = 1
-        for k in range(first, nf):
-            field = fields[k]
-            current = [n, pos, field]
-            cells.append(current)
-            pos += len(field) + 1
+                open_fields.pop()  # the empty open cell is this line's first
+            elif not (field.strip() and (_NUMERIC.match(field) or _NUMERIC.match(current))):
+                open_fields[-1] = current + field
+                first = 1
+        if first < nf:
+            entries.append([n, first, fields])
+            open_fields = fields
         row_line = nf > 2
-    if cells and not cells[0][2].strip():
-        cells.pop(0)  # the empty field before a leading pipe
-    if cells and not cells[-1][2].strip():
-        cells.pop()  # the empty field after the closing pipe
+    # the empty field before a leading pipe, the empty field after the closing pipe
+    for entry in entries:
+        if entry[1] < len(entry[2]):
+            if not entry[2][entry[1]].strip():
+                entry[1] += 1
+            break
+    for entry in reversed(entries):
+        if entry[1] < len(entry[2]):
+            if not entry[2][-1].strip():
+                entry[2].pop()
+            break
     blocks: list = []
-    last = None
-    row: list = []
-    add = row.append
     line_loc = _line
-    for n, off, text in cells:  # in line order: a line's cells are consecutive
-        if n != last:
-            if len(row) == 1:
-                blocks[-1].grid = False  # one cell per line says nothing about the rows
-            row = []
-            add = row.append
-            blocks.append(Block("row", row, None, True))
-            last = n
-        add(Cell(text.strip(), _tuple_new(Location, (n, None, None, None, None, None, off)) if off else line_loc(n)))
-    if len(row) == 1:
-        blocks[-1].grid = False
+    for n, first, fields in entries:
+        k = len(fields) - first
+        if k <= 0:
+            continue
+        pos = 0
+        for f in fields[:first]:
+            pos += len(f) + 1
+        row = []
+        add = row.append
+        for f in fields[first:] if first else fields:
+            add(Cell(f.strip(), _tuple_new(Location, (n, None, None, None, None, None, pos)) if pos else line_loc(n)))
+            pos += len(f) + 1
+        blocks.append(Block("row", row, None, k > 1))  # one cell per line says nothing about the rows
     return blocks
 
 
