@@ -269,6 +269,26 @@ def _walk_splits(read: Read, toks: list, most: list, n: int, cap: int, piece, ca
             per_token.append([[(tok.text, None)]])
             continue
         per_token.append(_token_splits(tok, lo, hi, cap))
+    if len(toks) == 1:  # one fused token (the common case): its splits are the readings
+        tok = toks[0]
+        seen: dict = {}  # (text, offset, column) → piece: the same pieces recur split after split
+        for pieces in per_token[0]:
+            if len(pieces) != n:
+                continue
+            made = []
+            for j, (text, off) in enumerate(pieces):
+                key = (text, off, j)
+                p = seen.get(key, seen)
+                if p is seen:
+                    p = seen[key] = piece(tok, text, off, j)
+                if p is None:
+                    break
+                made.append(p)
+            else:
+                cands.append(tuple(made))
+                if len(cands) > cap:
+                    return
+        return
     # the combinations of one split per token that make n pieces, in the order of
     # itertools.product(*per_token), depth first: a branch stops at a piece that is no number or
     # when the tokens left cannot make up the count
