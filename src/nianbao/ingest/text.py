@@ -152,9 +152,19 @@ def region_to_blocks(lines: list, start: int) -> list:
                 entry[2].pop()
             break
     blocks: list = []
+    append = blocks.append
     line_loc = _line
+    new = _tuple_new
     for n, first, fields in entries:
         k = len(fields) - first
+        if k == 1:  # one cell on the line (says nothing about the rows: no grid)
+            if first:
+                pos = len(fields[0]) + 1 if first == 1 else len(fields[0]) + len(fields[1]) + 2
+                loc = new(Location, (n, None, None, None, None, None, pos))
+            else:
+                loc = line_loc(n)
+            append(Block("row", [Cell(fields[first].strip(), loc)], None, False))
+            continue
         if k <= 0:
             continue
         pos = 0
@@ -163,9 +173,9 @@ def region_to_blocks(lines: list, start: int) -> list:
         row = []
         add = row.append
         for f in fields[first:] if first else fields:
-            add(Cell(f.strip(), _tuple_new(Location, (n, None, None, None, None, None, pos)) if pos else line_loc(n)))
+            add(Cell(f.strip(), new(Location, (n, None, None, None, None, None, pos)) if pos else line_loc(n)))
             pos += len(f) + 1
-        blocks.append(Block("row", row, None, k > 1))  # one cell per line says nothing about the rows
+        append(Block("row", row, None, True))
     return blocks
 
 
