@@ -76,6 +76,19 @@ def reads_to_cells(table_key: str, reads: dict):
     return cells, diags
 
 
+_MONEY: dict = {}  # id(columns) → (columns, the first money column or None)
+
+
+def _money_column(columns) -> spec.Column | None:
+    """A row's first money column (found once per row of the template)."""
+    hit = _MONEY.get(id(columns))
+    if hit is None or hit[0] is not columns:
+        if len(_MONEY) > 4096:
+            _MONEY.clear()
+        hit = _MONEY[id(columns)] = (columns, next((c for c in columns if c.money), None))
+    return hit[1]
+
+
 def unsure_ocr(table: spec.Table, reads: dict, cells: dict, threshold: float) -> list:
     """A value read by OCR with a character below ``threshold`` confidence stays as read but
     uncertain, one P214 per row (``Cell.confidence`` is None for text not read by OCR)."""
@@ -205,9 +218,9 @@ def table_to_cells(table: spec.Table, tokens: list, template: str, settings: con
         header = normalise_label("".join([t.text for t in tokens if t.kind == "label" and not _any_row(table, t.text)]))
         for key, read in reads.items():
             unit = 1
-            money = [c for c in read.columns if c.money]
-            if money:
-                unit, stated = money_unit(read.group, money[0], header)
+            money = _money_column(read.columns)
+            if money is not None:
+                unit, stated = money_unit(read.group, money, header)
                 read.unit_stated = stated
             read_to_candidates(read, unit, settings)
         expected = spec.expected_rows(table, template, reads)
@@ -233,7 +246,8 @@ def table_to_cells(table: spec.Table, tokens: list, template: str, settings: con
                           values="/".join("" if p.value is None else str(p.value) for p in read.candidates[0])))
     cells, more = reads_to_cells(table.key, reads)
     diags.extend(more)
-    diags.extend(unsure_ocr(table, reads, cells, settings.ocr_min_confidence))
+    if any(t.cell.confidence is not None for t in tokens):  # text read by OCR
+        diags.extend(unsure_ocr(table, reads, cells, settings.ocr_min_confidence))
     if not table.single_row:
         diags.extend(confirm_placements(table, template, reads, cells))
     if not table.single_row:

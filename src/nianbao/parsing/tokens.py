@@ -138,15 +138,24 @@ def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False, part
             _row_tokens(b, i, part, tokens, grid_rows or b.grid)
             continue
         cell = b.cells[0]
-        spans = [(0, len(cell.text), None)]
-        if i in by_block:
-            spans = []
-            start = 0
-            for h in by_block[i]:
-                spans.append((start, h.start, None))
-                spans.append((h.start, h.end, h))
-                start = h.end
-            spans.append((start, len(cell.text), None))
+        if i not in by_block:  # a paragraph without a heading (the common case, inline)
+            text = cell.text
+            if cell.ghost:  # a line of spaces between paragraphs: perhaps an empty cell
+                add(Token("blank", "", cell, i, part, False))
+            elif text and not text.isspace():
+                if len(text) <= 6 and cell_kind(text) == "blank":  # only “/”: a blank cell
+                    add(Token("blank", to_halfwidth(text).strip(), cell, i, part, False))
+                    continue
+                for kind, t, off in (_para_pieces(text) if len(text) <= 200 else _para_pieces.__wrapped__(text)):
+                    add(Token(kind, t, cell, i, part, False, kind == "num", off))
+            continue
+        spans = []  # the paragraph cut at its headings
+        start = 0
+        for h in by_block[i]:
+            spans.append((start, h.start, None))
+            spans.append((h.start, h.end, h))
+            start = h.end
+        spans.append((start, len(cell.text), None))
         for s, e, h in spans:
             if h is not None:
                 part = h.part
