@@ -423,9 +423,28 @@ def relations_hold(relations, values: dict) -> bool:
 
 def _narrow(read: Read, relations) -> None:
     if len(read.candidates) > 1 and not read.overflow:
-        ok = [c for c in read.candidates if relations_hold(relations, _values(read, c))]
+        checks = _in_row(read.keys, relations)
+        if checks is None:
+            ok = [c for c in read.candidates if relations_hold(relations, _values(read, c))]
+        else:  # every relation within the row: its sums over the candidate's columns
+            ok = [c for c in read.candidates
+                  if all(sum((c[i].value or 0) for i in terms) == sum((c[i].value or 0) for i in totals)
+                         for terms, totals in checks)]
         if ok:
             read.candidates = ok
+
+
+def _in_row(keys, relations):
+    """The relations as (column indices of their terms, of their totals) when each lies wholly
+    within a row of ``keys`` (all its cells present: :func:`relations_hold` then checks each the
+    same way); None otherwise."""
+    where = {k: i for i, k in enumerate(keys)}
+    checks = []
+    for rel in relations:
+        if not all(k in where for k in rel.terms + rel.totals):
+            return None
+        checks.append((tuple(where[k] for k in rel.terms), tuple(where[k] for k in rel.totals)))
+    return checks
 
 
 def solve(table_key: str, reads: dict, template: str, settings: config.Settings = config.DEFAULT) -> None:
