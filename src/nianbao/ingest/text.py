@@ -249,8 +249,11 @@ def lines_to_blocks(lines: list, first: int = 1) -> list:
             continue
         bare = line.strip()
         if not bare or (bare[0] in _FURNITURE_FIRST or bare[0].isdigit()) and _PAGE_FURNITURE.match(line):
-            if row:
-                flush()
+            if row:  # the row ends (flush, inline)
+                if tail:
+                    close_cell()
+                blocks.append(Block("row", row))
+                row = []
             if line and not line.strip() and not last_was_cell and blocks and blocks[-1].kind == "para":
                 # a line of spaces only, between paragraphs: maybe an empty cell of a table copied
                 # one cell per paragraph, maybe layout — a ghost, for the table reader to decide
