@@ -110,11 +110,15 @@ def pipe_regions(lines: list) -> list:
 
 def region_to_blocks(lines: list, start: int) -> list:
     """One pipe table's lines → row blocks (see the module doc)."""
-    # per line holding cells: [line number, index of its first field that starts a cell, its fields
-    # split at the pipes]; the last field of the last such line is the cell left open, which the
-    # next line may go on with (its text grows) or take to itself
-    entries: list = []
-    open_fields = None  # the fields whose last one is the open cell
+    blocks: list = []
+    append = blocks.append
+    line_loc = _line
+    new = _tuple_new
+    # the line holding cells last: (line number, index of its first field that starts a cell, its
+    # fields split at the pipes). Its last field is the cell left open, which the next line may go
+    # on with (its text grows) or take to itself: the line becomes a block when a later line has
+    # cells of its own, or at the end; no record of every line is kept.
+    pending = None
     row_line = False  # the line before was a row of several cells (``| a | b |``)
     for n, raw in enumerate(lines, start=start + 1):
         if "---" in raw and _MD_RULE.match(raw):
@@ -123,11 +127,12 @@ def region_to_blocks(lines: list, start: int) -> list:
         fields = line.split("|")
         nf = len(fields)
         first = 0
-        if open_fields is not None:
+        if pending is not None:
             # the line goes on with the cell left open by the line before
+            open_fields = pending[2]
             field = fields[0]
             current = open_fields[-1]
-            open_empty = not current.strip()
+            open_empty = not current or current.isspace()
             if open_empty and row_line and nf > 2 and not field.strip():
                 open_fields.pop()  # ``… |`` then ``| …``: the row ended, no cell between
                 first = 1
@@ -136,47 +141,43 @@ def region_to_blocks(lines: list, start: int) -> list:
             elif not (field.strip() and (_NUMERIC.match(field) or _NUMERIC.match(current))):
                 open_fields[-1] = current + field
                 first = 1
-        if first < nf:
-            entries.append([n, first, fields])
-            open_fields = fields
         row_line = nf > 2
+        if first >= nf:
+            continue  # no cell of its own: the pending line stays open
+        if pending is not None:  # the pending line is complete: its block
+            pn, pfirst, pfields = pending
+            if len(pfields) == pfirst + 1 and pfirst <= 1:  # one cell (inline; no grid)
+                loc = new(Location, (pn, None, None, None, None, None, len(pfields[0]) + 1)) if pfirst else line_loc(pn)
+                append(Block("row", [Cell(pfields[pfirst].strip(), loc)], None, False))
+            elif len(pfields) > pfirst:
+                append(_row_block(pn, pfirst, pfields))
+        pending = (n, first, fields)
+    if pending is not None and len(pending[2]) > pending[1]:
+        append(_row_block(*pending))
     # the empty field before a leading pipe, the empty field after the closing pipe
-    for entry in entries:
-        if entry[1] < len(entry[2]):
-            if not entry[2][entry[1]].strip():
-                entry[1] += 1
-            break
-    for entry in reversed(entries):
-        if entry[1] < len(entry[2]):
-            if not entry[2][-1].strip():
-                entry[2].pop()
-            break
-    blocks: list = []
-    append = blocks.append
-    line_loc = _line
-    new = _tuple_new
-    for n, first, fields in entries:
-        k = len(fields) - first
-        if k == 1:  # one cell on the line (says nothing about the rows: no grid)
-            if first:
-                pos = len(fields[0]) + 1 if first == 1 else len(fields[0]) + len(fields[1]) + 2
-                loc = new(Location, (n, None, None, None, None, None, pos))
-            else:
-                loc = line_loc(n)
-            append(Block("row", [Cell(fields[first].strip(), loc)], None, False))
-            continue
-        if k <= 0:
-            continue
-        pos = 0
-        for f in fields[:first]:
-            pos += len(f) + 1
-        row = []
-        add = row.append
-        for f in fields[first:] if first else fields:
-            add(Cell(f.strip(), new(Location, (n, None, None, None, None, None, pos)) if pos else line_loc(n)))
-            pos += len(f) + 1
-        append(Block("row", row, None, True))
+    for at in (0, -1):
+        if blocks:
+            block = blocks[at]
+            if not block.cells[at].text:
+                block.cells.pop(at)
+                if block.cells:
+                    block.grid = len(block.cells) > 1
+                else:
+                    blocks.pop(at)
     return blocks
+
+
+def _row_block(n: int, first: int, fields: list) -> Block:
+    """The block of line ``n``'s cells: its fields from ``first`` on (a grid row when several)."""
+    pos = 0
+    for f in fields[:first]:
+        pos += len(f) + 1
+    row = []
+    add = row.append
+    for f in fields[first:] if first else fields:
+        add(Cell(f.strip(), _tuple_new(Location, (n, None, None, None, None, None, pos)) if pos else _line(n)))
+        pos += len(f) + 1
+    return Block("row", row, None, len(row) > 1)
 
 
 _tuple_new = tuple.__new__  # a Location without the keyword handling of its generated __new__

@@ -94,7 +94,13 @@ def unsure_ocr(table: spec.Table, reads: dict, cells: dict, threshold: float) ->
     uncertain, one P214 per row (``Cell.confidence`` is None for text not read by OCR)."""
     diags = []
     for read in reads.values():
-        shaky = {t.cell.loc: t.cell.confidence for t in (read.group.values if read.group else ())
+        values = read.group.values if read.group else ()
+        for t in values:
+            if t.cell.confidence is not None:
+                break
+        else:
+            continue  # no value read by OCR (text, HTML, DOCX, a PDF's text layer)
+        shaky = {t.cell.loc: t.cell.confidence for t in values
                  if t.cell.confidence is not None and t.cell.confidence < threshold}
         if not shaky:
             continue
@@ -246,8 +252,7 @@ def table_to_cells(table: spec.Table, tokens: list, template: str, settings: con
                           values="/".join("" if p.value is None else str(p.value) for p in read.candidates[0])))
     cells, more = reads_to_cells(table.key, reads)
     diags.extend(more)
-    if any(t.cell.confidence is not None for t in tokens):  # text read by OCR
-        diags.extend(unsure_ocr(table, reads, cells, settings.ocr_min_confidence))
+    diags.extend(unsure_ocr(table, reads, cells, settings.ocr_min_confidence))
     if not table.single_row:
         diags.extend(confirm_placements(table, template, reads, cells))
     if not table.single_row:
