@@ -79,11 +79,16 @@ def significant_tokens(tokens: list, table: Optional[spec.Table] = None) -> list
     block's first label (rowspan placeholders, empty header corners) and blanks of header rows
     (labels that are no template row) are layout.
     """
-    labels: dict = {}  # block → its label texts
+    blank_blocks = {t.block for t in tokens if t.kind == "blank"}
+    if not blank_blocks:
+        return tokens
+    labels: dict = {}  # block → its label texts (of the blocks holding blanks)
     first_label: dict = {}  # block → the index of its first label token
     has_num = set()
     blanks = []  # indices of blank tokens
     for i, t in enumerate(tokens):
+        if t.block not in blank_blocks:
+            continue
         kind = t.kind
         if kind == "label":
             got = labels.get(t.block)
@@ -122,17 +127,25 @@ def significant_tokens(tokens: list, table: Optional[spec.Table] = None) -> list
     return out
 
 
-_ANY_ROW: dict = {}  # (id(table), label text) → (table, the text names one of its rows)
+_ANY_ROW: dict = {}  # id(table) → (table, {label text: the text names one of its rows})
+
+
+def any_row_memo(table: spec.Table) -> dict:
+    """``table``'s memo of :func:`_any_row` (label text → bool), to look texts up in directly."""
+    hit = _ANY_ROW.get(id(table))
+    if hit is None or hit[0] is not table:
+        hit = _ANY_ROW[id(table)] = (table, {})
+    return hit[1]
 
 
 def _any_row(table: spec.Table, text: str) -> bool:
-    key = (id(table), text)
-    hit = _ANY_ROW.get(key)
-    if hit is None or hit[0] is not table:
-        if len(_ANY_ROW) > 200000:
-            _ANY_ROW.clear()
-        hit = _ANY_ROW[key] = (table, table.any_row_regex.search(normalise_label(text)) is not None)
-    return hit[1]
+    memo = any_row_memo(table)
+    named = memo.get(text)
+    if named is None:
+        if len(memo) > 100000:
+            memo.clear()
+        named = memo[text] = table.any_row_regex.search(normalise_label(text)) is not None
+    return named
 
 
 # Where each table begins, whatever the part heading before it says: its own header words.

@@ -15,6 +15,7 @@ from .candidates import read_to_candidates, solve
 from .normalise import is_blank, normalise_label
 from .rows import (  # noqa: F401
     _any_row,
+    any_row_memo,
     Group,
     Read,
     confirm_placements,
@@ -221,7 +222,14 @@ def table_to_cells(table: spec.Table, tokens: list, template: str, settings: con
                               values=" ".join(v.text for v in g.values)))
             if before is not None:
                 suspects.append(before)
-        header = normalise_label("".join([t.text for t in tokens if t.kind == "label" and not _any_row(table, t.text)]))
+        named = any_row_memo(table)  # label text → one of the table's rows (the header is the rest)
+        head = []
+        for t in tokens:
+            if t.kind == "label":
+                row = named.get(t.text)
+                if not (_any_row(table, t.text) if row is None else row):
+                    head.append(t.text)
+        header = normalise_label("".join(head))
         for key, read in reads.items():
             unit = 1
             money = _money_column(read.columns)
