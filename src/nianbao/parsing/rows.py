@@ -187,7 +187,7 @@ def region_tokens(tokens, part: int, found_parts: set) -> list:
     :func:`tokens_by_part` of it."""
     by_part = tokens if isinstance(tokens, dict) else tokens_by_part(tokens)
     if part in found_parts:
-        sel = list(by_part.get(part, ()))
+        sel = by_part.get(part, ())
     else:
         prev = max((q for q in found_parts if q < part), default=0)
         sel = list(by_part.get(prev, ()))
@@ -202,9 +202,8 @@ def region_tokens(tokens, part: int, found_parts: set) -> list:
         if end is not None:
             sel = sel[:end]
             break
-    if any(t.in_row for t in sel):
-        sel = [t for t in sel if t.in_row]
-    return sel
+    rows = [t for t in sel if t.in_row]  # table rows, when there are: not the paragraphs between
+    return rows if rows else list(sel)
 
 
 def tokens_to_groups(tokens: list) -> list:

@@ -191,15 +191,16 @@ def _row_tokens(block, i: int, part: int, out: list, grid_rows: bool) -> None:
     after a number is one value cell: text there (“若干”, “见附件”, “增98”) is a value to read
     (or an unreadable one), not a label."""
     seen_num = False
+    add = out.append
     for cell in block.cells:
         if cell.ghost:
             continue
         pieces, has_label, has_num = _cell_info(cell.text)
         if grid_rows and seen_num and has_label:
-            out.append(Token("text", to_halfwidth(cell.text).strip(), cell, i, part, True))
+            add(Token("text", to_halfwidth(cell.text).strip(), cell, i, part, True))
             continue
         for k, text, off, fused in pieces:
-            out.append(Token(k, text, cell, i, part, True, fused, off))
+            add(Token(k, text, cell, i, part, True, fused, off))
         if has_num:
             seen_num = True
 
