@@ -110,8 +110,15 @@ def pipe_regions(lines: list) -> list:
 
 def region_to_blocks(lines: list, start: int) -> list:
     """One pipe table's lines → row blocks (see the module doc)."""
-    cells: list = []  # [line number, char offset, text]
-    current = None
+    blocks: list = []
+    append = blocks.append
+    line_loc = _line
+    new = _tuple_new
+    # the line holding cells last: (line number, index of its first field that starts a cell, its
+    # fields split at the pipes). Its last field is the cell left open, which the next line may go
+    # on with (its text grows) or take to itself: the line becomes a block when a later line has
+    # cells of its own, or at the end; no record of every line is kept.
+    pending = None
     row_line = False  # the line before was a row of several cells (``| a | b |``)
     for n, raw in enumerate(lines, start=start + 1):
         if "---" in raw and _MD_RULE.match(raw):
@@ -119,51 +126,58 @@ def region_to_blocks(lines: list, start: int) -> list:
         line = unmark(raw) if ("#" in raw or "**" in raw or "__" in raw) else raw
         fields = line.split("|")
         nf = len(fields)
-        pos = 0
         first = 0
-        if current is not None:
+        if pending is not None:
             # the line goes on with the cell left open by the line before
+            open_fields = pending[2]
             field = fields[0]
-            open_empty = not current[2].strip()
+            current = open_fields[-1]
+            open_empty = not current or current.isspace()
             if open_empty and row_line and nf > 2 and not field.strip():
-                cells.pop()  # ``… |`` then ``| …``: the row ended, no cell between
-                current = None
+                open_fields.pop()  # ``… |`` then ``| …``: the row ended, no cell between
+                first = 1
             elif open_empty:
-                current[:] = [n, 0, field]
-            elif field.strip() and (_NUMERIC.match(field) or _NUMERIC.match(current[2])):
-                current = [n, 0, field]
-                cells.append(current)
-            else:
-                current[2] += field
-            pos = len(field) + 1
-            first = 1
-        for k in range(first, nf):
-            field = fields[k]
-            current = [n, pos, field]
-            cells.append(current)
-            pos += len(field) + 1
+                open_fields.pop()  # the empty open cell is this line's first
+            elif not (field.strip() and (_NUMERIC.match(field) or _NUMERIC.match(current))):
+                open_fields[-1] = current + field
+                first = 1
         row_line = nf > 2
-    if cells and not cells[0][2].strip():
-        cells.pop(0)  # the empty field before a leading pipe
-    if cells and not cells[-1][2].strip():
-        cells.pop()  # the empty field after the closing pipe
-    blocks: list = []
-    last = None
-    row: list = []
-    add = row.append
-    line_loc = _line
-    for n, off, text in cells:  # in line order: a line's cells are consecutive
-        if n != last:
-            if len(row) == 1:
-                blocks[-1].grid = False  # one cell per line says nothing about the rows
-            row = []
-            add = row.append
-            blocks.append(Block("row", row, None, True))
-            last = n
-        add(Cell(text.strip(), _tuple_new(Location, (n, None, None, None, None, None, off)) if off else line_loc(n)))
-    if len(row) == 1:
-        blocks[-1].grid = False
+        if first >= nf:
+            continue  # no cell of its own: the pending line stays open
+        if pending is not None:  # the pending line is complete: its block
+            pn, pfirst, pfields = pending
+            if len(pfields) == pfirst + 1 and pfirst <= 1:  # one cell (inline; no grid)
+                loc = new(Location, (pn, None, None, None, None, None, len(pfields[0]) + 1)) if pfirst else line_loc(pn)
+                append(Block("row", [Cell(pfields[pfirst].strip(), loc)], None, False))
+            elif len(pfields) > pfirst:
+                append(_row_block(pn, pfirst, pfields))
+        pending = (n, first, fields)
+    if pending is not None and len(pending[2]) > pending[1]:
+        append(_row_block(*pending))
+    # the empty field before a leading pipe, the empty field after the closing pipe
+    for at in (0, -1):
+        if blocks:
+            block = blocks[at]
+            if not block.cells[at].text:
+                block.cells.pop(at)
+                if block.cells:
+                    block.grid = len(block.cells) > 1
+                else:
+                    blocks.pop(at)
     return blocks
+
+
+def _row_block(n: int, first: int, fields: list) -> Block:
+    """The block of line ``n``'s cells: its fields from ``first`` on (a grid row when several)."""
+    pos = 0
+    for f in fields[:first]:
+        pos += len(f) + 1
+    row = []
+    add = row.append
+    for f in fields[first:] if first else fields:
+        add(Cell(f.strip(), _tuple_new(Location, (n, None, None, None, None, None, pos)) if pos else _line(n)))
+        pos += len(f) + 1
+    return Block("row", row, None, len(row) > 1)
 
 
 _tuple_new = tuple.__new__  # a Location without the keyword handling of its generated __new__
@@ -236,8 +250,11 @@ def lines_to_blocks(lines: list, first: int = 1) -> list:
             continue
         bare = line.strip()
         if not bare or (bare[0] in _FURNITURE_FIRST or bare[0].isdigit()) and _PAGE_FURNITURE.match(line):
-            if row:
-                flush()
+            if row:  # the row ends (flush, inline)
+                if tail:
+                    close_cell()
+                blocks.append(Block("row", row))
+                row = []
             if line and not line.strip() and not last_was_cell and blocks and blocks[-1].kind == "para":
                 # a line of spaces only, between paragraphs: maybe an empty cell of a table copied
                 # one cell per paragraph, maybe layout — a ghost, for the table reader to decide

@@ -69,7 +69,7 @@ class Cell:
     confidence: Optional[float] = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     kind: str  # "para" | "row"
     cells: list

@@ -74,7 +74,7 @@ class Diagnostic:
                    keys=list(d.get("keys", [])), candidates=list(d.get("candidates", [])))
 
 
-@dataclass
+@dataclass(slots=True)
 class CellValue:
     """One template cell: its value (int, money as yuan; None when blank or unreadable), the raw
     text as written, where it was found, and whether the parser is sure of it."""
@@ -96,7 +96,7 @@ class CellValue:
                    loc=Location.from_dict(d["loc"]) if d.get("loc") else None)
 
 
-@dataclass
+@dataclass(slots=True)
 class Part:
     number: int  # 1..6
     title: str

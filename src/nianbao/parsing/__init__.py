@@ -93,8 +93,9 @@ def document_to_report(doc: Document, *, filename: str | None = None, sha256: st
     # template
     by_part = tokens_by_part(tokens)
     regions = {p: region_tokens(by_part, p, found) for p in (2, 3, 4)}
+    label_texts = {p: "".join([t.text for t in regions[p] if t.kind == "label"]) for p in (2, 3, 4)}
     memo: dict = {}  # the active table's groups and reads, made once for the template choice and the reader
-    template, diags = choose_template(regions, report.year, memo)
+    template, diags = choose_template(regions, report.year, memo, label_texts)
     report.diagnostics.extend(diags)
     report.template = template
 
@@ -107,7 +108,7 @@ def document_to_report(doc: Document, *, filename: str | None = None, sha256: st
         report.diagnostics.extend(diags)
         if ok:
             report.tables.append(table.key)
-            report.labels[table.key] = "".join(t.text for t in regions[table.part] if t.kind == "label")
+            report.labels[table.key] = label_texts[table.part]
     if not headings and not report.tables and report.title is None:
         raise InputError("not-a-report")
     return report
@@ -124,14 +125,15 @@ def lazy(make):
     return get
 
 
-def choose_template(regions: dict, year, memo: dict | None = None) -> tuple:
+def choose_template(regions: dict, year, memo: dict | None = None, label_texts: dict | None = None) -> tuple:
     """2019 or 2021, from the active table's rows and columns first (a row with one value is a
     2021 row), then from the header and row wording; from the year when neither tells.
     Returns (template, diagnostics): P104 when the year decided, P110 when the structure
-    contradicts the wording."""
+    contradicts the wording. ``label_texts``: each region's label tokens joined, when made already."""
     active = regions[2]
-    by_words, _ = detect_template("".join(t.text for t in active if t.kind == "label"),
-                                  "".join(t.text for t in regions[3] if t.kind == "label"))
+    if label_texts is None:
+        label_texts = {p: "".join([t.text for t in regions[p] if t.kind == "label"]) for p in (2, 3)}
+    by_words, _ = detect_template(label_texts[2], label_texts[3])
     if by_words is not None:
         fit, clean = structure_fit(spec.table(by_words, "active"), active, memo)
         if clean:  # every row fits the wording's template: the other cannot fit better

@@ -181,22 +181,45 @@ def _max_pieces(chunks) -> int:
     return sum(len(c) for c, _ in chunks)
 
 
-_NUMBERS: dict = {}  # (text, money, unit, signed) → parse_number's (value, suffix), or its error message
+_NUMBERS: dict = {}  # (money, unit, signed) → {text: parse_number's (value, suffix), or its error message}
+
+
+def _numbers_for(col: spec.Column, unit: int) -> dict:
+    """The memo of :func:`parse_number` for one kind of column (money, unit, signed): text → its
+    (value, suffix), or the error message (the same few texts — 0, 1, 2 … — fill every table)."""
+    key = (col.money, unit, col.signed)
+    got = _NUMBERS.get(key)
+    if got is None:
+        got = _NUMBERS[key] = {}
+    return got
+
+
+_COLUMN_NUMBERS: dict = {}  # (id(columns), unit) → (columns, each column's memo)
+
+
+def _column_numbers(columns, unit: int) -> tuple:
+    """Each column's :func:`_numbers_for` memo, made once per row of the template."""
+    key = (id(columns), unit)
+    hit = _COLUMN_NUMBERS.get(key)
+    if hit is None or hit[0] is not columns:
+        if len(_COLUMN_NUMBERS) > 4096:
+            _COLUMN_NUMBERS.clear()
+        hit = _COLUMN_NUMBERS[key] = (columns, tuple(_numbers_for(c, unit) for c in columns))
+    return hit[1]
 
 
 def _number(text: str, col: spec.Column, unit: int) -> tuple:
-    """:func:`parse_number` of a cell text for a column, memoised (the same few texts — 0, 1, 2 …
-    — fill every table)."""
-    key = (text, col.money, unit, col.signed)
-    hit = _NUMBERS.get(key)
+    """:func:`parse_number` of a cell text for a column, memoised."""
+    memo = _numbers_for(col, unit)
+    hit = memo.get(text)
     if hit is None:
-        if len(_NUMBERS) > 100000:
-            _NUMBERS.clear()
+        if len(memo) > 100000:
+            memo.clear()
         try:
             hit = parse_number(text, money=col.money, unit=unit, signed=col.signed)
         except ValueError_ as e:
             hit = str(e)
-        _NUMBERS[key] = hit
+        memo[text] = hit
     if hit.__class__ is str:
         raise ValueError_(hit)
     return hit
@@ -246,6 +269,26 @@ def _walk_splits(read: Read, toks: list, most: list, n: int, cap: int, piece, ca
             per_token.append([[(tok.text, None)]])
             continue
         per_token.append(_token_splits(tok, lo, hi, cap))
+    if len(toks) == 1:  # one fused token (the common case): its splits are the readings
+        tok = toks[0]
+        seen: dict = {}  # (text, offset, column) → piece: the same pieces recur split after split
+        for pieces in per_token[0]:
+            if len(pieces) != n:
+                continue
+            made = []
+            for j, (text, off) in enumerate(pieces):
+                key = (text, off, j)
+                p = seen.get(key, seen)
+                if p is seen:
+                    p = seen[key] = piece(tok, text, off, j)
+                if p is None:
+                    break
+                made.append(p)
+            else:
+                cands.append(tuple(made))
+                if len(cands) > cap:
+                    return
+        return
     # the combinations of one split per token that make n pieces, in the order of
     # itertools.product(*per_token), depth first: a branch stops at a piece that is no number or
     # when the tokens left cannot make up the count
@@ -291,25 +334,29 @@ def _walk_splits(read: Read, toks: list, most: list, n: int, cap: int, piece, ca
 
 def read_to_candidates(read: Read, unit: int, settings: config.Settings = config.DEFAULT) -> None:
     """Fill ``read.candidates`` (and problems) from the group's value tokens."""
-    n = len(read.columns)
-    toks = trim_padding(read.group.values, n)
+    columns = read.columns
+    n = len(columns)
+    toks = read.group.values
+    if len(toks) != n:
+        toks = trim_padding(toks, n)
     read.raw = " ".join([t.text for t in toks])
     if len(toks) == n:
         pieces = []
-        numbers = _NUMBERS
-        for tok, col in zip(toks, read.columns):
-            hit = numbers.get((tok.text, col.money, unit, col.signed))
+        add = pieces.append
+        for tok, numbers in zip(toks, _column_numbers(columns, unit)):
+            hit = numbers.get(tok.text)
             if hit is not None and hit.__class__ is not str:  # the common case, inline
                 loc = tok.cell.loc
-                pieces.append(_tuple_new(Piece, (tok.text, hit[0], _at_char(loc, tok.offset) if tok.offset else loc)))
+                off = tok.offset
+                add(_tuple_new(Piece, (tok.text, hit[0], _at_char(loc, off) if off else loc)))
                 continue
             try:
-                p, _ = _piece(tok, tok.text, None, col, unit)
+                p, _ = _piece(tok, tok.text, None, columns[len(pieces)], unit)
             except ValueError_ as e:
                 read.problems.append(diag("P205", tok.cell.loc, [read.keys[len(pieces)]],
                                           label=read.label, reason=str(e)))
                 p = Piece(tok.text, None, tok.cell.loc)
-            pieces.append(p)
+            add(p)
         read.candidates = [tuple(pieces)]
         return
     plain = [t for t in toks if not t.fused or " " not in t.text and len(t.text) == 1]
@@ -320,15 +367,14 @@ def read_to_candidates(read: Read, unit: int, settings: config.Settings = config
         return
     cands: list = []
     memo: dict = {}  # (token, text, offset, column) → Piece or None (unreadable): a split repeats
-    columns = read.columns  # the same pieces in thousands of combinations
-    numbers = _NUMBERS
+    numbers = _column_numbers(columns, unit)  # the same pieces in thousands of combinations
 
     def piece(tok, text, off, i):
         key = (id(tok), text, off, i)
         p = memo.get(key, memo)
         if p is memo:
             col = columns[i]
-            hit = numbers.get((text, col.money, unit, col.signed))
+            hit = numbers[i].get(text)
             if hit is not None and hit.__class__ is not str:  # _piece, inline
                 char = tok.offset + (off or 0)
                 loc = tok.cell.loc
@@ -377,9 +423,28 @@ def relations_hold(relations, values: dict) -> bool:
 
 def _narrow(read: Read, relations) -> None:
     if len(read.candidates) > 1 and not read.overflow:
-        ok = [c for c in read.candidates if relations_hold(relations, _values(read, c))]
+        checks = _in_row(read.keys, relations)
+        if checks is None:
+            ok = [c for c in read.candidates if relations_hold(relations, _values(read, c))]
+        else:  # every relation within the row: its sums over the candidate's columns
+            ok = [c for c in read.candidates
+                  if all(sum((c[i].value or 0) for i in terms) == sum((c[i].value or 0) for i in totals)
+                         for terms, totals in checks)]
         if ok:
             read.candidates = ok
+
+
+def _in_row(keys, relations):
+    """The relations as (column indices of their terms, of their totals) when each lies wholly
+    within a row of ``keys`` (all its cells present: :func:`relations_hold` then checks each the
+    same way); None otherwise."""
+    where = {k: i for i, k in enumerate(keys)}
+    checks = []
+    for rel in relations:
+        if not all(k in where for k in rel.terms + rel.totals):
+            return None
+        checks.append((tuple(where[k] for k in rel.terms), tuple(where[k] for k in rel.totals)))
+    return checks
 
 
 def solve(table_key: str, reads: dict, template: str, settings: config.Settings = config.DEFAULT) -> None:

@@ -55,8 +55,8 @@ class Read:
     def __init__(self, keys: list, columns: list, label: str, group: Optional[Group], candidates=None,
                  split: bool = False, overflow: bool = False, problems=None, raw: str = "",
                  unit_stated: bool = True, placed: str = "label"):
-        self.keys = keys  # full cell keys, one per column
-        self.columns = columns  # spec.Column per key
+        self.keys = keys  # full cell keys, one per column (a sequence not changed: the row's own, shared)
+        self.columns = columns  # spec.Column per key (likewise)
         self.label = label  # Chinese label for messages
         self.group = group
         self.candidates = [] if candidates is None else candidates  # list[tuple[Piece]]
@@ -79,45 +79,73 @@ def significant_tokens(tokens: list, table: Optional[spec.Table] = None) -> list
     block's first label (rowspan placeholders, empty header corners) and blanks of header rows
     (labels that are no template row) are layout.
     """
-    labels: dict = {}
+    blank_blocks = {t.block for t in tokens if t.kind == "blank"}
+    if not blank_blocks:
+        return tokens
+    labels: dict = {}  # block → its label texts (of the blocks holding blanks)
+    first_label: dict = {}  # block → the index of its first label token
     has_num = set()
-    for t in tokens:
+    blanks = []  # indices of blank tokens
+    for i, t in enumerate(tokens):
+        if t.block not in blank_blocks:
+            continue
         kind = t.kind
         if kind == "label":
             got = labels.get(t.block)
             if got is None:
                 labels[t.block] = [t.text]
+                first_label[t.block] = i
             else:
                 got.append(t.text)
         elif kind == "num":
             has_num.add(t.block)
-    row_block = {b for b, texts in labels.items()
-                 if table is not None and b not in has_num and _any_row(table, "".join(texts))}
+        elif kind == "blank":
+            blanks.append(i)
+    drop = []
+    row_block: dict = {}  # block → its labels name one of ``table``'s rows (asked only for blocks with blanks)
+    for i in blanks:
+        b = tokens[i].block
+        first = first_label.get(b)
+        if first is None:
+            continue  # no label in the block
+        if i < first:
+            drop.append(i)  # before the block's first label
+        elif b not in has_num:
+            named = row_block.get(b)
+            if named is None:
+                named = row_block[b] = table is not None and _any_row(table, "".join(labels[b]))
+            if not named:
+                drop.append(i)
+    if not drop:
+        return tokens
     out = []
-    keep = out.append
-    seen_label = set()
-    for t in tokens:
-        kind = t.kind
-        if kind == "label":
-            seen_label.add(t.block)
-        elif kind == "blank" and t.block in labels and (
-                t.block not in seen_label or (t.block not in has_num and t.block not in row_block)):
-            continue
-        keep(t)
+    prev = 0
+    for i in drop:
+        out.extend(tokens[prev:i])
+        prev = i + 1
+    out.extend(tokens[prev:])
     return out
 
 
-_ANY_ROW: dict = {}  # (id(table), label text) → (table, the text names one of its rows)
+_ANY_ROW: dict = {}  # id(table) → (table, {label text: the text names one of its rows})
+
+
+def any_row_memo(table: spec.Table) -> dict:
+    """``table``'s memo of :func:`_any_row` (label text → bool), to look texts up in directly."""
+    hit = _ANY_ROW.get(id(table))
+    if hit is None or hit[0] is not table:
+        hit = _ANY_ROW[id(table)] = (table, {})
+    return hit[1]
 
 
 def _any_row(table: spec.Table, text: str) -> bool:
-    key = (id(table), text)
-    hit = _ANY_ROW.get(key)
-    if hit is None or hit[0] is not table:
-        if len(_ANY_ROW) > 200000:
-            _ANY_ROW.clear()
-        hit = _ANY_ROW[key] = (table, table.any_row_regex.search(normalise_label(text)) is not None)
-    return hit[1]
+    memo = any_row_memo(table)
+    named = memo.get(text)
+    if named is None:
+        if len(memo) > 100000:
+            memo.clear()
+        named = memo[text] = table.any_row_regex.search(normalise_label(text)) is not None
+    return named
 
 
 # Where each table begins, whatever the part heading before it says: its own header words.
@@ -159,7 +187,7 @@ def region_tokens(tokens, part: int, found_parts: set) -> list:
     :func:`tokens_by_part` of it."""
     by_part = tokens if isinstance(tokens, dict) else tokens_by_part(tokens)
     if part in found_parts:
-        sel = list(by_part.get(part, ()))
+        sel = by_part.get(part, ())
     else:
         prev = max((q for q in found_parts if q < part), default=0)
         sel = list(by_part.get(prev, ()))
@@ -174,9 +202,8 @@ def region_tokens(tokens, part: int, found_parts: set) -> list:
         if end is not None:
             sel = sel[:end]
             break
-    if any(t.in_row for t in sel):
-        sel = [t for t in sel if t.in_row]
-    return sel
+    rows = [t for t in sel if t.in_row]  # table rows, when there are: not the paragraphs between
+    return rows if rows else list(sel)
 
 
 def tokens_to_groups(tokens: list) -> list:
@@ -231,7 +258,7 @@ def groups_to_reads(table: spec.Table, groups: list, template: str):
             continue
         r = rows[j]
         keys, columns, label = _row_parts(table, r)
-        previous = reads[r.key] = Read(list(keys), list(columns), label, g)
+        previous = reads[r.key] = Read(keys, columns, label, g)
         nxt = j + 1
     return reads, unplaced
 
@@ -343,7 +370,7 @@ def place_between_anchors(table: spec.Table, groups: list, reads: dict) -> list:
 
     def take(g: Group, r: spec.Row, how: str):
         keys, columns, label = _row_parts(table, r)
-        reads[r.key] = Read(list(keys), list(columns), label, g, placed=how)
+        reads[r.key] = Read(keys, columns, label, g, placed=how)
         placed.append(g)
 
     taken = {id(rd.group) for rd in reads.values()}
@@ -376,13 +403,13 @@ def confirm_placements(table: spec.Table, template: str, reads: dict, cells: dic
     """Reads placed by a near label or by alignment: certain with an info diagnostic (P211) when
     the template's arithmetic holds over their cells, else uncertain and named (P212)."""
     diags = []
-    relations = [rel for code in ("A1", "A2", "A3") for rel in spec.relations(template, code)] \
-        if table.key == "applications" else []
+    placed = [read for read in reads.values() if read.placed != "label"]
+    if not placed:
+        return diags
+    relations = _placement_relations(template) if table.key == "applications" else ()
     values = {k: c.value for k, c in cells.items() if c.certain}
-    for read in reads.values():
-        if read.placed == "label":
-            continue
-        mine = [rel for rel in relations if set(read.keys) & set(rel.terms + rel.totals)]
+    for read in placed:
+        mine = [rel for rel, keys in relations if not keys.isdisjoint(read.keys)]
         present = values.__contains__
         confirmed = bool(mine) and all(rel.applies(present) and rel.holds(values.get, present) for rel in mine) \
             and all(k in values for k in read.keys)
@@ -396,6 +423,13 @@ def confirm_placements(table: spec.Table, template: str, reads: dict, cells: dic
                     cells[k] = CellValue(c.value, c.raw, c.loc, False)
             diags.append(diag("P212", read.group.loc, read.keys, table=table.name, row=read.label, written=written))
     return diags
+
+
+@lru_cache(maxsize=8)
+def _placement_relations(template: str) -> tuple:
+    """(relation, the set of its cell keys) of A1–A3: the arithmetic that confirms a placement."""
+    return tuple((rel, frozenset(rel.terms + rel.totals))
+                 for code in ("A1", "A2", "A3") for rel in spec.relations(template, code))
 
 
 def structure_fit(table: spec.Table, tokens: list, memo: Optional[dict] = None) -> tuple:
@@ -439,9 +473,19 @@ def single_row_read(table: spec.Table, groups: list) -> Optional[Read]:
     values = [v for g in groups for v in g.values]
     if not any(v.kind == "num" for v in values):
         return None
-    keys = list(table.keys())
-    cols = [c for r in table.rows for c in r.columns]
+    keys, cols = _all_cells(table)
     return Read(keys, cols, "行政复议、行政诉讼", Group([], values))
+
+
+_ALL_CELLS: dict = {}  # id(table) → (table, its cell keys, its columns)
+
+
+def _all_cells(table: spec.Table) -> tuple:
+    """Every cell key of a table and its column, in order (made once per table)."""
+    hit = _ALL_CELLS.get(id(table))
+    if hit is None or hit[0] is not table:
+        hit = _ALL_CELLS[id(table)] = (table, tuple(table.keys()), tuple(c for r in table.rows for c in r.columns))
+    return hit[1:]
 
 
 def trim_padding(toks: list, n: int) -> list:

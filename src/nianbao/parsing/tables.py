@@ -15,6 +15,7 @@ from .candidates import read_to_candidates, restoring_readings, solve
 from .normalise import is_blank, normalise_label
 from .rows import (  # noqa: F401
     _any_row,
+    any_row_memo,
     Group,
     Read,
     confirm_placements,
@@ -51,8 +52,8 @@ def reads_to_cells(table_key: str, reads: dict):
         if r.split:
             split_rows.append(r)
         if len(r.candidates) == 1:  # the common case: one reading
-            for key, p in zip(r.keys, r.candidates[0]):
-                cells[key] = CellValue(p.value, p.raw, p.loc, p.value is not None or is_blank(p.raw))
+            for key, (raw, value, loc) in zip(r.keys, r.candidates[0]):
+                cells[key] = CellValue(value, raw, loc, value is not None or is_blank(raw))
             continue
         unsure = []
         for i, key in enumerate(r.keys):
@@ -76,6 +77,19 @@ def reads_to_cells(table_key: str, reads: dict):
     return cells, diags
 
 
+_MONEY: dict = {}  # id(columns) → (columns, the first money column or None)
+
+
+def _money_column(columns) -> spec.Column | None:
+    """A row's first money column (found once per row of the template)."""
+    hit = _MONEY.get(id(columns))
+    if hit is None or hit[0] is not columns:
+        if len(_MONEY) > 4096:
+            _MONEY.clear()
+        hit = _MONEY[id(columns)] = (columns, next((c for c in columns if c.money), None))
+    return hit[1]
+
+
 def unsure_ocr(table: spec.Table, reads: dict, cells: dict, threshold: float, template: str = "2021") -> list:
     """A value read by OCR with a character below ``threshold`` confidence stays as read but
     uncertain, one P214 per row (``Cell.confidence`` is None for text not read by OCR); where
@@ -83,7 +97,13 @@ def unsure_ocr(table: spec.Table, reads: dict, cells: dict, threshold: float, te
     P214's candidate (:func:`.candidates.restoring_readings`)."""
     found = []
     for read in reads.values():
-        shaky = {t.cell.loc: t.cell.confidence for t in (read.group.values if read.group else ())
+        values = read.group.values if read.group else ()
+        for t in values:
+            if t.cell.confidence is not None:
+                break
+        else:
+            continue  # no value read by OCR (text, HTML, DOCX, a PDF's text layer)
+        shaky = {t.cell.loc: t.cell.confidence for t in values
                  if t.cell.confidence is not None and t.cell.confidence < threshold}
         if not shaky:
             continue
@@ -207,12 +227,19 @@ def table_to_cells(table: spec.Table, tokens: list, template: str, settings: con
                               values=" ".join(v.text for v in g.values)))
             if before is not None:
                 suspects.append(before)
-        header = normalise_label("".join([t.text for t in tokens if t.kind == "label" and not _any_row(table, t.text)]))
+        named = any_row_memo(table)  # label text → one of the table's rows (the header is the rest)
+        head = []
+        for t in tokens:
+            if t.kind == "label":
+                row = named.get(t.text)
+                if not (_any_row(table, t.text) if row is None else row):
+                    head.append(t.text)
+        header = normalise_label("".join(head))
         for key, read in reads.items():
             unit = 1
-            money = [c for c in read.columns if c.money]
-            if money:
-                unit, stated = money_unit(read.group, money[0], header)
+            money = _money_column(read.columns)
+            if money is not None:
+                unit, stated = money_unit(read.group, money, header)
                 read.unit_stated = stated
             read_to_candidates(read, unit, settings)
         expected = spec.expected_rows(table, template, reads)

@@ -138,15 +138,24 @@ def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False, part
             _row_tokens(b, i, part, tokens, grid_rows or b.grid)
             continue
         cell = b.cells[0]
-        spans = [(0, len(cell.text), None)]
-        if i in by_block:
-            spans = []
-            start = 0
-            for h in by_block[i]:
-                spans.append((start, h.start, None))
-                spans.append((h.start, h.end, h))
-                start = h.end
-            spans.append((start, len(cell.text), None))
+        if i not in by_block:  # a paragraph without a heading (the common case, inline)
+            text = cell.text
+            if cell.ghost:  # a line of spaces between paragraphs: perhaps an empty cell
+                add(Token("blank", "", cell, i, part, False))
+            elif text and not text.isspace():
+                if len(text) <= 6 and cell_kind(text) == "blank":  # only “/”: a blank cell
+                    add(Token("blank", to_halfwidth(text).strip(), cell, i, part, False))
+                    continue
+                for kind, t, off in (_para_pieces(text) if len(text) <= 200 else _para_pieces.__wrapped__(text)):
+                    add(Token(kind, t, cell, i, part, False, kind == "num", off))
+            continue
+        spans = []  # the paragraph cut at its headings
+        start = 0
+        for h in by_block[i]:
+            spans.append((start, h.start, None))
+            spans.append((h.start, h.end, h))
+            start = h.end
+        spans.append((start, len(cell.text), None))
         for s, e, h in spans:
             if h is not None:
                 part = h.part
@@ -182,15 +191,16 @@ def _row_tokens(block, i: int, part: int, out: list, grid_rows: bool) -> None:
     after a number is one value cell: text there (“若干”, “见附件”, “增98”) is a value to read
     (or an unreadable one), not a label."""
     seen_num = False
+    add = out.append
     for cell in block.cells:
         if cell.ghost:
             continue
         pieces, has_label, has_num = _cell_info(cell.text)
         if grid_rows and seen_num and has_label:
-            out.append(Token("text", to_halfwidth(cell.text).strip(), cell, i, part, True))
+            add(Token("text", to_halfwidth(cell.text).strip(), cell, i, part, True))
             continue
         for k, text, off, fused in pieces:
-            out.append(Token(k, text, cell, i, part, True, fused, off))
+            add(Token(k, text, cell, i, part, True, fused, off))
         if has_num:
             seen_num = True
 
