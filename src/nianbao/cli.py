@@ -368,7 +368,7 @@ def ingest_cmd(paths, db_url, workers, engine, scheduler, retry_failed, manifest
         except ManifestError as e:
             _fail(f"{manifest}: {e.zh}")
     skipped: list = []
-    total = sum(1 for _ in iter_inputs(paths, skipped))
+    total = sum(1 for _ in iter_inputs(paths, skipped, read=False))  # counted, not read
     _note_skipped(skipped)
     with Corpus(db_url) as corpus:
         with click.progressbar(length=total, label="入库", file=sys.stderr) as bar:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from ..parsing.meta import norm_agency
 from .codec import j
 from .db import Database
+from .migrations import CELL_SETS
 
 if TYPE_CHECKING:
     from .corpus import IngestSummary
@@ -21,6 +22,9 @@ BATCH_SECONDS = 2.0  # … or fewer, once the oldest has waited this long
 _WRITE_LOCK = 0x6E696133  # PostgreSQL: one batch written at a time (SQLite: BEGIN IMMEDIATE)
 CELL_VALUE_COLUMNS = ("report_id", "key_id", "value_exact", "raw", "flags", "loc_line", "loc_table", "loc_row",
                       "loc_col", "loc_page", "loc_bbox", "loc_char")
+CELL_SET_COLUMNS = ("report_id", "key_ids", "values_exact", "raws", "flags", "loc_lines", "loc_tables", "loc_rows",
+                    "loc_cols", "loc_pages", "loc_bboxes", "loc_chars")
+_OPTIONAL = (False, False, True, False, True, True, True, True, True, True, True)  # NULL when all of it is
 FINDING_COLUMNS = ("report_id", "code", "name", "severity", "message", "keys", "loc", "expected", "actual",
                    "cross_year")
 
@@ -107,7 +111,10 @@ class Writing:
                 rows = {"cell_values": [], "parts": [], "findings": []}
                 for res in results:
                     self._store_one(res, counted, rows, replace)
-                self.db.insert_rows("cell_values", CELL_VALUE_COLUMNS, rows["cell_values"])
+                if CELL_SETS[self.db.dialect]:
+                    self.db.insert_rows("cell_sets", CELL_SET_COLUMNS, rows["cell_values"])
+                else:
+                    self.db.insert_rows("cell_values", CELL_VALUE_COLUMNS, rows["cell_values"])
                 self.db.insert_rows("parts", ("report_id", "number", "title", "text", "loc"), rows["parts"])
                 self.db.insert_rows("findings", FINDING_COLUMNS, rows["findings"])
             except BaseException:
@@ -161,10 +168,18 @@ class Writing:
         ids = self._keys.known
         cells = res["cells"]
         try:
-            rows["cell_values"] += [(report_id, ids[c[0]], *c[1:]) for c in cells]
+            keyed = [(ids[c[0]], *c[1:]) for c in cells]
         except KeyError:  # a key not stored yet
             key_id = self._keys.id
-            rows["cell_values"] += [(report_id, key_id(c[0]), *c[1:]) for c in cells]
+            keyed = [(key_id(c[0]), *c[1:]) for c in cells]
+        if CELL_SETS[db.dialect]:  # one row of arrays, in key id order
+            if keyed:
+                keyed.sort(key=_first)
+                rows["cell_values"].append((report_id, *(
+                    None if optional and not any(x is not None for x in col) else _array(col, quote)
+                    for optional, quote, col in zip(_OPTIONAL, _QUOTED, zip(*keyed)))))
+        else:
+            rows["cell_values"] += [(report_id, *c) for c in keyed]
         rows["parts"] += [(report_id, *p) for p in res["parts"]]
         rows["findings"] += [(report_id, *f, 0) for f in res["findings"]]
         summary.parsed += 1
@@ -176,6 +191,21 @@ class Writing:
             "findings", FINDING_COLUMNS,
             [(report_id, f["code"], f["name"], f["severity"], f["message"], j(f["keys"]), j(f["loc"]),
               j(f["expected"]), j(f["actual"]), int(cross_year)) for f in findings])
+
+
+_QUOTED = (False, False, True, False, False, False, False, False, False, True, False)  # text arrays: quoted
+
+
+def _array(col, quote: bool) -> str:
+    """A PostgreSQL array literal (``{1,NULL,3}``), made here: cheaper than adapting each element."""
+    if quote:
+        return "{" + ",".join("NULL" if x is None else '"' + x.replace("\\", "\\\\").replace('"', '\\"') + '"'
+                              for x in col) + "}"
+    return "{" + ",".join("NULL" if x is None else str(x) for x in col) + "}"
+
+
+def _first(row):
+    return row[0]
 
 
 def _add(summary, counted) -> None:
