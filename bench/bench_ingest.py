@@ -134,6 +134,8 @@ def main(argv=None):
     ap.add_argument("--docs", help="ingest this corpus directory (from an earlier --keep) instead of generating one")
     ap.add_argument("--keep", help="write the corpus and databases here and keep them (default: a temp dir)")
     a = ap.parse_args(argv)
+    from nianbao.isolation import tune_gc
+    tune_gc()  # as the CLI's ingest does
 
     work = Path(a.keep) if a.keep else Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
     work.mkdir(parents=True, exist_ok=True)

@@ -100,9 +100,12 @@ def _older(c, which="WHERE 1=1"):
     """What an older parser left: another version number, and (here) a wrong cell."""
     reports = f"SELECT r.id FROM reports r JOIN documents d ON d.id = r.document_id {which}"
     c.db.execute(f"UPDATE reports SET parser_version = '0.0.1' WHERE id IN ({reports})")
-    c.db.execute("UPDATE cell_values SET value_exact = '424242' WHERE key_id = (SELECT id FROM cell_keys WHERE "
-                 "key = 'applications.new_requests.total') "
-                 f"AND report_id IN ({reports})")
+    key = "(SELECT id FROM cell_keys WHERE key = 'applications.new_requests.total')"
+    if c.db.dialect == "postgresql":  # a report's cells are one row of arrays there
+        c.db.execute(f"UPDATE cell_sets SET values_exact[array_position(key_ids, CAST({key} AS SMALLINT))] = 424242 "
+                     f"WHERE report_id IN ({reports})")
+    else:
+        c.db.execute(f"UPDATE cell_values SET value_exact = '424242' WHERE key_id = {key} AND report_id IN ({reports})")
     c.db.execute(f"UPDATE documents SET parser_version = '0.0.1' {which.replace('d.name', 'name')}")
 
 

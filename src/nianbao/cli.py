@@ -370,8 +370,10 @@ def ingest_cmd(paths, db_url, workers, engine, scheduler, retry_failed, manifest
             rows = read_manifest(manifest)
         except ManifestError as e:
             _fail(f"{manifest}: {e.zh}")
+    from .isolation import tune_gc
+    tune_gc()  # a one-shot batch process: the collector need not rescan what it keeps
     skipped: list = []
-    total = sum(1 for _ in iter_inputs(paths, skipped))
+    total = sum(1 for _ in iter_inputs(paths, skipped, read=False))  # counted, not read
     _note_skipped(skipped)
     with Corpus(db_url) as corpus:
         with click.progressbar(length=total, label="入库", file=sys.stderr) as bar:

@@ -30,7 +30,7 @@ from .config import DEFAULT, Settings
 from .errors import InputError
 
 POLL = 0.05  # seconds between two looks at a busy worker's memory
-STARTUP_SECONDS = 60  # a new worker's own start (interpreter, imports) may take this long beyond the job's limit
+STARTUP = 60.0  # seconds a worker may take to start (its imports), on top of its first input's limit
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
@@ -69,8 +69,7 @@ class _Worker:
         self.job = None  # (index, name, payload) being worked on
         self.started = 0.0
         self.limit = 0.0  # seconds this job may take
-        self.job_limit = 0.0
-        self.ready = False  # the worker has imported its task and waits for work
+        self.ready = False  # started up (its imports done): until then it may take STARTUP seconds more
 
     @property
     def pid(self) -> int:
@@ -172,10 +171,7 @@ class WorkerPool:
                 continue
             idle.job = job
             idle.started = time.monotonic()
-            idle.job_limit = self.settings.time_limit + self._ocr_allowance(job[2])
-            # a new worker's start (interpreter, imports) is not the input's time: the job's clock
-            # starts again when the worker says it is ready
-            idle.limit = idle.job_limit + (0 if idle.ready else STARTUP_SECONDS)
+            idle.limit = self.settings.time_limit + self._ocr_allowance(job[2])
 
     def _ocr_allowance(self, payload) -> float:
         """Extra seconds for a scan (setting ``ocr_seconds_per_page`` per page OCR may read)."""
@@ -187,7 +183,7 @@ class WorkerPool:
         if not busy:
             return
         now = time.monotonic()
-        timeout = max(0.0, min(POLL, min(w.started + w.limit - now for w in busy)))
+        timeout = max(0.0, min(POLL, min(w.started + w.limit + (0 if w.ready else STARTUP) - now for w in busy)))
         ready = wait([w.results for w in busy], timeout=timeout)
         for w in busy:
             if w.results in ready:
@@ -202,8 +198,8 @@ class WorkerPool:
                 except Exception as e:  # an unpicklable result: a defect of the task
                     self._fail(w, done, InputError("internal-error", error=f"{type(e).__name__}: {e}", message=str(e)))
                     continue
-                if kind == "ready":
-                    w.ready, w.started, w.limit = True, time.monotonic(), w.job_limit
+                if kind == "ready":  # started up (imports done): the job's clock starts now
+                    w.started, w.ready = time.monotonic(), True
                     continue
                 index, name, _ = w.job
                 done[index] = (name, value if kind == "ok" else _error(value))
@@ -213,7 +209,7 @@ class WorkerPool:
         for w in self.workers:
             if w.job is None:
                 continue
-            if now - w.started > w.limit:
+            if now - w.started > w.limit + (0 if w.ready else STARTUP):
                 self._fail(w, done, InputError("timeout", limit=_num(w.limit)))
             elif resident_bytes(w.pid) > mem_cap:
                 self._fail(w, done, InputError("memory-limit", limit_mb=self.settings.memory_limit))
@@ -285,7 +281,10 @@ def _worker_main(task_fd: int, result_fd: int, func: str, parent: int) -> None:
     fn = getattr(importlib.import_module(module), attr)
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))
     tune_gc()
-    results.send(("ready", None))
+    try:  # a loaded machine may take seconds to start a worker: that is not the first input's time
+        results.send(("ready", None))
+    except (OSError, BrokenPipeError):
+        return
     while True:
         try:
             name, payload, settings = tasks.recv()

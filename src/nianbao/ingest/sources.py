@@ -114,8 +114,9 @@ def read_regular(p, settings: Settings | None = None) -> bytes:
     return data
 
 
-def iter_inputs(paths, skipped=None, settings: Settings | None = None):
-    """Yield (name, bytes or InputError) for every report file under the given paths.
+def iter_inputs(paths, skipped=None, settings: Settings | None = None, *, read: bool = True):
+    """Yield (name, bytes or InputError) for every report file under the given paths, one file
+    read at a time (``read=False``: None in place of the bytes, nothing read: to count them).
 
     Directories are walked recursively (files with a report extension); a ``.zip`` archive yields
     its members as ``archive.zip!member``. Files of a folder or zip that are not reports
@@ -142,7 +143,7 @@ def iter_inputs(paths, skipped=None, settings: Settings | None = None):
                         if skipped is not None:
                             skipped.append((display_name(str(f)), reason))
                         continue
-                    yield from iter_inputs([f], skipped, settings)
+                    yield from iter_inputs([f], skipped, settings, read=read)
                 elif skipped is not None and not f.name.endswith(".expected.json") and not f.name.startswith("."):
                     skipped.append((display_name(str(f)), skip_reason(f.name) or other_reason(f.name)))
         elif p.suffix.lower() == ".zip":
@@ -152,10 +153,10 @@ def iter_inputs(paths, skipped=None, settings: Settings | None = None):
                 yield name, e
                 continue
             with f:
-                yield from _zip_members(name, f, settings, skipped)
+                yield from _zip_members(name, f, settings, skipped, read)
         else:
             try:
-                yield name, read_regular(p, settings)
+                yield name, read_regular(p, settings) if read else None
             except InputError as e:
                 yield name, e
 
@@ -183,7 +184,7 @@ def read_member(z: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
     return data
 
 
-def _zip_members(name: str, f, settings: Settings, skipped=None):
+def _zip_members(name: str, f, settings: Settings, skipped=None, read: bool = True):
     try:
         with zipfile.ZipFile(f) as z:
             try:
@@ -213,7 +214,7 @@ def _zip_members(name: str, f, settings: Settings, skipped=None):
                     yield f"{name}!{member}", InputError("nested-zip")
                     continue
                 try:
-                    yield f"{name}!{member}", read_member(z, info, settings.max_bytes)
+                    yield f"{name}!{member}", read_member(z, info, settings.max_bytes) if read else None
                 except InputError as e:
                     yield f"{name}!{member}", e
                 except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError):

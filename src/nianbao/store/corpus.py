@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -55,11 +56,22 @@ class Corpus(Writing):
         return PARSER_VERSION
 
     def __init__(self, url: str | None = None, *, must_exist: bool = False):
-        self.db = Database(url, must_exist=must_exist)
+        self._open(Database(url, must_exist=must_exist))
         self.schema_version = migrate(self.db)
+
+    def _open(self, db) -> None:
+        self.db = db
         self._keys = Interned(self.db, "cell_keys", "key", key_columns)
         self._labels = Interned(self.db, "labels", "digest", None)
         self._rule_keys: set = set()  # cells the cross-year rules looked at (read ahead for the next reports)
+
+    @classmethod
+    def reader(cls, url: str) -> Corpus:
+        """A corpus opened to read only (no migration: the schema is up to date), e.g. by a worker."""
+        self = cls.__new__(cls)
+        self._open(Database(url, must_exist=True))
+        self.schema_version = None
+        return self
 
     def close(self):
         self.db.close()
@@ -128,7 +140,7 @@ class Corpus(Writing):
 
         self._write_all(todo, workers, engine, scheduler, settings, summary, progress)
         if cross_year:
-            summary.cross_year_pairs = self.run_cross_year()
+            summary.cross_year_pairs = self.run_cross_year(workers=_local_workers(workers, engine))
             summary.with_errors = self._with_errors(summary.new_reports)
         summary.conflicts = len(self.conflicts())
         return summary
@@ -178,7 +190,7 @@ class Corpus(Writing):
                 yield name, bytes(data), sha
 
         self._write_all(todo, workers, engine, scheduler, settings, summary, progress, replace=True)
-        summary.cross_year_pairs = self.run_cross_year()
+        summary.cross_year_pairs = self.run_cross_year(workers=_local_workers(workers, engine))
         summary.conflicts = len(self.conflicts())
         return summary
 
@@ -228,7 +240,14 @@ class Corpus(Writing):
         have |= {r for (r,) in self.db.query("SELECT DISTINCT report_id FROM findings WHERE cross_year = 1")}
         return sorted(r for r in have if r not in wanted)
 
-    def run_cross_year(self, only=None) -> int:
+    def check_pairs(self, pairs) -> dict:
+        """{report id: (previous id, [finding dicts of the Y rules])} for (report id, previous id)
+        pairs, the reports read light (:meth:`reports_by_id`); it writes nothing."""
+        loaded = self.reports_by_id([x for pair in pairs for x in pair], light=True)
+        return {rid: (prev, [f.to_dict() for f in check(loaded[rid], loaded[prev], select=["Y"])])
+                for rid, prev in pairs}
+
+    def run_cross_year(self, only=None, *, workers: int | None = None) -> int:
         """Bring the cross-year rules (Y…) up to date across the store; returns the pairs checked.
 
         Every current report of a body with a current report for the year before is checked against
@@ -236,7 +255,9 @@ class Corpus(Writing):
         transaction) is not checked again, so this is idempotent, and a pass cut short (a killed
         run) is completed by the next one. Findings of pairs that no longer hold (a newer version
         became current, a year disappeared) are removed. ``only``: check just the pairs that
-        involve these report ids (and leave the others for a later pass)."""
+        involve these report ids (and leave the others for a later pass). ``workers``: check
+        the pairs in that many worker processes (:mod:`nianbao.store.pairs`), this process only
+        writing their findings; a few pairs are checked here."""
         wanted = self._pairs()
         done = dict(self.db.query("SELECT report_id, previous_id FROM cross_year_pairs"))
         touched = None if only is None else set(only)
@@ -244,11 +265,8 @@ class Corpus(Writing):
                 and (touched is None or rid in touched or prev in touched)]
         stale = self._stale_cross_year(wanted) if touched is None else []
         checked = 0
-        for i in range(0, max(len(todo), 1 if stale else 0), 250):  # bounded memory, few queries
-            chunk = todo[i: i + 250]
-            loaded = self.reports_by_id([x for pair in chunk for x in pair], light=True)
-            results = {rid: (prev, [f.to_dict() for f in check(loaded[rid], loaded[prev], select=["Y"])])
-                       for rid, prev in chunk}
+        from .pairs import checked_chunks
+        for i, (chunk, results) in enumerate(checked_chunks(self, todo, workers, first=bool(stale))):
             now = datetime.now(timezone.utc).isoformat()
             with self.db.transaction():
                 self.db.lock(_CROSS_YEAR_LOCK)  # two ingests at once: one rewrites the Y findings at a time
@@ -485,6 +503,11 @@ class Corpus(Writing):
                 "WHERE c.tbl = 'applications' AND c.col_key = 'total' AND c.certain = 1 "
                 "GROUP BY r.year, c.row_key ORDER BY r.year, c.row_key"),
         }
+
+
+def _local_workers(workers, engine):
+    """The worker processes of this machine that check the cross-year pairs after an ingest."""
+    return None if engine != "local" else (workers or os.cpu_count() or 1)
 
 
 def _filters(sql, params, year, agency, template, prefix=""):

@@ -274,7 +274,55 @@ CREATE TABLE provenance (
     manifest_file TEXT
 )
 """),
+    (9, "PostgreSQL: a report's cells in one row of parallel arrays (cell_sets; a row per cell costs ~28 bytes of "
+        "header and index entry each, more than its data); the view cell_values gives the rows SQLite keeps, and "
+        "the view cells the readable columns, as before", {"sqlite": "", "postgresql": """
+CREATE TABLE cell_sets (
+    report_id BIGINT PRIMARY KEY REFERENCES reports (id) ON DELETE CASCADE,
+    key_ids SMALLINT[] NOT NULL,
+    values_exact NUMERIC(30, 6)[] NOT NULL,
+    raws TEXT[],  -- each array: NULL when every element is (the view reads NULLs from it)
+    flags SMALLINT[] NOT NULL,
+    loc_lines INTEGER[],
+    loc_tables INTEGER[],
+    loc_rows INTEGER[],
+    loc_cols INTEGER[],
+    loc_pages INTEGER[],
+    loc_bboxes TEXT[],
+    loc_chars INTEGER[]
+);
+INSERT INTO cell_sets
+    SELECT report_id, array_agg(key_id ORDER BY key_id), array_agg(value_exact ORDER BY key_id),
+           CASE WHEN COUNT(raw) > 0 THEN array_agg(raw ORDER BY key_id) END, array_agg(flags ORDER BY key_id),
+           CASE WHEN COUNT(loc_line) > 0 THEN array_agg(loc_line ORDER BY key_id) END,
+           CASE WHEN COUNT(loc_table) > 0 THEN array_agg(loc_table ORDER BY key_id) END,
+           CASE WHEN COUNT(loc_row) > 0 THEN array_agg(loc_row ORDER BY key_id) END,
+           CASE WHEN COUNT(loc_col) > 0 THEN array_agg(loc_col ORDER BY key_id) END,
+           CASE WHEN COUNT(loc_page) > 0 THEN array_agg(loc_page ORDER BY key_id) END,
+           CASE WHEN COUNT(loc_bbox) > 0 THEN array_agg(loc_bbox ORDER BY key_id) END,
+           CASE WHEN COUNT(loc_char) > 0 THEN array_agg(loc_char ORDER BY key_id) END
+    FROM cell_values GROUP BY report_id;
+DROP VIEW cells;
+DROP TABLE cell_values;
+CREATE VIEW cell_values AS
+    SELECT s.report_id, u.key_id, u.value_exact, u.raw, u.flags, u.loc_line, u.loc_table, u.loc_row, u.loc_col,
+           u.loc_page, u.loc_bbox, u.loc_char
+    FROM cell_sets s CROSS JOIN LATERAL unnest(s.key_ids, s.values_exact, s.raws, s.flags, s.loc_lines, s.loc_tables,
+        s.loc_rows, s.loc_cols, s.loc_pages, s.loc_bboxes, s.loc_chars)
+        AS u(key_id, value_exact, raw, flags, loc_line, loc_table, loc_row, loc_col, loc_page, loc_bbox, loc_char);
+CREATE VIEW cells AS
+    SELECT v.report_id, k.key, k.tbl, k.row_key, k.col_key, CAST(v.value_exact AS DOUBLE PRECISION) AS value,
+           CASE WHEN v.raw IS NOT NULL THEN v.raw WHEN (v.flags & 2) = 2 OR v.value_exact IS NULL THEN NULL
+                ELSE CAST(CAST(v.value_exact AS BIGINT) AS TEXT) END AS raw,
+           v.flags & 1 AS certain, v.loc_line, v.loc_table, v.loc_row, v.loc_col, v.loc_page, v.loc_bbox, v.loc_char,
+           v.value_exact
+    FROM cell_values v JOIN cell_keys k ON k.id = v.key_id
+"""}),
 ]
+
+CELL_SETS = {"postgresql": True, "sqlite": False}
+"""Whether a dialect keeps a report's cells in one row of arrays (``cell_sets``) instead of a row
+per cell (``cell_values``, a view there)."""
 
 _NUMERIC = {"sqlite": "TEXT",  # SQLite's NUMERIC affinity would turn 12.345 into a REAL: keep the digits
             "postgresql": "NUMERIC(30, 6)"}
@@ -317,6 +365,8 @@ def migrate(db) -> int:
             if current_version(db) >= version:  # another process migrated while we waited
                 have = current_version(db)
                 continue
+            if isinstance(script, dict):  # a migration of one dialect (the other records it, nothing to do)
+                script = script[db.dialect]
             for stmt in script.format(**_types(db.dialect)).split(";"):
                 if stmt.strip():
                     db.execute(stmt)

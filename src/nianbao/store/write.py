@@ -1,7 +1,9 @@
 """Writing worker results into the store: in batches, on a thread of its own (``Corpus`` mixes this in)."""
 from __future__ import annotations
 
+import functools
 import hashlib
+import itertools
 import queue
 import threading
 import time
@@ -11,6 +13,7 @@ from typing import TYPE_CHECKING
 from ..parsing.meta import norm_agency
 from .codec import j
 from .db import Database
+from .migrations import CELL_SETS
 
 if TYPE_CHECKING:
     from .corpus import IngestSummary
@@ -21,6 +24,8 @@ BATCH_SECONDS = 2.0  # … or fewer, once the oldest has waited this long
 _WRITE_LOCK = 0x6E696133  # PostgreSQL: one batch written at a time (SQLite: BEGIN IMMEDIATE)
 CELL_VALUE_COLUMNS = ("report_id", "key_id", "value_exact", "raw", "flags", "loc_line", "loc_table", "loc_row",
                       "loc_col", "loc_page", "loc_bbox", "loc_char")
+CELL_SET_COLUMNS = ("report_id", "key_ids", "values_exact", "raws", "flags", "loc_lines", "loc_tables", "loc_rows",
+                    "loc_cols", "loc_pages", "loc_bboxes", "loc_chars")
 FINDING_COLUMNS = ("report_id", "code", "name", "severity", "message", "keys", "loc", "expected", "actual",
                    "cross_year")
 
@@ -104,10 +109,11 @@ class Writing:
         with self.db.transaction():
             self.db.lock(_WRITE_LOCK)  # PostgreSQL: two ingests at once never wait on each other's rows
             try:
-                rows = {"cell_values": [], "parts": [], "findings": []}
+                rows = {"cell_values": {}, "parts": [], "findings": []}
                 for res in results:
                     self._store_one(res, counted, rows, replace)
-                self.db.insert_rows("cell_values", CELL_VALUE_COLUMNS, rows["cell_values"])
+                for columns, cells in rows["cell_values"].items():
+                    self.db.insert_rows("cell_sets" if CELL_SETS[self.db.dialect] else "cell_values", columns, cells)
                 self.db.insert_rows("parts", ("report_id", "number", "title", "text", "loc"), rows["parts"])
                 self.db.insert_rows("findings", FINDING_COLUMNS, rows["findings"])
             except BaseException:
@@ -158,13 +164,21 @@ class Writing:
             "infos, record, parser_version, labels_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (doc_id, agency, norm_agency(agency) or None, year, template, title, errors, warnings, infos,
              res["record"], self.parser_version, self._labels.id(*res["labels"])))[0]
-        ids = self._keys.known
-        cells = res["cells"]
-        try:
-            rows["cell_values"] += [(report_id, ids[c[0]], *c[1:]) for c in cells]
-        except KeyError:  # a key not stored yet
-            key_id = self._keys.id
-            rows["cell_values"] += [(report_id, key_id(c[0]), *c[1:]) for c in cells]
+        cols = res["cells"]  # columns (codec.cell_columns)
+        if cols:
+            ids = self._keys.known
+            try:
+                key_ids = [ids[k] for k in cols[0]]
+            except KeyError:  # a key not stored yet
+                key_ids = [self._keys.id(k) for k in cols[0]]
+            if CELL_SETS[db.dialect]:  # one row of arrays
+                rows["cell_values"].setdefault(CELL_SET_COLUMNS, []).append(
+                    (report_id, _array(key_ids, False),
+                     *(None if col is None else _array(col, quote) for quote, col in zip(_QUOTED[1:], cols[1:]))))
+            else:  # a row per cell; the columns NULL in every cell of this report are left out of the insert
+                used = tuple(col is not None for col in cols[1:])
+                rows["cell_values"].setdefault(_columns(used), []).extend(
+                    zip(itertools.repeat(report_id, len(key_ids)), key_ids, *(col for col in cols[1:] if col is not None)))
         rows["parts"] += [(report_id, *p) for p in res["parts"]]
         rows["findings"] += [(report_id, *f, 0) for f in res["findings"]]
         summary.parsed += 1
@@ -176,6 +190,23 @@ class Writing:
             "findings", FINDING_COLUMNS,
             [(report_id, f["code"], f["name"], f["severity"], f["message"], j(f["keys"]), j(f["loc"]),
               j(f["expected"]), j(f["actual"]), int(cross_year)) for f in findings])
+
+
+_QUOTED = (False, False, True, False, False, False, False, False, False, True, False)  # text arrays: quoted
+
+
+def _array(col, quote: bool) -> str:
+    """A PostgreSQL array literal (``{1,NULL,3}``), made here: cheaper than adapting each element."""
+    if quote:
+        return "{" + ",".join("NULL" if x is None else '"' + x.replace("\\", "\\\\").replace('"', '\\"') + '"'
+                              for x in col) + "}"
+    return "{" + ",".join("NULL" if x is None else str(x) for x in col) + "}"
+
+
+@functools.lru_cache(maxsize=None)
+def _columns(used: tuple) -> tuple:
+    """The columns of cell_values written for cells whose columns after the key are ``used``."""
+    return ("report_id", "key_id", *(c for c, u in zip(CELL_VALUE_COLUMNS[2:], used) if u))
 
 
 def _add(summary, counted) -> None:

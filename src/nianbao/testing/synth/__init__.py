@@ -31,19 +31,30 @@ Documents
 Corpus
     ``write_corpus(out_dir, n, *, seed=0, formats=("text", "html"), defect_rate=0.1)`` writes n
     documents of varied bodies, years 2019–2024 (several consecutive years per body) and returns
-    the manifest (also written to ``out_dir/manifest.json``).
+    the manifest (also written to ``out_dir/manifest.json``). Any ``n`` (10⁵ and more): every
+    (body, year) is distinct (:func:`plan_corpus`). ``corpus_documents`` yields the same documents
+    in memory.
+
+Stores
+    ``fill_store(corpus, n, *, seed=0, formats=("text", "html"), defect_rate=0.1, workers=None,
+    keep_bytes=True, batch=500)`` stores the corpus ``write_corpus`` would write (the same records
+    ``nianbao ingest`` makes of it) straight through the store's batched writer, no files: the
+    quick way to a 10⁴ (SQLite) or 10⁵ (PostgreSQL) store for dashboards and benchmarks.
 
 Modules: :mod:`.values` (values, defects), :mod:`.layout` (what both renderings share: number
-styles, table layouts, narrative), :mod:`.text`, :mod:`.html` (documents), :mod:`.corpus`.
+styles, table layouts, narrative), :mod:`.text`, :mod:`.html` (documents), :mod:`.corpus`, :mod:`.store`.
 """
 from __future__ import annotations
 
 from .corpus import (
     YEARS,  # noqa: F401  (public before the split)
+    corpus_documents,
+    plan_corpus,
     random_body,
     render_document,
     write_corpus,
 )
+from .store import fill_store
 from .html import HTML_CHARSETS, encode_html, render_html
 from .text import TEXT_SHAPES, encode_text, render_text
 from .values import (
@@ -57,5 +68,5 @@ from .values import (
 __all__ = [
     "template_for_year", "random_values", "plant_defects", "arithmetic_findings", "render_text",
     "render_html", "encode_text", "encode_html", "render_document", "write_corpus", "TEXT_SHAPES",
-    "HTML_CHARSETS", "DEFECT_KINDS", "random_body",
+    "HTML_CHARSETS", "DEFECT_KINDS", "random_body", "plan_corpus", "corpus_documents", "fill_store",
 ]

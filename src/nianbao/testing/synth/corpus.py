@@ -58,34 +58,53 @@ def render_document(values: dict, *, agency: str, year: int, template: str, rng:
     raise ValueError(f"unknown format {fmt!r}")
 
 
-def write_corpus(out_dir, n: int, *, seed: int = 0, formats=("text", "html"), defect_rate: float = 0.1) -> list:
-    """Write ``n`` synthetic reports into ``out_dir`` and return the manifest.
+_PROVINCES = ("江西省", "湖南省", "安徽省", "浙江省", "福建省", "河北省", "山东省", "河南省", "湖北省", "广东省",
+              "广西壮族自治区", "四川省", "贵州省", "云南省", "陕西省", "甘肃省", "山西省", "吉林省", "辽宁省", "江苏省")
+_MISSES = 500  # names drawn in a row that were all taken: this tier of names is (nearly) used up
 
-    Bodies are drawn from lists of places and departments; each body reports for a run of
-    consecutive years within 2019–2024 (so cross-year rules have pairs), its 上年结转 chained to
-    the year before. About ``defect_rate`` of the documents get planted defects. Each manifest
-    entry: ``file`` (path), ``name``, ``format``, ``agency``, ``year``, ``template``, ``values``
-    (what a correct parse returns), ``planted`` (rule codes that must fire), ``shape``/``encoding``.
-    The manifest is also written to ``out_dir/manifest.json``. Deterministic for ``seed``.
-    """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+
+def _tier_prefix(tier: int) -> str:
+    """What a body's name starts with in tier ``tier`` (0: nothing; then a province; past the
+    provinces, a province and a number), so a corpus can have as many distinct bodies as it needs."""
+    if tier == 0:
+        return ""
+    k, p = divmod(tier - 1, len(_PROVINCES))
+    return _PROVINCES[p] + (f"第{k + 1}片区" if k else "")
+
+
+def plan_corpus(n: int, *, seed: int = 0) -> list:
+    """(agency, scale, year) of each of ``n`` documents: distinct bodies, each with a run of
+    consecutive years within 2019–2024, so every (body, year) is distinct. When the names drawn
+    run out (:data:`_MISSES` taken names in a row), later bodies' names start with a province
+    (``_tier_prefix``): any ``n`` can be planned (10⁵ and more); a plan that never runs out is
+    what it always was."""
     rng = random.Random(seed)
     plan = []
     seen = set()
+    tier = misses = 0
     while len(plan) < n:
         agency, scale = random_body(rng)
+        agency = _tier_prefix(tier) + agency
         if agency in seen:
+            misses += 1
+            if misses >= _MISSES:
+                tier, misses = tier + 1, 0
             continue
+        misses = 0
         seen.add(agency)
         span = rng.choice((2, 2, 3, 3, 4, 5, 6))
         start = rng.randint(YEARS[0], YEARS[-1] - span + 1)
         for year in range(start, start + span):
             plan.append((agency, scale, year))
-    plan = plan[:n]
-    manifest = []
+    return plan[:n]
+
+
+def corpus_documents(n: int, *, seed: int = 0, formats=("text", "html"), defect_rate: float = 0.1):
+    """Yield ``(name, entry, rng)`` of each document of the corpus (not rendered): ``entry`` as in
+    the manifest without the rendering's details, ``rng`` the document's generator, in the state
+    its rendering starts from (:func:`render_document` with it makes the document's bytes)."""
     clean_by_body: dict = {}
-    for i, (agency, scale, year) in enumerate(plan):
+    for i, (agency, scale, year) in enumerate(plan_corpus(n, seed=seed)):
         doc_rng = random.Random(seed * 1_000_003 + i)
         template = template_for_year(year)
         previous = clean_by_body.get((agency, year - 1))
@@ -95,11 +114,36 @@ def write_corpus(out_dir, n: int, *, seed: int = 0, formats=("text", "html"), de
         if doc_rng.random() < defect_rate:
             values, planted = plant_defects(doc_rng, values, template)
         fmt = doc_rng.choice(tuple(formats))
-        data, ext, details = render_document(values, agency=agency, year=year, template=template, rng=doc_rng, fmt=fmt)
-        name = f"{i:06d}-{year}{ext}"
+        name = f"{i:06d}-{year}{'.txt' if fmt == 'text' else '.html'}"
+        yield name, {"name": name, "format": fmt, "agency": agency, "year": year, "template": template,
+                     "values": values, "planted": planted}, doc_rng
+
+
+def render_entry(entry: dict, rng: random.Random) -> tuple:
+    """``(bytes, details)`` of a document of :func:`corpus_documents`."""
+    data, _, details = render_document(entry["values"], agency=entry["agency"], year=entry["year"],
+                                       template=entry["template"], rng=rng, fmt=entry["format"])
+    return data, details
+
+
+def write_corpus(out_dir, n: int, *, seed: int = 0, formats=("text", "html"), defect_rate: float = 0.1) -> list:
+    """Write ``n`` synthetic reports into ``out_dir`` and return the manifest.
+
+    Bodies are drawn from lists of places and departments (:func:`plan_corpus`: any ``n``, every
+    (body, year) distinct); each body reports for a run of
+    consecutive years within 2019–2024 (so cross-year rules have pairs), its 上年结转 chained to
+    the year before. About ``defect_rate`` of the documents get planted defects. Each manifest
+    entry: ``file`` (path), ``name``, ``format``, ``agency``, ``year``, ``template``, ``values``
+    (what a correct parse returns), ``planted`` (rule codes that must fire), ``shape``/``encoding``.
+    The manifest is also written to ``out_dir/manifest.json``. Deterministic for ``seed``.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    manifest = []
+    for name, entry, rng in corpus_documents(n, seed=seed, formats=formats, defect_rate=defect_rate):
+        data, details = render_entry(entry, rng)
         path = out / name
         path.write_bytes(data)
-        manifest.append({"file": str(path), "name": name, "format": fmt, "agency": agency, "year": year,
-                         "template": template, "values": values, "planted": planted, **details})
+        manifest.append({"file": str(path), **entry, **details})
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     return manifest
