@@ -2,7 +2,8 @@
 reports with known answers (tests/scan_maker.py), read offline with rapidocr.
 
 Few and small on purpose (each page costs seconds of CPU): one scanned report of four pages (a
-title page turned by 90°, skew, blur, JPEG, a red seal over table 三), one PNG page; results are
+title page turned by 90°, skew, blur, JPEG, a red seal over table 三), one PNG page, one page of
+faint hairline rules (skew 1.5°, blur, noise at 150 dpi); results are
 cached in a temporary directory for the session, so each page is recognised once.
 """
 from __future__ import annotations
@@ -150,3 +151,17 @@ def test_restoring_reading_only_one_digit_away_and_against_certain_cells():
     cells[row + "upheld"] = CellValue(78, "78", None, False)
     cells[row + "other"] = CellValue(178, "178", None, False)  # another unsure cell in A4: no answer
     assert restoring_readings([row + "upheld", row + "other"], cells, "2021") == []
+
+
+def test_faint_hairline_rules_skewed_blurred_noisy(shared, ocr_cache):
+    # table 三 of a LibreOffice layout at 150 dpi, skewed by 1.5°, blurred and noisy: its hairline
+    # rules fade where the label column's text crowds them; rows read from a grid missing them
+    # merge (values given to the wrong row, the template misjudged). Every row is read, exactly.
+    from scan_maker import LONGNAN, SCANS, make_scan
+    defects = SCANS["longnan-lirenzhen-2020-faint150"][1][4]
+    report = nianbao.parse(make_scan(LONGNAN, {4: defects}, 150), filename="faint.pdf")
+    truth = json.loads(LONGNAN.with_name(LONGNAN.stem + ".expected.json").read_text(encoding="utf-8"))
+    s = score_report(report, truth)
+    assert s.unflagged == []
+    assert [key for key, _, _ in s.wrong if key.startswith("applications.")] == []
+    assert all(report.cells[k].certain for k in truth["cells"] if k.startswith("applications."))

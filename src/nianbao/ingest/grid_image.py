@@ -5,7 +5,9 @@ binary image opened with a long thin horizontal (vertical) kernel keeps only hor
 (vertical) strokes longer than any character stroke; each connected piece is one ruling line.
 The lines become :class:`~nianbao.ingest.pdf.extract.Rule` objects in PDF points, so the PDF
 layout (``pdf.grids``) assigns the recognised text to cells by grid position, as for a PDF with a
-text layer. Red seals stamped over a table are filtered out by colour first (a seal is saturated
+text layer. A hairline rule that blur, noise and skew have faded where text crowds it is
+recovered from the grey image: the rule inside a piece too thick to be one line, and the gaps
+and ends of its pieces where the page shows a faint line up to a crossing rule. Red seals stamped over a table are filtered out by colour first (a seal is saturated
 red; print is black or grey), and a slightly skewed page is turned straight by the angle of its
 longest lines.
 """
