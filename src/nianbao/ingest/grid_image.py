@@ -283,6 +283,34 @@ def find_rules(gray: np.ndarray, scale: float, text_height: float = 0.0) -> tupl
     return rules, clean
 
 
+def loose_ends(rules: list, tol: float) -> list:
+    """The ends (``(x, y)``) of ruling lines that stop on no crossing line (within ``tol``): in
+    a table every rule runs from one border to another, so a rule ending in the middle of a cell
+    is one the image lost part of (a faded hairline), and the grid built from it may have merged
+    rows or columns."""
+    out = []
+    for r in rules:
+        for end in (r.start, r.end):
+            if not any(o.horizontal != r.horizontal and abs(o.pos - end) <= tol
+                       and o.start - tol <= r.pos <= o.end + tol for o in rules):
+                out.append((end, r.pos) if r.horizontal else (r.pos, end))
+    return out
+
+
+def broken_grids(grids: list, rules: list, tol: float, most: int = 4) -> list:
+    """``(x0, top, x1, bottom, n)``: the box of each of the ``grids`` holding ``n`` ≥ ``most``
+    :func:`loose_ends` of ``rules`` inside it: grids whose cells cannot be trusted to be the
+    table's (a stray underline in a cell has two ends)."""
+    ends = loose_ends(rules, tol)
+    out = []
+    for g in grids:
+        x0, top, x1, bottom = g.bbox
+        n = sum(1 for x, y in ends if x0 + tol < x < x1 - tol and top + tol < y < bottom - tol)
+        if n >= most:
+            out.append((x0, top, x1, bottom, n))
+    return out
+
+
 def split_at_rules(boxes, rules: list, scale: float):
     """Boxes (as rectangles) cut where a ruling line crosses them: the detector may take two
     numbers of neighbouring cells (side by side, or one over the other) for one line, or reach
