@@ -165,3 +165,27 @@ def test_faint_hairline_rules_skewed_blurred_noisy(shared, ocr_cache):
     assert s.unflagged == []
     assert [key for key, _, _ in s.wrong if key.startswith("applications.")] == []
     assert all(report.cells[k].certain for k in truth["cells"] if k.startswith("applications."))
+
+
+def test_grid_with_rules_stopping_inside_it_makes_its_values_uncertain():
+    # a table of three columns and five rows whose row rules faded in the label column and
+    # stop in the middle of cells: the grid may have merged rows, so its values are all in doubt
+    from nianbao.ingest import grid_image
+    from nianbao.ingest.pdf.extract import Rule
+    from nianbao.ingest.pdf.grids import rules_to_grids
+    from nianbao.model.document import Block, Cell, Location
+    xs, ys = [50, 200, 300, 400], [100, 120, 140, 160, 180, 200]
+    rules = [Rule(False, x, ys[0], ys[-1]) for x in xs] + [Rule(True, ys[0], 50, 400), Rule(True, ys[-1], 50, 400)]
+    whole = rules + [Rule(True, y, 50, 400) for y in ys[1:-1]]
+    faded = rules + [Rule(True, y, 120 + 20 * k, 400) for k, y in enumerate(ys[1:-1])]
+    assert grid_image.broken_grids(rules_to_grids(whole), whole, 2.5) == []
+    [box] = grid_image.broken_grids(rules_to_grids(faded), faded, 2.5)
+    assert box[:4] == (50, 100, 400, 200) and box[4] == 4
+    from nianbao.ingest.pdf.lines import chars_to_lines
+    read = [ocr.OcrChar("4", 245, 125, 255, 135, 0.99), ocr.OcrChar("5", 245, 305, 255, 315, 0.99)]
+    page = ocr.OcrPage(1, 842, chars_to_lines(read), faded, [], [list(box)])
+    cell = Cell("4", Location(page=1, bbox=(200, 120, 300, 140)), confidence=None)
+    outside = Cell("5", Location(page=1, bbox=(200, 300, 300, 320)), confidence=None)
+    [p215] = ocr.mark_confidence([Block("row", [cell]), Block("row", [outside])], [page])
+    assert p215.code == "P215" and p215.loc.page == 1 and "第 1 页" in p215.message
+    assert cell.confidence == 0.0 and outside.confidence == 0.99  # read surely, but maybe not its row's

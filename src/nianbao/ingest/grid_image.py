@@ -211,16 +211,25 @@ def _paint(mask: np.ndarray, horizontal: bool, pos: float, start: float, end: fl
         mask[a:b, max(p - 1, 0):p + 2] = 255
 
 
-def _faint_rule(img: np.ndarray, horizontal: bool, pos: float, start: float, end: float) -> bool:
+def _faint_rule(img: np.ndarray, horizontal: bool, pos: float, start: float, end: float,
+                part: float = 0.9) -> bool:
+    """Whether ``part`` of the stretch shows a line: the darkest pixel within a pixel of it
+    clearly darker than the paper (or than the pixels four off it, text crowding it)."""
+    return _darkness(img, horizontal, pos, start, end) >= part
+
+
+def _darkness(img: np.ndarray, horizontal: bool, pos: float, start: float, end: float) -> float:
     a, b, p = int(start), int(end) + 1, int(round(pos))
     band = img if horizontal else img.T
-    if p - 4 < 0 or p + 5 > band.shape[0] or b <= a:
-        return b <= a
+    if b <= a:
+        return 1.0
+    if p - 4 < 0 or p + 5 > band.shape[0]:
+        return 0.0
     line = band[p - 1:p + 2, a:b].min(axis=0)
     off = np.minimum(band[p - 4, a:b], band[p + 4, a:b])  # paper beside the line (or text)
     paper = np.median(np.concatenate([band[p - 4, a:b], band[p + 4, a:b]]))
     dark = (line < paper - 25) | (line < off - 25)
-    return bool(dark.mean() >= 0.9)
+    return float(dark.mean())
 
 
 def _rules_in(piece: np.ndarray, long: float, thick: int) -> list:
