@@ -73,6 +73,16 @@ def test_low_confidence_value_is_uncertain_and_named(huaian_scan):
     assert all(strict.cells[k].value == report.cells[k].value for k in named)  # kept as read
 
 
+def test_agency_read_with_low_confidence_says_so(huaian_scan):
+    data, report, _, _ = huaian_scan
+    strict = nianbao.parse(data, filename="x.pdf", settings=DEFAULT.replace(ocr_min_confidence=0.99999))
+    p106 = {d.params["what"]: d for d in strict.diagnostics if d.code == "P106"}
+    assert "发布机关" in p106 and "淮安市人民政府" in p106["发布机关"].message
+    assert strict.agency == report.agency  # kept as read
+    from scan_maker import HUAIAN
+    assert not any(d.code == "P106" for d in nianbao.parse(HUAIAN).diagnostics)  # a text layer: no doubt
+
+
 def test_png_page_by_content_at_its_stated_resolution(shared, ocr_cache):
     from scan_maker import HUAIAN, make_image
     # scanned on a bed wider than the page, the file saying 200 dpi: the page is as wide as the

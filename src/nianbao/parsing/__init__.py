@@ -83,6 +83,7 @@ def document_to_report(doc: Document, *, filename: str | None = None, sha256: st
             report.diagnostics.append(diag("P105", what=what, value=value, clue=clue))
     if report.year is None:
         report.diagnostics.append(diag("P103"))
+    report.diagnostics.extend(_unsure_meta(doc.blocks[: max(first, 1) + 1], meta, settings or DEFAULT))
 
     # parts
     report.parts = blocks_to_parts(doc.blocks, headings)
@@ -148,3 +149,17 @@ def choose_template(regions: dict, year, memo: dict | None = None) -> tuple:
         return by_words, []
     template = "2021" if (year or 2021) >= 2021 else "2019"
     return template, [diag("P104", year=year or "未知", template=template)]
+
+
+def _unsure_meta(blocks: list, meta, settings: Settings) -> list:
+    """P106 for the agency or year read by OCR from a line with a character below
+    ``ocr_min_confidence`` (``Cell.confidence`` is None for text not read by OCR)."""
+    out = []
+    for what, value in (("发布机关", meta.agency), ("报告年度", meta.year)):
+        if value is None:
+            continue
+        confs = [c.confidence for b in blocks if b.kind == "para" and str(value) in b.text
+                 for c in b.cells if c.confidence is not None]
+        if confs and min(confs) < settings.ocr_min_confidence:
+            out.append(diag("P106", what=what, value=value, confidence=f"{min(confs):.2f}"))
+    return out
