@@ -12,8 +12,10 @@ origin at the top left — what ``pdf.layout.pages_to_blocks`` consumes for text
 3. orientation: lines taller than wide mean a page turned by 90°; the angle classifier on a
    sample of lines tells 0° from 180°; the page is turned upright and detected again;
 4. skew: the angle of the long table lines (or of the text lines) straightens image and boxes;
-5. the table grid from the image (:func:`.grid_image.find_rules`), and the page with its rules
-   painted out, from which the tables' text is read;
+5. the table grid from the image (:func:`.grid_image.find_rules`; faded hairlines recovered),
+   and the page with its rules painted out, from which the tables' text is read; a grid whose
+   rules still stop inside it is noted as broken (:func:`.grid_image.broken_grids`): its
+   cells get confidence 0 and the page a P215 (:func:`mark_confidence`);
 6. line boxes cut where a rule crosses them (:func:`.grid_image.split_at_rules`: two cells'
    numbers taken for one line);
 7. each line recognised (CTC, per-character positions and confidences) from a crop that keeps
