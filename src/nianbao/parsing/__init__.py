@@ -153,13 +153,14 @@ def choose_template(regions: dict, year, memo: dict | None = None) -> tuple:
 
 def _unsure_meta(blocks: list, meta, settings: Settings) -> list:
     """P106 for the agency or year read by OCR from a line with a character below
-    ``ocr_min_confidence`` (``Cell.confidence`` is None for text not read by OCR)."""
+    ``ocr_min_confidence``: the first line that shows it (the title line, when it was read from
+    there; ``Cell.confidence`` is None for text not read by OCR)."""
     out = []
     for what, value in (("发布机关", meta.agency), ("报告年度", meta.year)):
-        if value is None:
+        first = next((b for b in blocks if b.kind == "para" and value is not None and str(value) in b.text), None)
+        if first is None:
             continue
-        confs = [c.confidence for b in blocks if b.kind == "para" and str(value) in b.text
-                 for c in b.cells if c.confidence is not None]
+        confs = [c.confidence for c in first.cells if c.confidence is not None]
         if confs and min(confs) < settings.ocr_min_confidence:
             out.append(diag("P106", what=what, value=value, confidence=f"{min(confs):.2f}"))
     return out
