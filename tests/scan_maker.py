@@ -35,6 +35,11 @@ SCANS = {
                                                  3: ("skew+0.4", "jpeg"), 4: ("turn90", "jpeg"), 5: ("jpeg",)}, 150),
     "huaian-2024-lo-scan150": (HUAIAN_LO, {0: ("jpeg",), 1: ("skew+0.9", "noise", "jpeg"),
                                            2: ("turn180", "seal", "blur", "jpeg"), 3: ("skew-0.5", "jpeg")}, 150),
+    # hairline rules, skewed by 1.5° both ways, blurred and noisy at 150 dpi: the rules between
+    # the rows of table 三 fade in its label column (text close to them)
+    "longnan-lirenzhen-2020-faint150": (LONGNAN, {0: ("jpeg",), 3: ("skew+1.5", "blur", "noise", "jpeg"),
+                                                  4: ("skew-1.5", "blur", "noise", "jpeg"),
+                                                  5: ("skew+1.5", "blur", "noise", "jpeg")}, 150),
 }
 
 

@@ -2,7 +2,8 @@
 reports with known answers (tests/scan_maker.py), read offline with rapidocr.
 
 Few and small on purpose (each page costs seconds of CPU): one scanned report of four pages (a
-title page turned by 90°, skew, blur, JPEG, a red seal over table 三), one PNG page; results are
+title page turned by 90°, skew, blur, JPEG, a red seal over table 三), one PNG page, one page of
+faint hairline rules (skew 1.5°, blur, noise at 150 dpi); results are
 cached in a temporary directory for the session, so each page is recognised once.
 """
 from __future__ import annotations
@@ -70,6 +71,16 @@ def test_low_confidence_value_is_uncertain_and_named(huaian_scan):
     named = {k for d in strict.diagnostics if d.code == "P214" for k in d.keys}
     assert named and all(not strict.cells[k].certain for k in named)
     assert all(strict.cells[k].value == report.cells[k].value for k in named)  # kept as read
+
+
+def test_agency_read_with_low_confidence_says_so(huaian_scan):
+    data, report, _, _ = huaian_scan
+    strict = nianbao.parse(data, filename="x.pdf", settings=DEFAULT.replace(ocr_min_confidence=0.99999))
+    p106 = {d.params["what"]: d for d in strict.diagnostics if d.code == "P106"}
+    assert "发布机关" in p106 and "淮安市人民政府" in p106["发布机关"].message
+    assert strict.agency == report.agency  # kept as read
+    from scan_maker import HUAIAN
+    assert not any(d.code == "P106" for d in nianbao.parse(HUAIAN).diagnostics)  # a text layer: no doubt
 
 
 def test_png_page_by_content_at_its_stated_resolution(shared, ocr_cache):
@@ -150,3 +161,41 @@ def test_restoring_reading_only_one_digit_away_and_against_certain_cells():
     cells[row + "upheld"] = CellValue(78, "78", None, False)
     cells[row + "other"] = CellValue(178, "178", None, False)  # another unsure cell in A4: no answer
     assert restoring_readings([row + "upheld", row + "other"], cells, "2021") == []
+
+
+def test_faint_hairline_rules_skewed_blurred_noisy(shared, ocr_cache):
+    # table 三 of a LibreOffice layout at 150 dpi, skewed by 1.5°, blurred and noisy: its hairline
+    # rules fade where the label column's text crowds them; rows read from a grid missing them
+    # merge (values given to the wrong row, the template misjudged). Every row is read, exactly.
+    from scan_maker import LONGNAN, SCANS, make_scan
+    defects = SCANS["longnan-lirenzhen-2020-faint150"][1][4]
+    report = nianbao.parse(make_scan(LONGNAN, {4: defects}, 150), filename="faint.pdf")
+    truth = json.loads(LONGNAN.with_name(LONGNAN.stem + ".expected.json").read_text(encoding="utf-8"))
+    s = score_report(report, truth)
+    assert s.unflagged == []
+    assert [key for key, _, _ in s.wrong if key.startswith("applications.")] == []
+    assert all(report.cells[k].certain for k in truth["cells"] if k.startswith("applications."))
+
+
+def test_grid_with_rules_stopping_inside_it_makes_its_values_uncertain():
+    # a table of three columns and five rows whose row rules faded in the label column and
+    # stop in the middle of cells: the grid may have merged rows, so its values are all in doubt
+    from nianbao.ingest import grid_image
+    from nianbao.ingest.pdf.extract import Rule
+    from nianbao.ingest.pdf.grids import rules_to_grids
+    from nianbao.model.document import Block, Cell, Location
+    xs, ys = [50, 200, 300, 400], [100, 120, 140, 160, 180, 200]
+    rules = [Rule(False, x, ys[0], ys[-1]) for x in xs] + [Rule(True, ys[0], 50, 400), Rule(True, ys[-1], 50, 400)]
+    whole = rules + [Rule(True, y, 50, 400) for y in ys[1:-1]]
+    faded = rules + [Rule(True, y, 120 + 20 * k, 400) for k, y in enumerate(ys[1:-1])]
+    assert grid_image.broken_grids(rules_to_grids(whole), whole, 2.5) == []
+    [box] = grid_image.broken_grids(rules_to_grids(faded), faded, 2.5)
+    assert box[:4] == (50, 100, 400, 200) and box[4] == 4
+    from nianbao.ingest.pdf.lines import chars_to_lines
+    read = [ocr.OcrChar("4", 245, 125, 255, 135, 0.99), ocr.OcrChar("5", 245, 305, 255, 315, 0.99)]
+    page = ocr.OcrPage(1, 842, chars_to_lines(read), faded, [], [list(box)])
+    cell = Cell("4", Location(page=1, bbox=(200, 120, 300, 140)), confidence=None)
+    outside = Cell("5", Location(page=1, bbox=(200, 300, 300, 320)), confidence=None)
+    [p215] = ocr.mark_confidence([Block("row", [cell]), Block("row", [outside])], [page])
+    assert p215.code == "P215" and p215.loc.page == 1 and "第 1 页" in p215.message
+    assert cell.confidence == 0.0 and outside.confidence == 0.99  # read surely, but maybe not its row's

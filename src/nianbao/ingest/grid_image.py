@@ -5,7 +5,9 @@ binary image opened with a long thin horizontal (vertical) kernel keeps only hor
 (vertical) strokes longer than any character stroke; each connected piece is one ruling line.
 The lines become :class:`~nianbao.ingest.pdf.extract.Rule` objects in PDF points, so the PDF
 layout (``pdf.grids``) assigns the recognised text to cells by grid position, as for a PDF with a
-text layer. Red seals stamped over a table are filtered out by colour first (a seal is saturated
+text layer. A hairline rule that blur, noise and skew have faded where text crowds it is
+recovered from the grey image: the rule inside a piece too thick to be one line, and the gaps
+and ends of its pieces where the page shows a faint line up to a crossing rule. Red seals stamped over a table are filtered out by colour first (a seal is saturated
 red; print is black or grey), and a slightly skewed page is turned straight by the angle of its
 longest lines.
 """
@@ -112,12 +114,17 @@ def table_lines(gray: np.ndarray, text_height: float = 0.0) -> tuple:
     lines = []
     n, labels, stats, _ = cv2.connectedComponentsWithStats(horiz, connectivity=8)
     keep = np.zeros(n, np.uint8)
+    extra = np.zeros_like(horiz)
     for i in range(1, n):
         x, y, cw, ch, _ = stats[i]
         if ch <= thick and cw >= long:
             lines.append((True, y + ch / 2, x, x + cw))
             keep[i] = 255
-    mask = keep[labels]
+        elif cw >= long:
+            for pos, start, end in _rules_in(labels[y:y + ch, x:x + cw] == i, long, thick):
+                lines.append((True, y + pos, x + start, x + end))
+                extra[int(y + pos) - thick // 2:int(y + pos) + thick // 2 + 1, x + start:x + end] = 255
+    mask = keep[labels] | cv2.bitwise_and(extra, horiz)
 
     def joins(x: float, y: float) -> bool:  # the point is on a horizontal line's ink
         x, y = int(x), int(y)
@@ -144,7 +151,118 @@ def table_lines(gray: np.ndarray, text_height: float = 0.0) -> tuple:
             lines.append((False, x, y, y + ch))
             keep[i] = 255
     mask |= keep[labels]
+    lines = _fill_gaps(gray, lines, mask, 3 * text_height)
     return lines, cv2.dilate(mask, np.ones((3, 3), np.uint8))
+
+
+def _fill_gaps(gray: np.ndarray, lines: list, mask: np.ndarray, most: float) -> list:
+    """Lines joined across the gaps (up to ``most`` pixels) between two pieces at one position
+    where the page shows a faint rule: a hairline, blurred, skewed and noisy, breaks where text
+    crowds it (the opening cuts it, or the strokes make it too thick). A gap is a rule when,
+    along nearly all of it, the darkest pixel within a pixel of the line is clearly darker than
+    the paper three pixels off it on both sides; ``mask`` gets the joined pieces."""
+    img = gray.astype(np.int16)
+    out = []
+    for horizontal in (True, False):
+        group = sorted((l for l in lines if l[0] == horizontal), key=lambda l: l[1])
+        clusters = []  # pieces at one position (within 2 pixels), in order along the line
+        for line in group:
+            if clusters and line[1] - clusters[-1][-1][1] <= 2:
+                clusters[-1].append(line)
+            else:
+                clusters.append([line])
+        merged = []
+        for cluster in clusters:
+            run = []
+            for line in sorted(cluster, key=lambda l: l[2]):
+                prev = run[-1] if run else None
+                if prev and 0 <= line[2] - prev[3] <= most \
+                        and _faint_rule(img, horizontal, (prev[1] + line[1]) / 2, prev[3], line[2]):
+                    _paint(mask, horizontal, (prev[1] + line[1]) / 2, prev[3], line[2])
+                    run[-1] = (horizontal, prev[1], prev[2], max(prev[3], line[3]))
+                else:
+                    run.append(line)
+            merged.extend(run)
+        out.extend(merged)
+    for horizontal in (True, False, True):  # a piece's end short of a crossing line: reach it
+        across = [l for l in out if l[0] != horizontal]
+        done = []
+        for kind, pos, start, end in out:
+            if kind == horizontal:
+                stops = [c[1] for c in across if c[2] - 3 <= pos <= c[3] + 3]
+                after = [x for x in stops if x > end + 2]
+                before = [x for x in stops if x < start - 2]
+                if after and _faint_rule(img, horizontal, pos, end, min(after)):
+                    _paint(mask, horizontal, pos, end, min(after))
+                    end = min(after)
+                if before and _faint_rule(img, horizontal, pos, max(before), start):
+                    _paint(mask, horizontal, pos, max(before), start)
+                    start = max(before)
+            done.append((kind, pos, start, end))
+        out = done
+    return out
+
+
+def _paint(mask: np.ndarray, horizontal: bool, pos: float, start: float, end: float) -> None:
+    p, a, b = int(round(pos)), int(start), int(end) + 1
+    if horizontal:
+        mask[max(p - 1, 0):p + 2, a:b] = 255
+    else:
+        mask[a:b, max(p - 1, 0):p + 2] = 255
+
+
+def _faint_rule(img: np.ndarray, horizontal: bool, pos: float, start: float, end: float,
+                part: float = 0.9) -> bool:
+    """Whether ``part`` of the stretch shows a line: the darkest pixel within a pixel of it
+    clearly darker than the paper (or than the pixels four off it, text crowding it)."""
+    return _darkness(img, horizontal, pos, start, end) >= part
+
+
+def _darkness(img: np.ndarray, horizontal: bool, pos: float, start: float, end: float) -> float:
+    a, b, p = int(start), int(end) + 1, int(round(pos))
+    band = img if horizontal else img.T
+    if b <= a:
+        return 1.0
+    if p - 4 < 0 or p + 5 > band.shape[0]:
+        return 0.0
+    line = band[p - 1:p + 2, a:b].min(axis=0)
+    off = np.minimum(band[p - 4, a:b], band[p + 4, a:b])  # paper beside the line (or text)
+    paper = np.median(np.concatenate([band[p - 4, a:b], band[p + 4, a:b]]))
+    dark = (line < paper - 25) | (line < off - 25)
+    return float(dark.mean())
+
+
+def _rules_in(piece: np.ndarray, long: float, thick: int) -> list:
+    """The ruling lines (``(pos, start, end)`` in the piece's pixels) inside a horizontal piece
+    too tall to be one line: a hairline rule blurred into the strokes of the text lines just
+    above and below it (a dense label column) forms one piece with them. A rule is a band of a
+    few rows holding a run at least ``long`` wide; the rest (character strokes) is left out."""
+    rows = piece.sum(axis=1)
+    found = []
+    taken = np.zeros(len(rows), bool)
+    for r in np.argsort(-rows, kind="stable"):
+        if rows[r] < long:
+            break
+        if taken[max(r - thick, 0):r + thick + 1].any():
+            continue
+        lo, hi = max(r - thick // 2, 0), min(r + thick // 2 + 1, len(rows))
+        cols = piece[lo:hi].any(axis=0)
+        # the longest run of the band's columns, bridging gaps of a few pixels
+        best, start, gap = (0, 0, 0), None, 0
+        for c, on in enumerate(np.append(cols, False)):
+            if on:
+                start = c if start is None else start
+                gap, last = 0, c
+            elif start is not None:
+                gap += 1
+                if gap > 4 or c == len(cols):
+                    if last + 1 - start > best[0]:
+                        best = (last + 1 - start, start, last + 1)
+                    start, gap = None, 0
+        if best[0] >= long:
+            found.append((r + 0.5, best[1], best[2]))
+            taken[lo:hi] = True
+    return found
 
 
 def _strokes_beside(ink: np.ndarray, x: int, y: int, cw: int, ch: int) -> bool:
@@ -172,6 +290,34 @@ def find_rules(gray: np.ndarray, scale: float, text_height: float = 0.0) -> tupl
         clean = gray.copy()
         clean[mask > 0] = 255
     return rules, clean
+
+
+def loose_ends(rules: list, tol: float) -> list:
+    """The ends (``(x, y)``) of ruling lines that stop on no crossing line (within ``tol``): in
+    a table every rule runs from one border to another, so a rule ending in the middle of a cell
+    is one the image lost part of (a faded hairline), and the grid built from it may have merged
+    rows or columns."""
+    out = []
+    for r in rules:
+        for end in (r.start, r.end):
+            if not any(o.horizontal != r.horizontal and abs(o.pos - end) <= tol
+                       and o.start - tol <= r.pos <= o.end + tol for o in rules):
+                out.append((end, r.pos) if r.horizontal else (r.pos, end))
+    return out
+
+
+def broken_grids(grids: list, rules: list, tol: float, most: int = 4) -> list:
+    """``(x0, top, x1, bottom, n)``: the box of each of the ``grids`` holding ``n`` ≥ ``most``
+    :func:`loose_ends` of ``rules`` inside it: grids whose cells cannot be trusted to be the
+    table's (a stray underline in a cell has two ends)."""
+    ends = loose_ends(rules, tol)
+    out = []
+    for g in grids:
+        x0, top, x1, bottom = g.bbox
+        n = sum(1 for x, y in ends if x0 + tol < x < x1 - tol and top + tol < y < bottom - tol)
+        if n >= most:
+            out.append((x0, top, x1, bottom, n))
+    return out
 
 
 def split_at_rules(boxes, rules: list, scale: float):

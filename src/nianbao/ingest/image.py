@@ -86,5 +86,5 @@ def image_to_document(data: bytes, settings: Optional[Settings] = None) -> Docum
     if not any(p.lines for p in pages):
         return Document(format="image", blocks=[], diagnostics=[diag("P001")])
     blocks = pages_to_blocks(pages, settings)
-    ocr.mark_confidence(blocks, pages)
-    return Document(format="image", blocks=blocks)
+    found = ocr.mark_confidence(blocks, pages)
+    return Document(format="image", blocks=blocks, diagnostics=found)

@@ -12,8 +12,10 @@ origin at the top left — what ``pdf.layout.pages_to_blocks`` consumes for text
 3. orientation: lines taller than wide mean a page turned by 90°; the angle classifier on a
    sample of lines tells 0° from 180°; the page is turned upright and detected again;
 4. skew: the angle of the long table lines (or of the text lines) straightens image and boxes;
-5. the table grid from the image (:func:`.grid_image.find_rules`), and the page with its rules
-   painted out, from which the tables' text is read;
+5. the table grid from the image (:func:`.grid_image.find_rules`; faded hairlines recovered),
+   and the page with its rules painted out, from which the tables' text is read; a grid whose
+   rules still stop inside it is noted as broken (:func:`.grid_image.broken_grids`): its
+   cells get confidence 0 and the page a P215 (:func:`mark_confidence`);
 6. line boxes cut where a rule crosses them (:func:`.grid_image.split_at_rules`: two cells'
    numbers taken for one line);
 7. each line recognised (CTC, per-character positions and confidences) from a crop that keeps
@@ -41,7 +43,7 @@ from ..config import DEFAULT, Settings
 from .pdf.extract import PageContent, Rule
 from .pdf.lines import Char, chars_to_lines
 
-PIPELINE = 7  # bump when anything here changes what a page yields (invalidates the cache)
+PIPELINE = 9  # bump when anything here changes what a page yields (invalidates the cache)
 INSTALL_HINT = "pip install 'nianbao[ocr]'"
 
 
@@ -169,16 +171,19 @@ class Cache:
 @dataclass
 class OcrPage(PageContent):
     """A page read by OCR: a :class:`PageContent` with the boxes (points) of its table cells
-    that show no ink at all."""
+    that show no ink at all, and of its tables whose grid the image gave incomplete
+    (:func:`.grid_image.broken_grids`)."""
 
     blank: list = field(default_factory=list)
+    broken: list = field(default_factory=list)
 
 
 def page_content(page: dict, number: int, settings: Settings = DEFAULT) -> OcrPage:
     """Cached page data → the :class:`PageContent` the PDF layout reads."""
     chars = [OcrChar(t, x0, top, x1, bottom, conf) for t, x0, top, x1, bottom, conf in page["chars"]]
     rules = [Rule(bool(h), pos, start, end) for h, pos, start, end in page["rules"]]
-    return OcrPage(number, page["height"], chars_to_lines(chars, settings), rules, page.get("blank", []))
+    return OcrPage(number, page["height"], chars_to_lines(chars, settings), rules, page.get("blank", []),
+                   page.get("broken", []))
 
 
 # ---------------------------------------------------------------- one page
@@ -223,6 +228,7 @@ def recognise(image, settings: Settings = DEFAULT, dpi: Optional[float] = None) 
     boxes = gi.split_at_rules(boxes, rules, scale)
     from .pdf.grids import rules_to_grids
     grids = rules_to_grids(rules, settings)
+    broken = gi.broken_grids(grids, rules, settings.snap)
     chars = _read_lines(eng, gray, clean, boxes, scale, [g.bbox for g in grids])
     found, blank = _read_empty_cells(eng, clean, grids, chars, scale)
     chars += found
@@ -231,6 +237,7 @@ def recognise(image, settings: Settings = DEFAULT, dpi: Optional[float] = None) 
                       for c in chars],
             "rules": [[int(r.horizontal)] + [round(float(v), 2) for v in (r.pos, r.start, r.end)] for r in rules],
             "blank": [[round(float(v), 2) for v in box] for box in blank],
+            "broken": [[round(float(v), 2) for v in box[:4]] + [int(box[4])] for box in broken],
             "angle": round(float(angle), 3), "turned": turned}
 
 
@@ -540,29 +547,41 @@ def ocr_pages(data: bytes, images: list, settings: Settings = DEFAULT) -> list:
     return pages
 
 
-def mark_confidence(blocks: list, pages: list) -> None:
+def mark_confidence(blocks: list, pages: list) -> list:
     """Give each cell on an OCR page the lowest confidence of the characters under it (``Cell.
     confidence``; cells of text-layer pages keep None). An empty table cell on an OCR page gets
     0 (a digit the engine missed is not a blank), unless the page shows no ink at all in it
-    (``OcrPage.blank``): then 1, blank paper."""
-    by_page, blanks = {}, {}
+    (``OcrPage.blank``): then 1, blank paper. A cell of a table whose grid the image gave
+    incomplete (``OcrPage.broken``) gets 0: its value may belong to another row. Returns one P215
+    per such table."""
+    from ..model.codes import diag
+    from ..model.document import Location
+    found = []
+    for page in pages:
+        for *box, ends in getattr(page, "broken", []):
+            found.append(diag("P215", Location(page=page.number, bbox=tuple(box)), page=page.number, ends=ends))
+    by_page, blanks, broken = {}, {}, {}
     for page in pages:
         chars = [c for line in page.lines for c in line.chars]
         by_page[page.number] = chars
         blanks[page.number] = getattr(page, "blank", [])
+        broken[page.number] = getattr(page, "broken", [])
     for block in blocks:
         for cell in block.cells:
             loc = cell.loc
             chars = by_page.get(loc.page)
             if chars is None or loc.bbox is None:
                 continue
-            if not cell.text.strip():
+            x0, top, x1, bottom = loc.bbox
+            x, y = (x0 + x1) / 2, (top + bottom) / 2
+            if block.kind == "row" and any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in broken[loc.page]):
+                cell.confidence = 0.0  # placed by a grid that may have merged rows
+            elif not cell.text.strip():
                 if block.kind == "row":
-                    x, y = (loc.bbox[0] + loc.bbox[2]) / 2, (loc.bbox[1] + loc.bbox[3]) / 2
                     paper = any(b[0] < x < b[2] and b[1] < y < b[3] for b in blanks[loc.page])
                     cell.confidence = 1.0 if paper else 0.0
-                continue
-            x0, top, x1, bottom = loc.bbox
-            confs = [c.conf for c in chars if x0 - 0.5 <= (c.x0 + c.x1) / 2 <= x1 + 0.5
-                     and top - 0.5 <= (c.top + c.bottom) / 2 <= bottom + 0.5 and not c.text.isspace()]
-            cell.confidence = round(min(confs), 4) if confs else 0.0
+            else:
+                confs = [c.conf for c in chars if x0 - 0.5 <= (c.x0 + c.x1) / 2 <= x1 + 0.5
+                         and top - 0.5 <= (c.top + c.bottom) / 2 <= bottom + 0.5 and not c.text.isspace()]
+                cell.confidence = round(min(confs), 4) if confs else 0.0
+    return found

@@ -83,6 +83,7 @@ def document_to_report(doc: Document, *, filename: str | None = None, sha256: st
             report.diagnostics.append(diag("P105", what=what, value=value, clue=clue))
     if report.year is None:
         report.diagnostics.append(diag("P103"))
+    report.diagnostics.extend(_unsure_meta(doc.blocks[: max(first, 1) + 1], meta, settings or DEFAULT))
 
     # parts
     report.parts = blocks_to_parts(doc.blocks, headings)
@@ -150,3 +151,18 @@ def choose_template(regions: dict, year, memo: dict | None = None, label_texts: 
         return by_words, []
     template = "2021" if (year or 2021) >= 2021 else "2019"
     return template, [diag("P104", year=year or "未知", template=template)]
+
+
+def _unsure_meta(blocks: list, meta, settings: Settings) -> list:
+    """P106 for the agency or year read by OCR from a line with a character below
+    ``ocr_min_confidence``: the first line that shows it (the title line, when it was read from
+    there; ``Cell.confidence`` is None for text not read by OCR)."""
+    out = []
+    for what, value in (("发布机关", meta.agency), ("报告年度", meta.year)):
+        first = next((b for b in blocks if b.kind == "para" and value is not None and str(value) in b.text), None)
+        if first is None:
+            continue
+        confs = [c.confidence for c in first.cells if c.confidence is not None]
+        if confs and min(confs) < settings.ocr_min_confidence:
+            out.append(diag("P106", what=what, value=value, confidence=f"{min(confs):.2f}"))
+    return out
