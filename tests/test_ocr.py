@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from pathlib import Path
 
 import pytest
 
@@ -199,3 +200,26 @@ def test_grid_with_rules_stopping_inside_it_makes_its_values_uncertain():
     [p215] = ocr.mark_confidence([Block("row", [cell]), Block("row", [outside])], [page])
     assert p215.code == "P215" and p215.loc.page == 1 and "第 1 页" in p215.message
     assert cell.confidence == 0.0 and outside.confidence == 0.99  # read surely, but maybe not its row's
+
+
+def test_a_scanned_pdf_names_the_table_whose_grid_is_incomplete():
+    # the P215 fixture's faded page (a JPEG scan) wrapped as a one-page image-only PDF: the PDF
+    # reader passes the OCR pages' P215 on, as the image reader does
+    import io
+
+    import cv2
+    import numpy as np
+    import pypdfium2 as pdfium
+    jpg = (Path(__file__).parent / "rule_fixtures" / "P215" / "faded.jpg").read_bytes()
+    out = pdfium.PdfDocument.new()
+    image = pdfium.PdfImage.new(out)
+    image.load_jpeg(io.BytesIO(jpg), inline=True)
+    h, w = cv2.imdecode(np.frombuffer(jpg, np.uint8), cv2.IMREAD_GRAYSCALE).shape
+    page = out.new_page(w * 72 / 150, h * 72 / 150)
+    image.set_matrix(pdfium.PdfMatrix().scale(w * 72 / 150, h * 72 / 150))
+    page.insert_obj(image)
+    page.gen_content()
+    buf = io.BytesIO()
+    out.save(buf)
+    report = nianbao.parse(buf.getvalue(), filename="faded.pdf")
+    assert [d.code for d in report.diagnostics if d.code == "P215"] == ["P215"]

@@ -67,10 +67,11 @@ def pdf_to_document(data: bytes, settings: Optional[Settings] = None) -> Documen
         return Document(format="pdf", blocks=[], title=title,
                         diagnostics=[diag("P001")])
     blocks = pages_to_blocks(pages, settings)
+    found = []
     if scanned:
         from ..ocr import mark_confidence
-        mark_confidence(blocks, scanned)
-    return Document(format="pdf", blocks=blocks, title=title)
+        found = mark_confidence(blocks, scanned)  # P215: a table whose grid the scan gave incomplete
+    return Document(format="pdf", blocks=blocks, title=title, diagnostics=found)
 
 
 def _shows_image(pdf: pdfium.PdfDocument, index: int) -> bool:
