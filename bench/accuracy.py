@@ -7,10 +7,12 @@ With the OCR extra installed, the default run also scores the scans made from re
 tests/scan_maker.py (image-only PDFs with skew, blur, JPEG, a seal, a page turned by 90°; their
 answers are the originals'), as folder ``scans`` and format ``pdf (scan, OCR)``, outside TOTAL
 (which stays comparable with runs without OCR); ``--no-ocr`` leaves them out; OCR results are
-cached (see ``ocr_cache``).
+cached (see ``ocr_cache``). The default run also scores the answered PDFs rewritten as OFD
+(tests/ofd_maker.py: folder ``ofd``) and the DOCX fixtures saved as Word 97–2003 .doc by LibreOffice
+(folder ``legacy``, when LibreOffice is installed), outside TOTAL as well.
 
 usage: python bench/accuracy.py [DIR ...] [-v] [--no-ocr]
-       (default: ../shared/corpus, ../shared/pages and tests/fixtures, and the scans)
+       (default: ../shared/corpus, ../shared/pages and tests/fixtures; OFD, .doc and the scans)
 """
 import sys
 from collections import defaultdict
@@ -32,6 +34,38 @@ def scans():
     sys.path.insert(0, str(ROOT / "tests"))
     from scan_maker import scans as made
     return [(name + ".pdf", data, ans) for name, (data, ans) in made().items()]
+
+
+def ofds():
+    """(name, OFD bytes, answer file): the answered PDFs of the corpus and fixtures rewritten as OFD
+    packages the way OA systems write them (tests/ofd_maker.py)."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from ofd_maker import pdf_to_ofd
+    out = []
+    for root in (SHARED / "corpus", ROOT / "tests" / "fixtures"):
+        for ans, doc in answer_files(root):
+            if doc.suffix.lower() == ".pdf":
+                out.append((doc.stem + ".ofd", pdf_to_ofd(doc.read_bytes()), ans))
+    return out
+
+
+def legacy_docs():
+    """(name, .doc bytes, answer file): the DOCX fixtures saved as Word 97–2003 by LibreOffice."""
+    import shutil
+    import subprocess
+    import tempfile
+    if shutil.which("soffice") is None:
+        print("legacy: left out (LibreOffice not installed: apt-get install libreoffice-writer)")
+        return []
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for ans, doc in answer_files(ROOT / "tests" / "fixtures"):
+            if doc.suffix.lower() != ".docx":
+                continue
+            subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to",
+                            "doc", "--outdir", tmp, str(doc)], check=True, capture_output=True, timeout=180)
+            out.append((doc.stem + ".doc", (Path(tmp) / (doc.stem + ".doc")).read_bytes(), ans))
+    return out
 
 
 def main(argv):
@@ -66,6 +100,11 @@ def main(argv):
             inside = root.parent in doc.parents
             score(str(doc.relative_to(root.parent)) if inside else doc.name, doc, ans,
                   doc.parent.relative_to(root.parent) if inside else doc.parent)
+    if not dirs:  # the same reports in the other formats bodies publish (outside TOTAL, like the scans)
+        for name, data, ans in ofds():
+            score(f"ofd/{name}", data, ans, "ofd", fmt="ofd (from the PDFs)")
+        for name, data, ans in legacy_docs():
+            score(f"legacy/{name}", data, ans, "legacy", fmt="doc (LibreOffice)")
     if not dirs and "--no-ocr" not in argv:
         for name, data, ans in scans():
             score(f"scans/{name}", data, ans, "scans", fmt="pdf (scan, OCR)")
