@@ -5,14 +5,9 @@ from __future__ import annotations
 
 BY = ("year", "agency", "rule", "parent")
 
-# ``r`` (a row of ``reports``) is its body and year's current report: what the view
-# ``current_reports`` says (the resolved document, else the latest), as a predicate on one row, so a
-# query that starts from few rows (the findings of a rule, the error findings) checks those rows
-# through the (body, year) index instead of ranking every report as the view does.
-CURRENT = ("(r.agency_norm IS NULL OR r.year IS NULL OR NOT EXISTS (SELECT 1 FROM reports o LEFT JOIN resolutions s "
-           "ON s.agency_norm = r.agency_norm AND s.year = r.year WHERE o.agency_norm = r.agency_norm AND o.year = r.year "
-           "AND o.id <> r.id AND (o.document_id = s.document_id OR ((s.document_id IS NULL OR s.document_id <> "
-           "r.document_id) AND o.document_id > r.document_id))))")
+# ``r`` (a row of ``reports``) is its body and year's current report (the resolved document, else
+# the latest): the flag the store keeps (:mod:`nianbao.store.current`), as ``current_reports`` reads it.
+CURRENT = "r.is_current = 1"
 
 
 def by_year(db) -> list:
@@ -82,40 +77,54 @@ def by_status(db) -> dict:
 
 
 def overview_counts(db) -> tuple:
-    """(:func:`by_year`, :func:`by_status`) from one pass over the current reports."""
+    """(:func:`by_year`, :func:`by_status`): one pass over the current reports (the covering index of
+    their year, template and counts), and one over the few with P001 (unreadable, not counted as
+    errors, warnings or clean)."""
     rows = db.query(
-        "SELECT r.year, r.template, COUNT(*), "
-        "SUM(CASE WHEN r.errors > 0 THEN 1 ELSE 0 END), "
+        "SELECT r.year, r.template, COUNT(*), SUM(CASE WHEN r.errors > 0 THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN r.errors = 0 AND r.warnings > 0 THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN r.errors = 0 AND r.warnings = 0 THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN u.report_id IS NULL AND r.errors > 0 THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN u.report_id IS NULL AND r.errors = 0 AND r.warnings > 0 THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN u.report_id IS NULL AND r.errors = 0 AND r.warnings = 0 THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN u.report_id IS NOT NULL THEN 1 ELSE 0 END) "
-        "FROM current_reports r LEFT JOIN (SELECT DISTINCT report_id FROM findings WHERE code = 'P001') u "
-        "ON u.report_id = r.id GROUP BY r.year, r.template")
+        "SUM(CASE WHEN r.errors = 0 AND r.warnings = 0 THEN 1 ELSE 0 END) "
+        "FROM current_reports r GROUP BY r.year, r.template")
     key = lambda r: (r[0] is None, r[0] or 0, r[1] is None, r[1] or "")  # noqa: E731 — NULLs last, as by_year
     years = [{"year": y, "template": t, "reports": n, "with_errors": e, "with_warnings": w, "clean": c}
-             for y, t, n, e, w, c, *_ in sorted(rows, key=key)]
+             for y, t, n, e, w, c in sorted(rows, key=key)]
+    unreadable = db.one(
+        "SELECT COUNT(*), SUM(CASE WHEN r.errors > 0 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN r.errors = 0 AND r.warnings > 0 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN r.errors = 0 AND r.warnings = 0 THEN 1 ELSE 0 END) FROM current_reports r "
+        "WHERE r.id IN (SELECT report_id FROM findings WHERE code = 'P001')")
     failed = db.one("SELECT COUNT(*) FROM documents WHERE status = 'failed'")[0] or 0
-    e, w, c, u = (sum(r[i] or 0 for r in rows) for i in (6, 7, 8, 9))
+    u, ue, uw, uc = (v or 0 for v in unreadable)
+    e, w, c = (sum(r[i] or 0 for r in rows) for i in (3, 4, 5))
+    e, w, c = e - ue, w - uw, c - uc
     return years, {"with_errors": e, "with_warnings": w, "clean": c, "unreadable": u + failed,
                    "total": e + w + c + u + failed}
 
 
 def awaiting_review(db, limit: int = 50) -> dict:
     """Current reports with error-level findings that no decision covers yet (a decision made on
-    another version of the same report counts, as on the review pages), most such findings first."""
+    another version of the same report counts, as on the review pages), most such findings first.
+
+    The findings a decision covers are found from the decisions (few: only findings with a
+    decision's code and cells are looked at), the rest counted per report in one pass."""
     from .review import _decision_for
-    base = ("FROM findings f JOIN (SELECT rr.id, rr.agency, rr.agency_norm, rr.year, rr.document_id, d.sha256, "
-            "d.name FROM reports rr JOIN documents d ON d.id = rr.document_id) r ON r.id = f.report_id "
-            "WHERE f.severity = 'error' AND " + CURRENT + " AND NOT EXISTS (" + _decision_for() + ")")
-    total = db.one("SELECT COUNT(DISTINCT r.id), COUNT(*) " + base)
-    rows = db.query("SELECT r.id, MIN(r.agency), MIN(r.year), MIN(r.name), COUNT(*) " + base +
-                    " GROUP BY r.id ORDER BY COUNT(*) DESC, MIN(r.agency_norm), r.id LIMIT ?", (limit,))
-    return {"reports": total[0] or 0, "findings": total[1] or 0,
-            "rows": [{"report_id": i, "agency": a, "year": y, "name": n, "undecided_errors": k}
-                     for i, a, y, n, k in rows]}
+    decided = ("SELECT f.id FROM findings f JOIN (SELECT DISTINCT code, keys FROM decisions) k "
+               "ON k.code = f.code AND k.keys = f.keys JOIN (SELECT rr.id, rr.agency_norm, rr.year, d.sha256, d.name "
+               "FROM reports rr JOIN documents d ON d.id = rr.document_id) r ON r.id = f.report_id "
+               "WHERE f.severity = 'error' AND EXISTS (" + _decision_for() + ")")
+    rows = db.query(
+        "SELECT f.report_id, COUNT(*), COUNT(*) OVER (), SUM(COUNT(*)) OVER () FROM findings f "
+        "JOIN reports r ON r.id = f.report_id WHERE f.severity = 'error' AND " + CURRENT +
+        f" AND f.id NOT IN ({decided}) GROUP BY f.report_id "
+        "ORDER BY COUNT(*) DESC, MIN(r.agency_norm), f.report_id LIMIT ?", (limit,))
+    about = {}
+    if rows:
+        about = {i: (a, y, n) for i, a, y, n in db.query(
+            "SELECT r.id, r.agency, r.year, d.name FROM reports r JOIN documents d ON d.id = r.document_id "
+            f"WHERE r.id IN ({', '.join('?' for _ in rows)})", [r[0] for r in rows])}
+    return {"reports": rows[0][2] if rows else 0, "findings": int(rows[0][3]) if rows else 0,
+            "rows": [{"report_id": i, "agency": about[i][0], "year": about[i][1], "name": about[i][2],
+                      "undecided_errors": k} for i, k, *_ in rows]}
 
 
 def years(db) -> list:
