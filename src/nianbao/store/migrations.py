@@ -320,7 +320,8 @@ CREATE VIEW cells AS
 """}),
     (10, "which report is current, stored: reports.is_current and reports.version, kept by the store whenever reports "
          "are written, replaced or resolved (store.current), filled here from the ranking the view did; the views "
-         "read them (no ranking of every report per query), the current reports' figures through a covering index", """
+         "read them (no ranking of every report per query), the current reports' figures through a covering index", {
+        dialect: """
 CREATE TABLE current_fill AS SELECT id, version, is_current FROM report_versions WHERE is_current = 0 OR version <> 1;
 DROP VIEW current_reports;
 DROP VIEW report_versions;
@@ -334,7 +335,8 @@ CREATE INDEX reports_current ON reports (agency_norm, year, id, template, errors
 CREATE VIEW report_versions AS
     SELECT r.*, d.name AS document_name, d.sha256 FROM reports r LEFT JOIN documents d ON d.id = r.document_id;
 CREATE VIEW current_reports AS SELECT * FROM report_versions WHERE is_current = 1
-"""),
+""" + analyze for dialect, analyze in (("sqlite", ""),  # PostgreSQL: the new column's statistics, for the planner
+                                       ("postgresql", ";\nANALYZE reports"))}),
 ]
 
 CELL_SETS = {"postgresql": True, "sqlite": False}
