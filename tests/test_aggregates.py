@@ -275,3 +275,30 @@ def test_the_current_predicate_agrees_with_the_view(db_url, tmp_path):
     import_roster(corpus.db, [Entry("丁乡人民政府", "乡镇", "另一县")])  # an edit in place
     assert overview_data(review)["missing"][-1]["missing"][0]["parent"] == "另一县"
     corpus.close()
+
+
+def test_missing_bodies_read_from_the_current_reports_agree_with_the_full_filing(db_url):
+    """The overview's 未报送 lists (``filings(bodies_only=True)``: each body matched once, from the
+    current reports' index) equal the full comparison's, for exact names, aliases, names one within
+    the other (unsure), bodies the roster does not know, and a body that filed one year only."""
+    from nianbao.store import Corpus
+    from nianbao.store.roster import filings
+    from test_store_current import result
+    bodies = {2021: ["甲镇人民政府", "乙县交通运输局", "丙街道办事处", "某某县卫生健康委员会", "戊镇人民政府", "己镇"],
+              2022: ["甲镇人民政府", "丙街道办", "某某县卫生健康委员会", "庚乡人民政府"]}
+    with Corpus(db_url) as c:
+        c.store_results([result(a, y, "1") for y, names in bodies.items() for a in names])
+        c.store_results([result("甲镇人民政府", 2022, "2")])  # a second version: one body still
+        import_roster(c.db, [Entry("甲镇人民政府", "乡镇", "某某县"), Entry("乙县交通运输局", "部门", "乙县"),
+                             Entry("丁乡人民政府", "乡镇", "某某县"), Entry("丙街道", "街道", "某某区", ["丙街道办"]),
+                             Entry("某某县卫生健康委", "部门", "某某县"), Entry("己镇人民政府", "乡镇", "某某县"),
+                             Entry("庚乡人民政府办公室", "乡镇", "某某县")])
+        full, fast = filings(c.db), filings(c.db, bodies_only=True)
+        assert sorted(full) == sorted(fast) == [2021, 2022]
+        for y in full:
+            assert [e.name for e in fast[y].missing] == [e.name for e in full[y].missing]
+            assert fast[y].matched == full[y].matched
+            assert len(fast[y].unsure) == len(full[y].unsure)
+        assert [e.name for e in fast[2022].missing] == ["乙县交通运输局", "丁乡人民政府", "己镇人民政府"]
+        assert fast[2021].unsure and fast[2022].matched == 3
+        assert filings(c.db, [2022, 2023], bodies_only=True)[2023].missing[0].name == "甲镇人民政府"

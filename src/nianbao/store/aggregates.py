@@ -7,6 +7,9 @@ BY = ("year", "agency", "rule", "parent")
 
 # ``r`` (a row of ``reports``) is its body and year's current report (the resolved document, else
 # the latest): the flag the store keeps (:mod:`nianbao.store.current`), as ``current_reports`` reads it.
+# Figures over every current report read ``reports r WHERE`` this, not the view: PostgreSQL then
+# answers them from the covering index ``reports_current`` alone (the view's join to documents,
+# though removed, keeps it from an index-only scan).
 CURRENT = "r.is_current = 1"
 
 
@@ -16,7 +19,7 @@ def by_year(db) -> list:
         "SUM(CASE WHEN errors > 0 THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN errors = 0 AND warnings > 0 THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN errors = 0 AND warnings = 0 THEN 1 ELSE 0 END) "
-        "FROM current_reports GROUP BY year, template ORDER BY year, template")
+        "FROM reports r WHERE " + CURRENT + " GROUP BY year, template ORDER BY year, template")
     return [{"year": y, "template": t, "reports": n, "with_errors": e, "with_warnings": w, "clean": c}
             for y, t, n, e, w, c in rows]
 
@@ -24,7 +27,7 @@ def by_year(db) -> list:
 def by_agency(db) -> list:
     rows = db.query(
         "SELECT MIN(agency), agency_norm, COUNT(*), MIN(year), MAX(year), SUM(errors), SUM(warnings) "
-        "FROM current_reports WHERE agency_norm IS NOT NULL AND agency_norm <> '' "
+        "FROM reports r WHERE " + CURRENT + " AND agency_norm IS NOT NULL AND agency_norm <> '' "
         "GROUP BY agency_norm ORDER BY agency_norm")
     return [{"agency": a, "reports": n, "first_year": y0, "last_year": y1, "errors": e, "warnings": w}
             for a, _, n, y0, y1, e, w in rows]
@@ -51,7 +54,7 @@ def by_parent(db, year=None) -> list:
         "SELECT COALESCE(NULLIF(o.parent, ''), '（未填上级）'), COUNT(DISTINCT o.id), "
         "COUNT(DISTINCT CASE WHEN r.id IS NOT NULL THEN o.id END), "
         "COUNT(DISTINCT CASE WHEN r.errors > 0 THEN r.id END) "
-        "FROM roster o LEFT JOIN current_reports r ON r.agency_norm = o.name_norm" + year_sql +
+        "FROM roster o LEFT JOIN reports r ON r.agency_norm = o.name_norm AND " + CURRENT + year_sql +
         " GROUP BY COALESCE(NULLIF(o.parent, ''), '（未填上级）') ORDER BY 1", params)
     return [{"parent": p, "bodies": b, "filed": f, "reports_with_errors": e} for p, b, f, e in rows]
 
@@ -84,15 +87,15 @@ def overview_counts(db) -> tuple:
         "SELECT r.year, r.template, COUNT(*), SUM(CASE WHEN r.errors > 0 THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN r.errors = 0 AND r.warnings > 0 THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN r.errors = 0 AND r.warnings = 0 THEN 1 ELSE 0 END) "
-        "FROM current_reports r GROUP BY r.year, r.template")
+        "FROM reports r WHERE " + CURRENT + " GROUP BY r.year, r.template")
     key = lambda r: (r[0] is None, r[0] or 0, r[1] is None, r[1] or "")  # noqa: E731 — NULLs last, as by_year
     years = [{"year": y, "template": t, "reports": n, "with_errors": e, "with_warnings": w, "clean": c}
              for y, t, n, e, w, c in sorted(rows, key=key)]
     unreadable = db.one(
         "SELECT COUNT(*), SUM(CASE WHEN r.errors > 0 THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN r.errors = 0 AND r.warnings > 0 THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN r.errors = 0 AND r.warnings = 0 THEN 1 ELSE 0 END) FROM current_reports r "
-        "WHERE r.id IN (SELECT report_id FROM findings WHERE code = 'P001')")
+        "SUM(CASE WHEN r.errors = 0 AND r.warnings = 0 THEN 1 ELSE 0 END) FROM reports r "
+        "WHERE " + CURRENT + " AND r.id IN (SELECT report_id FROM findings WHERE code = 'P001')")
     failed = db.one("SELECT COUNT(*) FROM documents WHERE status = 'failed'")[0] or 0
     u, ue, uw, uc = (v or 0 for v in unreadable)
     e, w, c = (sum(r[i] or 0 for r in rows) for i in (3, 4, 5))
@@ -128,8 +131,12 @@ def awaiting_review(db, limit: int = 50) -> dict:
 
 
 def years(db) -> list:
-    """The years of the current reports: those of all reports (each body and year has a current one)."""
-    return [y for (y,) in db.query("SELECT DISTINCT year FROM reports WHERE year IS NOT NULL ORDER BY year")]
+    """The years of the current reports: those of all reports (each body and year has a current one),
+    read by a few probes of the year index (the smallest year, then each next one), not a scan."""
+    return [y for (y,) in db.query(
+        "WITH RECURSIVE y (year) AS (SELECT MIN(year) FROM reports UNION ALL "
+        "SELECT (SELECT MIN(r.year) FROM reports r WHERE r.year > y.year) FROM y WHERE y.year IS NOT NULL) "
+        "SELECT year FROM y WHERE year IS NOT NULL ORDER BY year")]
 
 
 def missing_by_year(db, limit: int = 200) -> list:
@@ -157,11 +164,12 @@ def _num(v):
 
 
 def report_set(db, *, body=None, agency=None, parent=None, year=None, template=None) -> tuple:
-    """The WHERE clause (over ``current_reports r``) and parameters of a filtered set of reports:
+    """The WHERE clause (over ``reports r``, the current ones — or ``current_reports r``) and parameters
+    of a filtered set of reports:
     ``body`` a normalised body name (exact), ``agency`` part of a name, ``parent`` the roster's parent
     (its bodies by name and alias, normalised as the cross-year rules pair them), ``year``, ``template``."""
     from ..parsing.meta import norm_agency
-    where, params = ["r.year IS NOT NULL"], []
+    where, params = [CURRENT, "r.year IS NOT NULL"], []
     if body:
         where.append("r.agency_norm = ?")
         params.append(norm_agency(body))
@@ -199,7 +207,7 @@ def key_ids(db, keys) -> dict:
 def reports_by_year(db, where: str, params: list) -> dict:
     """{year: {template: reports}} of a filtered set."""
     out: dict = {}
-    for y, t, n in db.query(f"SELECT r.year, r.template, COUNT(*) FROM current_reports r WHERE {where} "
+    for y, t, n in db.query(f"SELECT r.year, r.template, COUNT(*) FROM reports r WHERE {where} "
                             "GROUP BY r.year, r.template", params):
         out.setdefault(y, {})[t] = n
     return out
@@ -220,7 +228,7 @@ def cell_sums(db, keys, where: str, params: list, *, unless: dict | None = None)
                      "AND o.key_id = ? AND o.value_exact IS NOT NULL))")
             skip_params += [ids[k], ids[other]]
     rows = db.query(
-        f"SELECT r.year, v.key_id, SUM(v.value_exact), COUNT(v.value_exact) FROM current_reports r "
+        f"SELECT r.year, v.key_id, SUM(v.value_exact), COUNT(v.value_exact) FROM reports r "
         f"JOIN cell_values v ON v.report_id = r.id WHERE {where} AND v.key_id IN ({', '.join('?' for _ in ids)})"
         f"{skip} GROUP BY r.year, v.key_id", params + list(ids.values()) + skip_params)
     return {(y, names[i]): (_num(s), n) for y, i, s, n in rows}
@@ -230,7 +238,7 @@ def cells_by_body(db, keys, where: str, params: list, limit: int = 2000) -> list
     """A row per current report of a filtered set (at most ``limit``): ``{"report_id", "agency",
     "year", "template", "errors", "warnings", "values": {key: value}}``, the values read in SQL."""
     ids = key_ids(db, keys)
-    reports = db.query(f"SELECT r.id, r.agency, r.year, r.template, r.errors, r.warnings FROM current_reports r "
+    reports = db.query(f"SELECT r.id, r.agency, r.year, r.template, r.errors, r.warnings FROM reports r "
                        f"WHERE {where} ORDER BY r.agency_norm, r.year LIMIT ?", params + [limit])
     out = {i: {"report_id": i, "agency": a, "year": y, "template": t, "errors": e, "warnings": w, "values": {}}
            for i, a, y, t, e, w in reports}

@@ -8,6 +8,8 @@ through an alias, or — reported as unsure — when one name contains the other
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -134,6 +136,19 @@ class _Names:
         self.any_start = re.compile("|".join(re.escape(a) + "[" + "".join(re.escape(b) for b in sorted(bs)) + "]"
                                              for a, bs in sorted(firsts.items()))) if firsts else None
 
+    def maybe_near(self, norms: list) -> set:
+        """Those of ``norms`` that may be near a roster name (a superset: :meth:`near` decides): inside
+        one, or holding one's first two characters — found for all at once (a set intersection and
+        one regular-expression pass over them joined), not name by name."""
+        found = self.within.keys() & norms
+        if "" in norms:  # near every name
+            found.add("")
+        if self.any_start is not None and norms:
+            text = "\n".join(norms)
+            starts = list(itertools.accumulate((len(n) + 1 for n in norms[:-1]), initial=0))
+            found.update(norms[bisect.bisect_right(starts, m.start()) - 1] for m in self.any_start.finditer(text))
+        return found
+
     def near(self, norm: str) -> list:
         if not norm:
             found = [e for n, e in self.names.items() if len(n) >= 2]
@@ -180,19 +195,20 @@ def filings(db, years=None, *, bodies_only: bool = False) -> dict:
 def _bodies_filings(db, years, where: str, params: list, entries: list, names: _Names) -> dict:
     """The current reports' normalised bodies, each matched once with the roster (not once a year),
     from the index of the current reports' (body, year); then the years of the few that match."""
-    sql = " FROM current_reports WHERE agency_norm IS NOT NULL AND year IS NOT NULL" + where
-    if years is None:
-        years = [y for (y,) in db.query("SELECT DISTINCT year" + sql, params)]
+    sql = " FROM reports WHERE is_current = 1 AND agency_norm IS NOT NULL AND year IS NOT NULL" + where
+    if years is None:  # every year of the store
+        from .aggregates import years as store_years
+        years = store_years(db)
     out = {y: Filing(y) for y in sorted(years)}
+    norms = [n for (n,) in db.query("SELECT DISTINCT agency_norm" + sql, params)]
     match: dict = {}  # a body → (its roster entry, exactly)
-    for (norm,) in db.query("SELECT DISTINCT agency_norm" + sql, params):
-        e = names.names.get(norm)
-        if e is not None:
-            match[norm] = (e, True)
-            continue
-        near = names.near(norm)
-        if len(near) == 1:
-            match[norm] = (near[0], False)
+    for norm in names.names.keys() & norms:
+        match[norm] = (names.names[norm], True)
+    for norm in names.maybe_near(norms):
+        if norm not in match:
+            near = names.near(norm)
+            if len(near) == 1:
+                match[norm] = (near[0], False)
     filed: dict = {y: set() for y in out}
     found = sorted(match)
     for i in range(0, len(found), 500):

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from ..parsing.meta import norm_agency
 from .codec import j
-from .db import Database
 from .current import settle
+from .db import Database
 from .migrations import CELL_SETS
 
 if TYPE_CHECKING:
