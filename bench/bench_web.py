@@ -5,7 +5,7 @@ usage: python bench/bench_web.py [--n 10000] [--db sqlite:///path.db | postgresq
 Target (issue 12): each page under 300 ms with 10⁴ reports in the store. The store is filled with
 synthetic reports (nianbao.testing.synth: values satisfying the template's arithmetic, ~10 %
 with planted defects, several consecutive years per body), each checked by the rules and written
-with ``Corpus.store_result`` — no parsing, so filling takes seconds. About 5 % of the error
+through the store's batched writer (``Corpus.store_results``) — no parsing, so filling takes seconds. About 5 % of the error
 findings get a decision, so the 已审核 status has something to find. The pages are then requested
 in-process (FastAPI's TestClient: routing, SQL, templates, no network) ``--runs`` times each and
 the median and worst times are printed. Not a timed test.
@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from nianbao.model import CellValue, Location, Part, Report  # noqa: E402
 from nianbao.rules import check  # noqa: E402
 from nianbao.store import Corpus  # noqa: E402
+from nianbao.store.codec import encode_report  # noqa: E402
 from nianbao.store.review import Review  # noqa: E402
 from nianbao.testing.synth.corpus import random_body  # noqa: E402
 from nianbao.testing.synth.values import plant_defects, random_values, template_for_year  # noqa: E402
@@ -36,7 +37,7 @@ PARTS = ("一、总体情况", "二、主动公开政府信息情况", "三、�
 
 def fill(corpus: Corpus, n: int, seed: int) -> None:
     rng = random.Random(seed)
-    made, seen = 0, set()
+    made, seen, todo = 0, set(), []
     t0 = time.perf_counter()
     while made < n:
         agency, scale = random_body(rng)
@@ -61,12 +62,14 @@ def fill(corpus: Corpus, n: int, seed: int) -> None:
                             title=f"{agency}{year}年政府信息公开工作年度报告",
                             parts=[Part(i + 1, t, f"{t}（正文）") for i, t in enumerate(PARTS)], cells=cells,
                             tables=["active", "applications", "review_litigation"])
-            findings = [f.to_dict() for f in check(report)]
-            corpus.store_result({"name": name, "sha256": sha, "size": 1000, "format": "text",
-                                 "record": report.to_dict(full=True), "findings": findings})
+            todo.append({"name": name, "sha256": sha, "size": 1000, **encode_report(report, check(report))})
             made += 1
-            if made % 1000 == 0:
+            if len(todo) >= 500:  # the store's batched writer, as ingest uses it
+                corpus.store_results(todo)
+                todo = []
                 print(f"  {made} reports stored ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+    if todo:
+        corpus.store_results(todo)
     review = Review(corpus)
     rows = corpus.db.query("SELECT id FROM findings WHERE severity = 'error' ORDER BY id")
     for (fid,) in rows[::20]:
