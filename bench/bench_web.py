@@ -67,7 +67,8 @@ def fill(corpus: Corpus, n: int, seed: int) -> None:
             if len(todo) >= 500:  # the store's batched writer, as ingest uses it
                 corpus.store_results(todo)
                 todo = []
-                print(f"  {made} reports stored ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+                if made % 5000 == 0:
+                    print(f"  {made} reports stored ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
     if todo:
         corpus.store_results(todo)
     review = Review(corpus)
