@@ -302,3 +302,42 @@ def test_missing_bodies_read_from_the_current_reports_agree_with_the_full_filing
         assert [e.name for e in fast[2022].missing] == ["乙县交通运输局", "丁乡人民政府", "己镇人民政府"]
         assert fast[2021].unsure and fast[2022].matched == 3
         assert filings(c.db, [2022, 2023], bodies_only=True)[2023].missing[0].name == "甲镇人民政府"
+
+
+def test_awaiting_review_from_the_decisions_equals_the_check_of_every_finding(db_url, tmp_path):
+    """The waiting list finds the findings decisions cover from the decisions; it equals asking, for
+    every error finding of every current report, whether a decision covers it — with decisions
+    made on the current bytes, on an older version of the same body and year (carried over when
+    the finding is the same) and on findings of other reports."""
+    from nianbao.store.aggregates import CURRENT, awaiting_review
+    from nianbao.store.review import Review, _decision_for
+    corpus = _store(db_url, tmp_path)
+    folder = tmp_path / "v2"
+    folder.mkdir()
+    for i, agency in enumerate(["乙镇人民政府", "甲镇人民政府"]):  # newer versions: the same findings, or others
+        values = _values(2022, BODIES.index(agency), agency)
+        values["applications.total.natural_person"] = (values["applications.total.natural_person"] or 0) + 7 * i
+        (folder / f"v2-{i}.txt").write_text(synth.render_text(values, agency=agency, year=2022, template="2021",
+                                                              rng=random.Random(9 + i), shape="rows"), encoding="utf-8")
+    corpus.ingest([folder], workers=1)
+    review = Review(corpus)
+    errors = corpus.db.query("SELECT f.id FROM findings f WHERE f.severity = 'error' ORDER BY f.id")
+    assert corpus.db.one("SELECT COUNT(*) FROM reports WHERE is_current = 0")[0] == 2 and len(errors) > 10
+    for (fid,) in errors[::3]:  # a third of every report's, current or not
+        review.decide(fid, "confirmed", "", "测试")
+
+    def reference():
+        base = ("FROM findings f JOIN (SELECT rr.id, rr.agency_norm, rr.year, rr.is_current, d.sha256, d.name "
+                "FROM reports rr JOIN documents d ON d.id = rr.document_id) r ON r.id = f.report_id "
+                "WHERE f.severity = 'error' AND " + CURRENT + " AND NOT EXISTS (" + _decision_for() + ")")
+        return dict(corpus.db.query("SELECT r.id, COUNT(*) " + base + " GROUP BY r.id"))
+    want = reference()
+    got = awaiting_review(corpus.db)
+    assert {r["report_id"]: r["undecided_errors"] for r in got["rows"]} == want
+    assert (got["reports"], got["findings"]) == (len(want), sum(want.values()))
+    counts = [r["undecided_errors"] for r in got["rows"]]
+    assert counts == sorted(counts, reverse=True) and 0 < sum(want.values()) < len(errors)
+    older = corpus.db.query("SELECT f.id FROM findings f JOIN reports r ON r.id = f.report_id "
+                            "WHERE r.is_current = 0 AND f.severity = 'error'")
+    assert older  # decisions on the older versions take part
+    corpus.close()
