@@ -12,9 +12,35 @@ def _rows(db, sql):
     return sorted((tuple(bytes(v) if isinstance(v, memoryview) else v for v in r) for r in db.query(sql)), key=repr)
 
 
+# Which report is current, ranked as the view current_reports did before the store kept it (migration 4):
+# per (body, year), version = rank by document id, current = the resolved document's, else the latest.
+RANKING = """
+SELECT r.id,
+       CASE WHEN r.agency_norm IS NULL OR r.year IS NULL THEN 1
+            ELSE ROW_NUMBER() OVER (PARTITION BY r.agency_norm, r.year ORDER BY r.document_id) END,
+       CASE WHEN r.agency_norm IS NULL OR r.year IS NULL OR ROW_NUMBER() OVER (
+                PARTITION BY r.agency_norm, r.year
+                ORDER BY CASE WHEN s.document_id IS NULL THEN 1 ELSE 0 END, r.document_id DESC) = 1 THEN 1 ELSE 0 END
+FROM reports r LEFT JOIN resolutions s ON s.agency_norm = r.agency_norm AND s.year = r.year
+                                      AND s.document_id = r.document_id"""
+
+
+def assert_current_is_ranked(db) -> int:
+    """The stored ``version`` and ``is_current`` of every report equal the ranking; returns how many
+    reports (and each (body, year) has exactly one current report)."""
+    ranked = {i: (v, c) for i, v, c in db.query(RANKING)}
+    stored = {i: (v, c) for i, v, c in db.query("SELECT id, version, is_current FROM reports")}
+    assert stored == ranked, {i: (stored.get(i), ranked.get(i)) for i in set(stored) | set(ranked)
+                              if stored.get(i) != ranked.get(i)}
+    assert db.query("SELECT agency_norm, year FROM reports WHERE agency_norm IS NOT NULL AND year IS NOT NULL "
+                    "GROUP BY agency_norm, year HAVING SUM(is_current) <> 1") == []
+    return len(stored)
+
+
 def canonical_state(url: str) -> dict:
     with Corpus(url) as c:
         db = c.db
+        assert_current_is_ranked(db)
         blobs = [(sha, size, hashlib.sha256(bytes(data)).hexdigest() == sha)
                  for sha, size, data in db.query("SELECT sha256, size, data FROM blobs")]
         return {

@@ -275,3 +275,69 @@ def test_the_current_predicate_agrees_with_the_view(db_url, tmp_path):
     import_roster(corpus.db, [Entry("丁乡人民政府", "乡镇", "另一县")])  # an edit in place
     assert overview_data(review)["missing"][-1]["missing"][0]["parent"] == "另一县"
     corpus.close()
+
+
+def test_missing_bodies_read_from_the_current_reports_agree_with_the_full_filing(db_url):
+    """The overview's 未报送 lists (``filings(bodies_only=True)``: each body matched once, from the
+    current reports' index) equal the full comparison's, for exact names, aliases, names one within
+    the other (unsure), bodies the roster does not know, and a body that filed one year only."""
+    from nianbao.store import Corpus
+    from nianbao.store.roster import filings
+    from test_store_current import result
+    bodies = {2021: ["甲镇人民政府", "乙县交通运输局", "丙街道办事处", "某某县卫生健康委员会", "戊镇人民政府", "己镇"],
+              2022: ["甲镇人民政府", "丙街道办", "某某县卫生健康委员会", "庚乡人民政府"]}
+    with Corpus(db_url) as c:
+        c.store_results([result(a, y, "1") for y, names in bodies.items() for a in names])
+        c.store_results([result("甲镇人民政府", 2022, "2")])  # a second version: one body still
+        import_roster(c.db, [Entry("甲镇人民政府", "乡镇", "某某县"), Entry("乙县交通运输局", "部门", "乙县"),
+                             Entry("丁乡人民政府", "乡镇", "某某县"), Entry("丙街道", "街道", "某某区", ["丙街道办"]),
+                             Entry("某某县卫生健康委", "部门", "某某县"), Entry("己镇人民政府", "乡镇", "某某县"),
+                             Entry("庚乡人民政府办公室", "乡镇", "某某县")])
+        full, fast = filings(c.db), filings(c.db, bodies_only=True)
+        assert sorted(full) == sorted(fast) == [2021, 2022]
+        for y in full:
+            assert [e.name for e in fast[y].missing] == [e.name for e in full[y].missing]
+            assert fast[y].matched == full[y].matched
+            assert len(fast[y].unsure) == len(full[y].unsure)
+        assert [e.name for e in fast[2022].missing] == ["乙县交通运输局", "丁乡人民政府", "己镇人民政府"]
+        assert fast[2021].unsure and fast[2022].matched == 3
+        assert filings(c.db, [2022, 2023], bodies_only=True)[2023].missing[0].name == "甲镇人民政府"
+
+
+def test_awaiting_review_from_the_decisions_equals_the_check_of_every_finding(db_url, tmp_path):
+    """The waiting list finds the findings decisions cover from the decisions; it equals asking, for
+    every error finding of every current report, whether a decision covers it — with decisions
+    made on the current bytes, on an older version of the same body and year (carried over when
+    the finding is the same) and on findings of other reports."""
+    from nianbao.store.aggregates import CURRENT, awaiting_review
+    from nianbao.store.review import Review, _decision_for
+    corpus = _store(db_url, tmp_path)
+    folder = tmp_path / "v2"
+    folder.mkdir()
+    for i, agency in enumerate(["乙镇人民政府", "甲镇人民政府"]):  # newer versions: the same findings, or others
+        values = _values(2022, BODIES.index(agency), agency)
+        values["applications.total.natural_person"] = (values["applications.total.natural_person"] or 0) + 7 * i
+        (folder / f"v2-{i}.txt").write_text(synth.render_text(values, agency=agency, year=2022, template="2021",
+                                                              rng=random.Random(9 + i), shape="rows"), encoding="utf-8")
+    corpus.ingest([folder], workers=1)
+    review = Review(corpus)
+    errors = corpus.db.query("SELECT f.id FROM findings f WHERE f.severity = 'error' ORDER BY f.id")
+    assert corpus.db.one("SELECT COUNT(*) FROM reports WHERE is_current = 0")[0] == 2 and len(errors) > 10
+    for (fid,) in errors[::3]:  # a third of every report's, current or not
+        review.decide(fid, "confirmed", "", "测试")
+
+    def reference():
+        base = ("FROM findings f JOIN (SELECT rr.id, rr.agency_norm, rr.year, rr.is_current, d.sha256, d.name "
+                "FROM reports rr JOIN documents d ON d.id = rr.document_id) r ON r.id = f.report_id "
+                "WHERE f.severity = 'error' AND " + CURRENT + " AND NOT EXISTS (" + _decision_for() + ")")
+        return dict(corpus.db.query("SELECT r.id, COUNT(*) " + base + " GROUP BY r.id"))
+    want = reference()
+    got = awaiting_review(corpus.db)
+    assert {r["report_id"]: r["undecided_errors"] for r in got["rows"]} == want
+    assert (got["reports"], got["findings"]) == (len(want), sum(want.values()))
+    counts = [r["undecided_errors"] for r in got["rows"]]
+    assert counts == sorted(counts, reverse=True) and 0 < sum(want.values()) < len(errors)
+    older = corpus.db.query("SELECT f.id FROM findings f JOIN reports r ON r.id = f.report_id "
+                            "WHERE r.is_current = 0 AND f.severity = 'error'")
+    assert older  # decisions on the older versions take part
+    corpus.close()

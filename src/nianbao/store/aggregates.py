@@ -5,14 +5,12 @@ from __future__ import annotations
 
 BY = ("year", "agency", "rule", "parent")
 
-# ``r`` (a row of ``reports``) is its body and year's current report: what the view
-# ``current_reports`` says (the resolved document, else the latest), as a predicate on one row, so a
-# query that starts from few rows (the findings of a rule, the error findings) checks those rows
-# through the (body, year) index instead of ranking every report as the view does.
-CURRENT = ("(r.agency_norm IS NULL OR r.year IS NULL OR NOT EXISTS (SELECT 1 FROM reports o LEFT JOIN resolutions s "
-           "ON s.agency_norm = r.agency_norm AND s.year = r.year WHERE o.agency_norm = r.agency_norm AND o.year = r.year "
-           "AND o.id <> r.id AND (o.document_id = s.document_id OR ((s.document_id IS NULL OR s.document_id <> "
-           "r.document_id) AND o.document_id > r.document_id))))")
+# ``r`` (a row of ``reports``) is its body and year's current report (the resolved document, else
+# the latest): the flag the store keeps (:mod:`nianbao.store.current`), as ``current_reports`` reads it.
+# Figures over every current report read ``reports r WHERE`` this, not the view: PostgreSQL then
+# answers them from the covering index ``reports_current`` alone (the view's join to documents,
+# though removed, keeps it from an index-only scan).
+CURRENT = "r.is_current = 1"
 
 
 def by_year(db) -> list:
@@ -21,7 +19,7 @@ def by_year(db) -> list:
         "SUM(CASE WHEN errors > 0 THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN errors = 0 AND warnings > 0 THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN errors = 0 AND warnings = 0 THEN 1 ELSE 0 END) "
-        "FROM current_reports GROUP BY year, template ORDER BY year, template")
+        "FROM reports r WHERE " + CURRENT + " GROUP BY year, template ORDER BY year, template")
     return [{"year": y, "template": t, "reports": n, "with_errors": e, "with_warnings": w, "clean": c}
             for y, t, n, e, w, c in rows]
 
@@ -29,7 +27,7 @@ def by_year(db) -> list:
 def by_agency(db) -> list:
     rows = db.query(
         "SELECT MIN(agency), agency_norm, COUNT(*), MIN(year), MAX(year), SUM(errors), SUM(warnings) "
-        "FROM current_reports WHERE agency_norm IS NOT NULL AND agency_norm <> '' "
+        "FROM reports r WHERE " + CURRENT + " AND agency_norm IS NOT NULL AND agency_norm <> '' "
         "GROUP BY agency_norm ORDER BY agency_norm")
     return [{"agency": a, "reports": n, "first_year": y0, "last_year": y1, "errors": e, "warnings": w}
             for a, _, n, y0, y1, e, w in rows]
@@ -56,7 +54,7 @@ def by_parent(db, year=None) -> list:
         "SELECT COALESCE(NULLIF(o.parent, ''), '（未填上级）'), COUNT(DISTINCT o.id), "
         "COUNT(DISTINCT CASE WHEN r.id IS NOT NULL THEN o.id END), "
         "COUNT(DISTINCT CASE WHEN r.errors > 0 THEN r.id END) "
-        "FROM roster o LEFT JOIN current_reports r ON r.agency_norm = o.name_norm" + year_sql +
+        "FROM roster o LEFT JOIN reports r ON r.agency_norm = o.name_norm AND " + CURRENT + year_sql +
         " GROUP BY COALESCE(NULLIF(o.parent, ''), '（未填上级）') ORDER BY 1", params)
     return [{"parent": p, "bodies": b, "filed": f, "reports_with_errors": e} for p, b, f, e in rows]
 
@@ -82,45 +80,63 @@ def by_status(db) -> dict:
 
 
 def overview_counts(db) -> tuple:
-    """(:func:`by_year`, :func:`by_status`) from one pass over the current reports."""
+    """(:func:`by_year`, :func:`by_status`): one pass over the current reports (the covering index of
+    their year, template and counts), and one over the few with P001 (unreadable, not counted as
+    errors, warnings or clean)."""
     rows = db.query(
-        "SELECT r.year, r.template, COUNT(*), "
-        "SUM(CASE WHEN r.errors > 0 THEN 1 ELSE 0 END), "
+        "SELECT r.year, r.template, COUNT(*), SUM(CASE WHEN r.errors > 0 THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN r.errors = 0 AND r.warnings > 0 THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN r.errors = 0 AND r.warnings = 0 THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN u.report_id IS NULL AND r.errors > 0 THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN u.report_id IS NULL AND r.errors = 0 AND r.warnings > 0 THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN u.report_id IS NULL AND r.errors = 0 AND r.warnings = 0 THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN u.report_id IS NOT NULL THEN 1 ELSE 0 END) "
-        "FROM current_reports r LEFT JOIN (SELECT DISTINCT report_id FROM findings WHERE code = 'P001') u "
-        "ON u.report_id = r.id GROUP BY r.year, r.template")
+        "SUM(CASE WHEN r.errors = 0 AND r.warnings = 0 THEN 1 ELSE 0 END) "
+        "FROM reports r WHERE " + CURRENT + " GROUP BY r.year, r.template")
     key = lambda r: (r[0] is None, r[0] or 0, r[1] is None, r[1] or "")  # noqa: E731 — NULLs last, as by_year
     years = [{"year": y, "template": t, "reports": n, "with_errors": e, "with_warnings": w, "clean": c}
-             for y, t, n, e, w, c, *_ in sorted(rows, key=key)]
+             for y, t, n, e, w, c in sorted(rows, key=key)]
+    unreadable = db.one(
+        "SELECT COUNT(*), SUM(CASE WHEN r.errors > 0 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN r.errors = 0 AND r.warnings > 0 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN r.errors = 0 AND r.warnings = 0 THEN 1 ELSE 0 END) FROM reports r "
+        "WHERE " + CURRENT + " AND r.id IN (SELECT report_id FROM findings WHERE code = 'P001')")
     failed = db.one("SELECT COUNT(*) FROM documents WHERE status = 'failed'")[0] or 0
-    e, w, c, u = (sum(r[i] or 0 for r in rows) for i in (6, 7, 8, 9))
+    u, ue, uw, uc = (v or 0 for v in unreadable)
+    e, w, c = (sum(r[i] or 0 for r in rows) for i in (3, 4, 5))
+    e, w, c = e - ue, w - uw, c - uc
     return years, {"with_errors": e, "with_warnings": w, "clean": c, "unreadable": u + failed,
                    "total": e + w + c + u + failed}
 
 
 def awaiting_review(db, limit: int = 50) -> dict:
     """Current reports with error-level findings that no decision covers yet (a decision made on
-    another version of the same report counts, as on the review pages), most such findings first."""
+    another version of the same report counts, as on the review pages), most such findings first.
+
+    The findings a decision covers are found from the decisions (few: only findings with a
+    decision's code and cells are looked at), the rest counted per report in one pass."""
     from .review import _decision_for
-    base = ("FROM findings f JOIN (SELECT rr.id, rr.agency, rr.agency_norm, rr.year, rr.document_id, d.sha256, "
-            "d.name FROM reports rr JOIN documents d ON d.id = rr.document_id) r ON r.id = f.report_id "
-            "WHERE f.severity = 'error' AND " + CURRENT + " AND NOT EXISTS (" + _decision_for() + ")")
-    total = db.one("SELECT COUNT(DISTINCT r.id), COUNT(*) " + base)
-    rows = db.query("SELECT r.id, MIN(r.agency), MIN(r.year), MIN(r.name), COUNT(*) " + base +
-                    " GROUP BY r.id ORDER BY COUNT(*) DESC, MIN(r.agency_norm), r.id LIMIT ?", (limit,))
-    return {"reports": total[0] or 0, "findings": total[1] or 0,
-            "rows": [{"report_id": i, "agency": a, "year": y, "name": n, "undecided_errors": k}
-                     for i, a, y, n, k in rows]}
+    decided = ("SELECT f.id FROM findings f JOIN (SELECT DISTINCT code, keys FROM decisions) k "
+               "ON k.code = f.code AND k.keys = f.keys JOIN (SELECT rr.id, rr.agency_norm, rr.year, d.sha256, d.name "
+               "FROM reports rr JOIN documents d ON d.id = rr.document_id) r ON r.id = f.report_id "
+               "WHERE f.severity = 'error' AND EXISTS (" + _decision_for() + ")")
+    rows = db.query(
+        "SELECT f.report_id, COUNT(*), COUNT(*) OVER (), SUM(COUNT(*)) OVER () FROM findings f "
+        "JOIN reports r ON r.id = f.report_id WHERE f.severity = 'error' AND " + CURRENT +
+        f" AND f.id NOT IN ({decided}) GROUP BY f.report_id "
+        "ORDER BY COUNT(*) DESC, MIN(r.agency_norm), f.report_id LIMIT ?", (limit,))
+    about = {}
+    if rows:
+        about = {i: (a, y, n) for i, a, y, n in db.query(
+            "SELECT r.id, r.agency, r.year, d.name FROM reports r JOIN documents d ON d.id = r.document_id "
+            f"WHERE r.id IN ({', '.join('?' for _ in rows)})", [r[0] for r in rows])}
+    return {"reports": rows[0][2] if rows else 0, "findings": int(rows[0][3]) if rows else 0,
+            "rows": [{"report_id": i, "agency": about[i][0], "year": about[i][1], "name": about[i][2],
+                      "undecided_errors": k} for i, k, *_ in rows]}
 
 
 def years(db) -> list:
-    """The years of the current reports: those of all reports (each body and year has a current one)."""
-    return [y for (y,) in db.query("SELECT DISTINCT year FROM reports WHERE year IS NOT NULL ORDER BY year")]
+    """The years of the current reports: those of all reports (each body and year has a current one),
+    read by a few probes of the year index (the smallest year, then each next one), not a scan."""
+    return [y for (y,) in db.query(
+        "WITH RECURSIVE y (year) AS (SELECT MIN(year) FROM reports UNION ALL "
+        "SELECT (SELECT MIN(r.year) FROM reports r WHERE r.year > y.year) FROM y WHERE y.year IS NOT NULL) "
+        "SELECT year FROM y WHERE year IS NOT NULL ORDER BY year")]
 
 
 def missing_by_year(db, limit: int = 200) -> list:
@@ -148,11 +164,12 @@ def _num(v):
 
 
 def report_set(db, *, body=None, agency=None, parent=None, year=None, template=None) -> tuple:
-    """The WHERE clause (over ``current_reports r``) and parameters of a filtered set of reports:
+    """The WHERE clause (over ``reports r``, the current ones — or ``current_reports r``) and parameters
+    of a filtered set of reports:
     ``body`` a normalised body name (exact), ``agency`` part of a name, ``parent`` the roster's parent
     (its bodies by name and alias, normalised as the cross-year rules pair them), ``year``, ``template``."""
     from ..parsing.meta import norm_agency
-    where, params = ["r.year IS NOT NULL"], []
+    where, params = [CURRENT, "r.year IS NOT NULL"], []
     if body:
         where.append("r.agency_norm = ?")
         params.append(norm_agency(body))
@@ -190,7 +207,7 @@ def key_ids(db, keys) -> dict:
 def reports_by_year(db, where: str, params: list) -> dict:
     """{year: {template: reports}} of a filtered set."""
     out: dict = {}
-    for y, t, n in db.query(f"SELECT r.year, r.template, COUNT(*) FROM current_reports r WHERE {where} "
+    for y, t, n in db.query(f"SELECT r.year, r.template, COUNT(*) FROM reports r WHERE {where} "
                             "GROUP BY r.year, r.template", params):
         out.setdefault(y, {})[t] = n
     return out
@@ -211,7 +228,7 @@ def cell_sums(db, keys, where: str, params: list, *, unless: dict | None = None)
                      "AND o.key_id = ? AND o.value_exact IS NOT NULL))")
             skip_params += [ids[k], ids[other]]
     rows = db.query(
-        f"SELECT r.year, v.key_id, SUM(v.value_exact), COUNT(v.value_exact) FROM current_reports r "
+        f"SELECT r.year, v.key_id, SUM(v.value_exact), COUNT(v.value_exact) FROM reports r "
         f"JOIN cell_values v ON v.report_id = r.id WHERE {where} AND v.key_id IN ({', '.join('?' for _ in ids)})"
         f"{skip} GROUP BY r.year, v.key_id", params + list(ids.values()) + skip_params)
     return {(y, names[i]): (_num(s), n) for y, i, s, n in rows}
@@ -221,7 +238,7 @@ def cells_by_body(db, keys, where: str, params: list, limit: int = 2000) -> list
     """A row per current report of a filtered set (at most ``limit``): ``{"report_id", "agency",
     "year", "template", "errors", "warnings", "values": {key: value}}``, the values read in SQL."""
     ids = key_ids(db, keys)
-    reports = db.query(f"SELECT r.id, r.agency, r.year, r.template, r.errors, r.warnings FROM current_reports r "
+    reports = db.query(f"SELECT r.id, r.agency, r.year, r.template, r.errors, r.warnings FROM reports r "
                        f"WHERE {where} ORDER BY r.agency_norm, r.year LIMIT ?", params + [limit])
     out = {i: {"report_id": i, "agency": a, "year": y, "template": t, "errors": e, "warnings": w, "values": {}}
            for i, a, y, t, e, w in reports}

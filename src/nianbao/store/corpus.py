@@ -17,8 +17,9 @@ from .codec import cell_from_row, exact, from_exact, j  # noqa: F401  (exact, fr
 from .db import Database
 from .migrations import migrate
 from .rows import Interned, StoredCells, key_columns
+from .current import settle
 from .work import run_local
-from .write import Writing
+from .write import _WRITE_LOCK, Writing
 
 
 @dataclass
@@ -218,18 +219,11 @@ class Corpus(Writing):
         if bodies_of is None:
             rows = self.db.query("SELECT id, agency_norm, year FROM current_reports "
                                  "WHERE agency_norm IS NOT NULL AND year IS NOT NULL")
-        else:  # the view's choice (resolved, else the latest document), for a few bodies
+        else:  # for a few bodies, through the index of the current reports' (body, year)
             marks = ", ".join("?" for _ in bodies_of)
-            pick: dict = {}
-            for rid, a, y, doc, chosen in self.db.query(
-                    "SELECT r.id, r.agency_norm, r.year, r.document_id, s.document_id FROM reports r "
-                    "LEFT JOIN resolutions s ON s.agency_norm = r.agency_norm AND s.year = r.year "
-                    "WHERE r.year IS NOT NULL AND r.agency_norm IN "
-                    f"(SELECT agency_norm FROM reports WHERE id IN ({marks}))", list(bodies_of)):
-                rank = (chosen == doc, doc)
-                if (a, y) not in pick or rank > pick[(a, y)][0]:
-                    pick[(a, y)] = (rank, rid)
-            rows = [(rid, a, y) for (a, y), (_, rid) in pick.items()]
+            rows = self.db.query(
+                "SELECT r.id, r.agency_norm, r.year FROM reports r WHERE r.is_current = 1 AND r.year IS NOT NULL "
+                f"AND r.agency_norm IN (SELECT agency_norm FROM reports WHERE id IN ({marks}))", list(bodies_of))
         by = {(a, y): i for i, a, y in rows}
         return {rid: by[(a, y - 1)] for (a, y), rid in by.items() if (a, y - 1) in by}
 
@@ -339,9 +333,11 @@ class Corpus(Writing):
         if row is None or row[0] is None or row[1] is None:
             raise KeyError(f"document {document_id} has no report with a body and year")
         with self.db.transaction():
+            self.db.lock(_WRITE_LOCK)  # as a writer: one settles a (body, year) at a time
             self.db.execute("DELETE FROM resolutions WHERE agency_norm = ? AND year = ?", row)
             self.db.execute("INSERT INTO resolutions (agency_norm, year, document_id, resolved_at) VALUES (?, ?, ?, ?)",
                             (*row, document_id, datetime.now(timezone.utc).isoformat()))
+            settle(self.db, [tuple(row)])
         self.run_cross_year()
 
     # ---------------------------------------------------------------- read

@@ -74,6 +74,13 @@ class Database:
     def execute(self, sql: str, params=()):
         return self.conn.execute(self._sql(sql), params)
 
+    def executemany(self, sql: str, rows: list) -> None:
+        if self.dialect == "postgresql":
+            with self.conn.cursor() as cur:
+                cur.executemany(self._sql(sql), rows)
+        else:
+            self.conn.executemany(sql, rows)
+
     def insert_rows(self, table: str, columns: tuple, rows: list) -> None:
         """Bulk insert (PostgreSQL: COPY; SQLite: executemany)."""
         if not rows:

@@ -318,6 +318,25 @@ CREATE VIEW cells AS
            v.value_exact
     FROM cell_values v JOIN cell_keys k ON k.id = v.key_id
 """}),
+    (10, "which report is current, stored: reports.is_current and reports.version, kept by the store whenever reports "
+         "are written, replaced or resolved (store.current), filled here from the ranking the view did; the views "
+         "read them (no ranking of every report per query), the current reports' figures through a covering index", {
+        dialect: """
+CREATE TABLE current_fill AS SELECT id, version, is_current FROM report_versions WHERE is_current = 0 OR version <> 1;
+DROP VIEW current_reports;
+DROP VIEW report_versions;
+ALTER TABLE reports ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE reports ADD COLUMN is_current {smallint} NOT NULL DEFAULT 1;
+UPDATE reports SET version = (SELECT f.version FROM current_fill f WHERE f.id = reports.id),
+                   is_current = (SELECT f.is_current FROM current_fill f WHERE f.id = reports.id)
+    WHERE id IN (SELECT id FROM current_fill);
+DROP TABLE current_fill;
+CREATE INDEX reports_current ON reports (agency_norm, year, id, template, errors, warnings) WHERE is_current = 1;
+CREATE VIEW report_versions AS
+    SELECT r.*, d.name AS document_name, d.sha256 FROM reports r LEFT JOIN documents d ON d.id = r.document_id;
+CREATE VIEW current_reports AS SELECT * FROM report_versions WHERE is_current = 1
+""" + analyze for dialect, analyze in (("sqlite", ""),  # PostgreSQL: the new column's statistics, for the planner
+                                       ("postgresql", ";\nANALYZE reports"))}),
 ]
 
 CELL_SETS = {"postgresql": True, "sqlite": False}

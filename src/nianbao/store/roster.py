@@ -8,6 +8,8 @@ through an alias, or — reported as unsure — when one name contains the other
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -127,10 +129,31 @@ class _Names:
                 for i in range(len(n)):
                     for j in range(i + 1, len(n) + 1):
                         self.within.setdefault(n[i:j], []).append(e)
+        # any of those first two characters, found in one pass (most bodies contain none of them)
+        firsts: dict = {}
+        for pair in self.starts:
+            firsts.setdefault(pair[0], set()).add(pair[1])
+        self.any_start = re.compile("|".join(re.escape(a) + "[" + "".join(re.escape(b) for b in sorted(bs)) + "]"
+                                             for a, bs in sorted(firsts.items()))) if firsts else None
+
+    def maybe_near(self, norms: list) -> set:
+        """Those of ``norms`` that may be near a roster name (a superset: :meth:`near` decides): inside
+        one, or holding one's first two characters — found for all at once (a set intersection and
+        one regular-expression pass over them joined), not name by name."""
+        found = self.within.keys() & norms
+        if "" in norms:  # near every name
+            found.add("")
+        if self.any_start is not None and norms:
+            text = "\n".join(norms)
+            starts = list(itertools.accumulate((len(n) + 1 for n in norms[:-1]), initial=0))
+            found.update(norms[bisect.bisect_right(starts, m.start()) - 1] for m in self.any_start.finditer(text))
+        return found
 
     def near(self, norm: str) -> list:
         if not norm:
             found = [e for n, e in self.names.items() if len(n) >= 2]
+        elif self.any_start is None or not self.any_start.search(norm):  # no roster name inside it
+            found = self.within.get(norm, [])
         else:
             starts = self.starts
             found = [self.names[n] for i in range(len(norm) - 1) for n in starts.get(norm[i:i + 2], ())
@@ -147,9 +170,8 @@ def filing(db, year: int) -> Filing:
 def filings(db, years=None, *, bodies_only: bool = False) -> dict:
     """:func:`filing` for several years at once (``None``: every year of the store): ``{year: Filing}``,
     the roster read once, the reports in one query. ``bodies_only``: only ``missing`` and
-    ``matched`` are wanted, so each year's bodies are read by their normalised names from the
-    reports' (body, year) index (every version of a body's year has its name) and the
-    ``unknown`` / ``unsure`` lists name bodies by that normalised name."""
+    ``matched`` are wanted (``unknown`` is left empty, ``unsure`` names bodies by their normalised
+    name), see :func:`_bodies_filings`."""
     entries = roster_entries(db)
     names = _Names(entries)
     where, params = "", []
@@ -158,15 +180,51 @@ def filings(db, years=None, *, bodies_only: bool = False) -> dict:
         if not years:
             return {}
         where, params = f" AND year IN ({', '.join('?' for _ in years)})", years
+    if bodies_only:
+        return _bodies_filings(db, years, where, params, entries, names)
     by_year: dict = {y: [] for y in years or ()}
     norms: dict = {}  # the stored normalised name (as the cross-year rules pair reports)
-    sql = ("SELECT DISTINCT year, agency_norm, agency_norm FROM reports WHERE agency_norm IS NOT NULL" if bodies_only
-           else "SELECT DISTINCT year, agency, agency_norm FROM current_reports WHERE agency IS NOT NULL")
+    sql = "SELECT DISTINCT year, agency, agency_norm FROM current_reports WHERE agency IS NOT NULL"
     for y, a, n in db.query(sql + " AND year IS NOT NULL" + where, params):
         by_year.setdefault(y, []).append(a)
         if n is not None:
             norms[a] = n
     return {y: _filing(y, sorted(by_year[y]), entries, names, norms) for y in sorted(by_year)}
+
+
+def _bodies_filings(db, years, where: str, params: list, entries: list, names: _Names) -> dict:
+    """The current reports' normalised bodies, each matched once with the roster (not once a year),
+    from the index of the current reports' (body, year); then the years of the few that match."""
+    sql = " FROM reports WHERE is_current = 1 AND agency_norm IS NOT NULL AND year IS NOT NULL" + where
+    if years is None:  # every year of the store
+        from .aggregates import years as store_years
+        years = store_years(db)
+    out = {y: Filing(y) for y in sorted(years)}
+    norms = [n for (n,) in db.query("SELECT DISTINCT agency_norm" + sql, params)]
+    match: dict = {}  # a body → (its roster entry, exactly)
+    for norm in names.names.keys() & norms:
+        match[norm] = (names.names[norm], True)
+    for norm in names.maybe_near(norms):
+        if norm not in match:
+            near = names.near(norm)
+            if len(near) == 1:
+                match[norm] = (near[0], False)
+    filed: dict = {y: set() for y in out}
+    found = sorted(match)
+    for i in range(0, len(found), 500):
+        chunk = found[i:i + 500]
+        for y, norm in db.query(f"SELECT year, agency_norm{sql} AND agency_norm IN ({', '.join('?' for _ in chunk)})",
+                                params + chunk):
+            e, exact = match[norm]
+            filed[y].add(id(e))
+            if exact:
+                out[y].matched += 1
+            else:
+                out[y].unsure.append((norm, e.name))
+    for y, f in out.items():
+        f.unsure.sort()
+        f.missing = [e for e in entries if id(e) not in filed[y]]
+    return out
 
 
 def _filing(year: int, agencies: list, entries: list, names: _Names, norms: dict) -> Filing:

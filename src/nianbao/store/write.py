@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..parsing.meta import norm_agency
 from .codec import j
+from .current import settle
 from .db import Database
 from .migrations import CELL_SETS
 
@@ -109,9 +110,10 @@ class Writing:
         with self.db.transaction():
             self.db.lock(_WRITE_LOCK)  # PostgreSQL: two ingests at once never wait on each other's rows
             try:
-                rows = {"cell_values": {}, "parts": [], "findings": []}
+                rows = {"cell_values": {}, "parts": [], "findings": [], "groups": set()}
                 for res in results:
                     self._store_one(res, counted, rows, replace)
+                settle(self.db, rows["groups"])  # which report of each (body, year) written to is current
                 for columns, cells in rows["cell_values"].items():
                     self.db.insert_rows("cell_sets" if CELL_SETS[self.db.dialect] else "cell_values", columns, cells)
                 self.db.insert_rows("parts", ("report_id", "number", "title", "text", "loc"), rows["parts"])
@@ -140,7 +142,9 @@ class Writing:
             doc_id = old[0]
             db.execute("UPDATE documents SET format = ?, size = ?, ingested_at = ?, status = ?, "
                        "error_code = ?, error_message = ?, parser_version = ? WHERE id = ?", (*fields, doc_id))
-            db.execute("DELETE FROM reports WHERE document_id = ?", (doc_id,))  # cells, parts, findings too
+            # cells, parts, findings too; its (body, year) may have another current report now
+            rows["groups"].update(db.query("DELETE FROM reports WHERE document_id = ? RETURNING agency_norm, year",
+                                           (doc_id,)))
         else:
             row = db.one(
                 "INSERT INTO documents (sha256, name, format, size, ingested_at, status, error_code, "
@@ -159,11 +163,13 @@ class Writing:
             return
         agency, year, template, title = res["meta"]
         errors, warnings, infos = res["counts"]
-        report_id = db.one(
+        norm = norm_agency(agency) or None
+        report_id = db.one(  # current, version 1 (the defaults) until settled with its (body, year)'s others
             "INSERT INTO reports (document_id, agency, agency_norm, year, template, title, errors, warnings, "
             "infos, record, parser_version, labels_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            (doc_id, agency, norm_agency(agency) or None, year, template, title, errors, warnings, infos,
+            (doc_id, agency, norm, year, template, title, errors, warnings, infos,
              res["record"], self.parser_version, self._labels.id(*res["labels"])))[0]
+        rows["groups"].add((norm, year))
         cols = res["cells"]  # columns (codec.cell_columns)
         if cols:
             ids = self._keys.known
