@@ -35,6 +35,7 @@ import hashlib
 import json
 import os
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -136,27 +137,74 @@ def _key(settings: Settings) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
+class Seed:
+    """OCR pages known beforehand for one document (a store's: ``{cache key: {page index: page}}``)
+    and the pages its :class:`Cache` took from elsewhere while the seed was active (:func:`seeded`):
+    ``fresh`` — ``{cache key: {page index: page}}`` not in the seed (recognised now, or read from the
+    user cache) — and ``recognised``, how many pages the engine read. ``sha256``: the document's (None:
+    the first document OCR'd while active); a cache of other bytes ignores the seed."""
+
+    def __init__(self, sha256: Optional[str] = None, pages: Optional[dict] = None):
+        self.sha256 = sha256
+        self.pages = pages or {}
+        self.fresh: dict = {}
+        self.recognised = 0
+
+
+_SEED: list = []  # the active seed (a worker parses one document at a time)
+
+
+@contextmanager
+def seeded(seed: Seed):
+    """Let every :class:`Cache` of ``seed.sha256`` opened in this block start from ``seed.pages``
+    and report what it added to ``seed`` (how a store keeps OCR results: :mod:`nianbao.store.work`)."""
+    _SEED.append(seed)
+    try:
+        yield seed
+    finally:
+        _SEED.remove(seed)
+
+
 class Cache:
-    """The cached pages of one document (``sha256`` of its bytes): page index → page data."""
+    """The cached pages of one document (``sha256`` of its bytes): page index → page data, from
+    the active :class:`Seed` (the store's pages) and the user cache directory (:func:`cache_dir`)."""
 
     def __init__(self, data: bytes, settings: Settings):
         base = cache_dir(settings)
         self.path = None
         self.pages: dict = {}
-        if base is None:
+        self.seed = None
+        self.computed: list = []  # indices of the pages recognised through this cache
+        seed = _SEED[-1] if _SEED else None
+        if base is None and seed is None:
             return
         sha = hashlib.sha256(data).hexdigest()
-        self.path = base / _key(settings) / sha[:2] / f"{sha}.json"
-        try:
-            self.pages = json.loads(self.path.read_text(encoding="utf-8"))["pages"]
-        except (OSError, ValueError, KeyError, TypeError):
-            self.pages = {}
+        self.key = _key(settings)
+        if base is not None:
+            self.path = base / self.key / sha[:2] / f"{sha}.json"
+            try:
+                self.pages = json.loads(self.path.read_text(encoding="utf-8"))["pages"]
+            except (OSError, ValueError, KeyError, TypeError):
+                self.pages = {}
+        if seed is not None and seed.sha256 in (None, sha):
+            seed.sha256 = sha
+            self.seed = seed
+            known = seed.pages.get(self.key, {})
+            fresh = {i: p for i, p in self.pages.items() if i not in known}  # the user cache's
+            if fresh:
+                seed.fresh.setdefault(self.key, {}).update(fresh)
+            self.pages.update(known)
 
     def get(self, index: int) -> Optional[dict]:
         return self.pages.get(str(index))
 
     def put(self, index: int, page: dict) -> None:
+        """Keep page ``index``, just recognised."""
         self.pages[str(index)] = page
+        self.computed.append(index)
+        if self.seed is not None:
+            self.seed.fresh.setdefault(self.key, {})[str(index)] = page
+            self.seed.recognised += 1
         if self.path is None:
             return
         try:

@@ -317,7 +317,16 @@ CREATE VIEW cells AS
            v.flags & 1 AS certain, v.loc_line, v.loc_table, v.loc_row, v.loc_col, v.loc_page, v.loc_bbox, v.loc_char,
            v.value_exact
     FROM cell_values v JOIN cell_keys k ON k.id = v.key_id
-"""}),
+"""}),    (11, "OCR results kept in the store: each page OCR read, by the document's SHA-256 and the OCR cache key "
+         "(engine, models, pipeline, settings), so a document is OCR'd once per store (store/ocr_pages.py)", """
+CREATE TABLE ocr_pages (
+    sha256 TEXT NOT NULL REFERENCES documents (sha256) ON DELETE CASCADE,
+    cache_key TEXT NOT NULL,
+    page INTEGER NOT NULL,  -- index of the page in the document (from 0)
+    data {blob} NOT NULL,  -- the page as ingest.ocr.recognise gives it: JSON, zlib-compressed
+    PRIMARY KEY (sha256, cache_key, page)
+)
+"""),
 ]
 
 CELL_SETS = {"postgresql": True, "sqlite": False}
