@@ -53,7 +53,7 @@ def test_scan_ocrd_once_per_store(db_url, tmp_path, monkeypatch):
         s = c.ingest([src], workers=1, cross_year=False)
         assert (s.parsed, s.ocr_pages) == (1, 1)  # nothing kept from the failed batch: OCR'd again
         [(key, page)] = c.db.query("SELECT cache_key, page FROM ocr_pages WHERE sha256 = ?", (sha,))
-        assert page == 0 and key == ocr._key(ocr.DEFAULT)
+        assert page == 0 and key == ocr.cache_key(ocr.DEFAULT)
         before = _stored(c)
         assert before[1], "no cells read from the scan"
 
@@ -83,8 +83,26 @@ def test_seed_reports_pages_from_the_user_cache(tmp_path, monkeypatch):
         again = ocr.Cache(data, ocr.DEFAULT)
         assert again.get(0) == page and again.computed == []
     assert seed.sha256 == hashlib.sha256(data).hexdigest() and seed.recognised == 0
-    assert seed.fresh == {ocr._key(ocr.DEFAULT): {"0": page}}
+    assert seed.fresh == {ocr.cache_key(ocr.DEFAULT): {"0": page}}
     other = ocr.Seed("0" * 64, {})
     with ocr.seeded(other):
         ocr.Cache(data, ocr.DEFAULT)  # other bytes than the seed's: the seed is not theirs
     assert other.fresh == {}
+
+
+def test_dask_workers_get_and_return_the_stored_pages(tmp_path, monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    monkeypatch.setenv("NIANBAO_OCR_CACHE", "off")  # before the cluster starts: its workers inherit it
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(SCAN, src / "scan.pdf")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        with Corpus(f"sqlite:///{tmp_path / 'd.db'}") as c:
+            s = c.ingest([src], engine="dask", scheduler=cluster.scheduler_address, cross_year=False)
+            assert (s.parsed, s.ocr_pages) == (1, 1)
+            assert c.db.one("SELECT COUNT(*) FROM ocr_pages")[0] == 1
+            before = _stored(c)
+            s = c.reprocess("all", engine="dask", scheduler=cluster.scheduler_address)
+            assert (s.parsed, s.ocr_pages) == (1, 0)
+            assert _stored(c) == before

@@ -1,8 +1,8 @@
 """OCR results kept in the store: the pages of each document that OCR read, by the document's
-SHA-256 and the OCR cache key (engine, models, pipeline and settings: :func:`nianbao.ingest.ocr._key`).
+SHA-256 and the OCR cache key (engine, models, pipeline and settings: :func:`nianbao.ingest.ocr_cache.cache_key`).
 
 ``ingest`` and ``reprocess`` hand a document's stored pages to its worker with its bytes
-(:func:`stored`); the worker's OCR cache starts from them (:class:`nianbao.ingest.ocr.Seed`) and the
+(:func:`stored`); the worker's OCR cache starts from them (:class:`nianbao.ingest.ocr_cache.Seed`) and the
 worker returns the pages it had to get elsewhere (:func:`encode`: recognised now, or read from the
 user's cache directory), which the writer keeps in the transaction that writes the document
 (:func:`keep`). So a document is OCR'd once per store, whatever machine, user or cache directory
@@ -25,7 +25,7 @@ def stored(db, sha256: str | None) -> dict:
 
 
 def encode(seed) -> list:
-    """The pages a worker's OCR added to ``seed`` (:class:`~nianbao.ingest.ocr.Seed`), ready to
+    """The pages a worker's OCR added to ``seed`` (:class:`~nianbao.ingest.ocr_cache.Seed`), ready to
     store: ``[[cache key, page index, compressed data]]``."""
     return [[key, int(index), zlib.compress(json.dumps(page, ensure_ascii=False, separators=(",", ":")).encode(), 6)]
             for key, pages in seed.fresh.items() for index, page in sorted(pages.items(), key=lambda kv: int(kv[0]))]

@@ -31,8 +31,7 @@ def parse_and_check(name: str, data, settings: Settings | None = None) -> dict:
     carries the pages it added (``"ocr_pages"``) and how many the engine read (``"ocr_recognised"``)."""
     if isinstance(data, InputError):
         return failure(name, None, data)
-    from ..ingest.ocr import Seed, seeded
-
+    from ..ingest.ocr_cache import Seed, seeded
     from .ocr_pages import encode
     sha, pages = None, None
     if isinstance(data, tuple):
@@ -51,7 +50,6 @@ def parse_and_check(name: str, data, settings: Settings | None = None) -> dict:
 def _parse_and_check(name: str, data, settings: Settings | None) -> dict:
     from ..parsing import parse
     from ..rules import check
-
     from .codec import encode_report
 
     out = {"name": name, "sha256": None, "size": len(data)}
