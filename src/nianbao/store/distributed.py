@@ -12,7 +12,8 @@ IN_FLIGHT = 32  # tasks submitted ahead (bounds the client's memory on national-
 
 def run_on_dask(todo, scheduler, settings=None):
     """Yield worker results as they complete. ``todo``: an iterable of (name, bytes | InputError[,
-    sha256[, stored OCR pages]]) (:func:`~nianbao.store.work.run_local`'s items; the stored pages travel with the bytes);
+    sha256[, stored OCR pages]]) (:func:`~nianbao.store.work.run_local`'s items: the stored OCR
+    pages travel to the worker with the bytes);
     ``scheduler``: address of a running scheduler (``tcp://host:8786``) or a ``distributed.Client``.
     On the Dask worker each document runs in its own isolated process (time and memory limits);
     a task that fails as a whole (a lost worker) is recorded for each of its documents."""
