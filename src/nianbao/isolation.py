@@ -176,6 +176,8 @@ class WorkerPool:
     def _ocr_allowance(self, payload) -> float:
         """Extra seconds for a scan (setting ``ocr_seconds_per_page`` per page OCR may read)."""
         from .ingest.ocr import scan_pages
+        if isinstance(payload, tuple):  # (bytes, sha256, stored OCR pages): nianbao.store.work
+            payload = payload[0]
         return self.settings.ocr_seconds_per_page * scan_pages(payload)
 
     def _collect(self, done: dict) -> None:

@@ -31,15 +31,12 @@ uncertain (P214). Results are cached on disk by document SHA-256 and engine/mode
 """
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Optional
 
 from ..config import DEFAULT, Settings
+from .ocr_cache import Cache, Seed, cache_dir, cache_key, engine_version, seeded  # noqa: F401 (public here)
 from .pdf.extract import PageContent, Rule
 from .pdf.lines import Char, chars_to_lines
 
@@ -105,67 +102,6 @@ def engine(settings: Settings = DEFAULT):
             eng.text_rec.rec_image_shape = [3, 48, 48]
             _ENGINES[threads] = eng
     return eng
-
-
-def engine_version() -> str:
-    """Engine, its version and its models (names and sizes): part of the cache key."""
-    from importlib import metadata
-    try:
-        version = metadata.version("rapidocr-onnxruntime")
-    except metadata.PackageNotFoundError:
-        version = "?"
-    import rapidocr_onnxruntime
-    models = Path(rapidocr_onnxruntime.__file__).parent / "models"
-    names = sorted(f"{p.name}:{p.stat().st_size}" for p in models.glob("*.onnx")) if models.is_dir() else []
-    return f"rapidocr-onnxruntime {version} " + " ".join(names)
-
-
-# ---------------------------------------------------------------- cache
-
-def cache_dir(settings: Settings = DEFAULT) -> Optional[Path]:
-    """Where OCR results are kept: ``$NIANBAO_OCR_CACHE`` if set, else the ``ocr_cache``
-    setting (``~/.cache/nianbao/ocr``); ``off`` keeps nothing."""
-    where = os.environ.get("NIANBAO_OCR_CACHE") or settings.ocr_cache
-    if where.strip().lower() in ("off", "none", "0", ""):
-        return None
-    return Path(where).expanduser()
-
-
-def _key(settings: Settings) -> str:
-    parts = [engine_version(), f"pipeline {PIPELINE}", f"dpi {settings.ocr_dpi}", f"det {settings.ocr_det_side}"]
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
-
-
-class Cache:
-    """The cached pages of one document (``sha256`` of its bytes): page index → page data."""
-
-    def __init__(self, data: bytes, settings: Settings):
-        base = cache_dir(settings)
-        self.path = None
-        self.pages: dict = {}
-        if base is None:
-            return
-        sha = hashlib.sha256(data).hexdigest()
-        self.path = base / _key(settings) / sha[:2] / f"{sha}.json"
-        try:
-            self.pages = json.loads(self.path.read_text(encoding="utf-8"))["pages"]
-        except (OSError, ValueError, KeyError, TypeError):
-            self.pages = {}
-
-    def get(self, index: int) -> Optional[dict]:
-        return self.pages.get(str(index))
-
-    def put(self, index: int, page: dict) -> None:
-        self.pages[str(index)] = page
-        if self.path is None:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"pages": self.pages}, ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, self.path)
-        except OSError:
-            pass  # a read-only home: OCR again next time
 
 
 @dataclass

@@ -13,6 +13,7 @@ from ..model import Report
 from ..parsing import PARSER_VERSION
 from ..parsing.meta import norm_agency
 from ..rules import check
+from . import ocr_pages
 from .codec import cell_from_row, exact, from_exact, j  # noqa: F401  (exact, from_exact: public here too)
 from .db import Database
 from .migrations import migrate
@@ -32,6 +33,7 @@ class IngestSummary:
     cross_year_pairs: int = 0
     conflicts: int = 0  # (body, year) with more than one distinct document, not resolved
     missing_bytes: int = 0  # reprocess: stored before bytes were kept (ingest them again)
+    ocr_pages: int = 0  # pages OCR read in this run (pages the store held are not read again)
     failures: list = field(default_factory=list)  # (name, reason)
     new_reports: list = field(default_factory=list)  # ids of the reports this run stored
 
@@ -137,7 +139,7 @@ class Corpus(Writing):
                         if progress:
                             progress(1)
                         continue
-                yield name, blob, sha
+                yield name, blob, sha, ocr_pages.stored(probe, sha)
 
         self._write_all(todo, workers, engine, scheduler, settings, summary, progress)
         if cross_year:
@@ -160,7 +162,7 @@ class Corpus(Writing):
     def _run(self, todo, workers, engine, scheduler, settings):
         if engine == "dask":
             from .distributed import run_on_dask
-            yield from run_on_dask(((name, data) for name, data, *_ in todo), scheduler, settings)
+            yield from run_on_dask(todo, scheduler, settings)
             return
         yield from run_local(todo, workers, settings)
 
@@ -188,7 +190,7 @@ class Corpus(Writing):
                         progress(1)
                     continue
                 data = probe.one("SELECT data FROM blobs WHERE sha256 = ?", (sha,))[0]
-                yield name, bytes(data), sha
+                yield name, bytes(data), sha, ocr_pages.stored(probe, sha)
 
         self._write_all(todo, workers, engine, scheduler, settings, summary, progress, replace=True)
         summary.cross_year_pairs = self.run_cross_year(workers=_local_workers(workers, engine))

@@ -11,7 +11,9 @@ IN_FLIGHT = 32  # tasks submitted ahead (bounds the client's memory on national-
 
 
 def run_on_dask(todo, scheduler, settings=None):
-    """Yield worker results as they complete. ``todo``: an iterable of (name, bytes | InputError);
+    """Yield worker results as they complete. ``todo``: an iterable of (name, bytes | InputError[,
+    sha256[, stored OCR pages]]) (:func:`~nianbao.store.work.run_local`'s items: the stored OCR
+    pages travel to the worker with the bytes);
     ``scheduler``: address of a running scheduler (``tcp://host:8786``) or a ``distributed.Client``.
     On the Dask worker each document runs in its own isolated process (time and memory limits);
     a task that fails as a whole (a lost worker) is recorded for each of its documents."""
@@ -37,9 +39,9 @@ def run_on_dask(todo, scheduler, settings=None):
                 results = fut.result()
             except Exception as e:  # the task died with its Dask worker (KilledWorker …)
                 err = InputError("worker-crashed", reason=f"Dask 任务失败：{type(e).__name__}")
-                results = [failure(name, data, err) for name, data in chunk]
+                results = [failure(name, data, err) for name, data, *_ in chunk]
             fut.release()
-            for res, (_, data) in zip(results, chunk):  # the bytes stayed here: the writer keeps them
+            for res, (_, data, *_) in zip(results, chunk):  # the bytes stayed here: the writer keeps them
                 if isinstance(data, (bytes, bytearray)):
                     res["data"] = data
             nxt = next(chunks, None)

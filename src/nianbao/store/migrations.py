@@ -337,6 +337,16 @@ CREATE VIEW report_versions AS
 CREATE VIEW current_reports AS SELECT * FROM report_versions WHERE is_current = 1
 """ + analyze for dialect, analyze in (("sqlite", ""),  # PostgreSQL: the new column's statistics, for the planner
                                        ("postgresql", ";\nANALYZE reports"))}),
+    (11, "OCR results kept in the store: each page OCR read, by the document's SHA-256 and the OCR cache key "
+         "(engine, models, pipeline, settings), so a document is OCR'd once per store (store/ocr_pages.py)", """
+CREATE TABLE ocr_pages (
+    sha256 TEXT NOT NULL REFERENCES documents (sha256) ON DELETE CASCADE,
+    cache_key TEXT NOT NULL,
+    page INTEGER NOT NULL,  -- index of the page in the document (from 0)
+    data {blob} NOT NULL,  -- the page as ingest.ocr.recognise gives it: JSON, zlib-compressed
+    PRIMARY KEY (sha256, cache_key, page)
+)
+"""),
 ]
 
 CELL_SETS = {"postgresql": True, "sqlite": False}

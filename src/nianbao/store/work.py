@@ -24,14 +24,34 @@ def failure(name: str, data, error: InputError, sha256: str | None = None) -> di
 
 def parse_and_check(name: str, data, settings: Settings | None = None) -> dict:
     """Parse and audit one document. Returns a plain dict (safe to send between processes): the
-    rows the store writes (:func:`nianbao.store.codec.encode_report`), made here on the worker."""
-    from ..parsing import parse
-    from ..rules import check
+    rows the store writes (:func:`nianbao.store.codec.encode_report`), made here on the worker.
 
-    from .codec import encode_report
-
+    ``data``: the bytes, or ``(bytes, sha256, stored OCR pages)`` (:func:`run_local`): OCR starts
+    from the pages the store holds for the document (:mod:`nianbao.store.ocr_pages`); the result
+    carries the pages it added (``"ocr_pages"``) and how many the engine read (``"ocr_recognised"``)."""
     if isinstance(data, InputError):
         return failure(name, None, data)
+    from ..ingest.ocr_cache import Seed, seeded
+    from .ocr_pages import encode
+    sha, pages = None, None
+    if isinstance(data, tuple):
+        data, sha, pages = data
+    seed = Seed(sha, pages)
+    with seeded(seed):
+        out = _parse_and_check(name, data, settings)
+    fresh = encode(seed)
+    if fresh:
+        out["ocr_pages"] = fresh  # kept even for a failure: the OCR work is done
+    if seed.recognised:
+        out["ocr_recognised"] = seed.recognised
+    return out
+
+
+def _parse_and_check(name: str, data, settings: Settings | None) -> dict:
+    from ..parsing import parse
+    from ..rules import check
+    from .codec import encode_report
+
     out = {"name": name, "sha256": None, "size": len(data)}
     try:
         report = parse(data, filename=name, settings=settings)
@@ -49,18 +69,21 @@ def parse_and_check(name: str, data, settings: Settings | None = None) -> dict:
 
 
 def run_local(todo, workers: int | None = None, settings: Settings | None = None, keep_data: bool = True):
-    """Yield a result dict for each (name, bytes | InputError[, sha256]) of ``todo``, each parsed in
-    an isolated worker process (``workers`` at once). ``keep_data``: the input's bytes come back in
-    the result (``"data"``), for the writer to keep; they never travel to the worker and back. The
-    bytes are hashed once, here (or by the caller, who passes the digest along)."""
+    """Yield a result dict for each (name, bytes | InputError[, sha256[, stored OCR pages]]) of
+    ``todo``, each parsed in an isolated worker process (``workers`` at once). ``keep_data``: the
+    input's bytes come back in the result (``"data"``), for the writer to keep; they never travel to
+    the worker and back. The bytes are hashed once, here (or by the caller, who passes the digest
+    along). The stored OCR pages (:func:`nianbao.store.ocr_pages.stored`) go to the worker with the
+    bytes."""
     from collections import deque
     blobs: deque = deque()  # the inputs in flight, in order (results come back in input order)
 
     def feed():
-        for name, data, *sha in todo:
+        for name, data, *rest in todo:
             ok = isinstance(data, (bytes, bytearray))
-            blobs.append((data, (sha[0] if sha else hashlib.sha256(data).hexdigest()) if ok else None))
-            yield name, data
+            sha = (rest[0] if rest and rest[0] else hashlib.sha256(data).hexdigest()) if ok else None
+            blobs.append((data, sha))
+            yield name, ((data, sha, rest[1] if len(rest) > 1 else None) if ok else data)
 
     for name, res in run_isolated(TASK, feed(), workers, settings or DEFAULT):
         data, sha = blobs.popleft()

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from ..parsing.meta import norm_agency
+from . import ocr_pages
 from .codec import j
 from .current import settle
 from .db import Database
@@ -118,6 +119,7 @@ class Writing:
                     self.db.insert_rows("cell_sets" if CELL_SETS[self.db.dialect] else "cell_values", columns, cells)
                 self.db.insert_rows("parts", ("report_id", "number", "title", "text", "loc"), rows["parts"])
                 self.db.insert_rows("findings", FINDING_COLUMNS, rows["findings"])
+                ocr_pages.keep(self.db, results, counted)  # after the documents' rows they refer to
             except BaseException:
                 self._keys.rollback()
                 self._labels.rollback()
@@ -216,7 +218,7 @@ def _columns(used: tuple) -> tuple:
 
 
 def _add(summary, counted) -> None:
-    for name in ("parsed", "failed", "skipped", "with_errors"):
+    for name in ("parsed", "failed", "skipped", "with_errors", "ocr_pages"):
         setattr(summary, name, getattr(summary, name) + getattr(counted, name))
     summary.failures += counted.failures
     summary.new_reports += counted.new_reports
