@@ -106,3 +106,23 @@ def test_dask_workers_get_and_return_the_stored_pages(tmp_path, monkeypatch):
             s = c.reprocess("all", engine="dask", scheduler=cluster.scheduler_address)
             assert (s.parsed, s.ocr_pages) == (1, 0)
             assert _stored(c) == before
+
+
+def test_the_cli_says_how_many_pages_ocr_read(tmp_path):
+    # a user ingests a scan, then reprocesses it: OCR reads its page once, and the CLI says so once
+    import os
+    import subprocess
+    import sys
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(SCAN, src / "scan.pdf")
+    db = str(tmp_path / "n.db")
+    env = dict(os.environ, NIANBAO_OCR_CACHE="off")
+
+    def run(*args):
+        p = subprocess.run([sys.executable, "-m", "nianbao", *args, "--db", db], capture_output=True, text=True, env=env)
+        assert p.returncode in (0, 1), p.stderr
+        return p.stderr
+
+    assert "扫描件文字识别（OCR）1 页" in run("ingest", str(src))
+    assert "OCR" not in run("reprocess", "--all")

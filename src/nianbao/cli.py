@@ -384,7 +384,7 @@ def ingest_cmd(paths, db_url, workers, engine, scheduler, retry_failed, manifest
             click.echo(f"nianbao: {s.skipped_failed} 份以前无法读取，已跳过（--retry-failed 可重试）", err=True)
         click.echo(f"共 {s.total} 份：新解析 {s.parsed} 份，无法读取 {s.failed} 份，已入库跳过 {s.skipped} 份，"
                    f"有错误级问题 {s.with_errors} 份；跨年度核查 {s.cross_year_pairs} 对。数据库：{corpus.db.url}")
-        _note_conflicts(s.conflicts)
+        _note_conflicts(s.conflicts, s.ocr_pages)
         if rows is not None:
             from .store.provenance import attach_manifest
             unmatched = attach_manifest(corpus.db, rows, str(manifest))
@@ -399,7 +399,9 @@ def _note_failures(failures) -> None:
         click.echo(f"nianbao: {name}: 无法读取：{reason}", err=True)
 
 
-def _note_conflicts(n: int) -> None:
+def _note_conflicts(n: int, ocr_pages: int = 0) -> None:
+    if ocr_pages:  # pages already in the store (or the user cache) are not counted: they were not read again
+        click.echo(f"nianbao: 扫描件文字识别（OCR）{ocr_pages} 页", err=True)
     if n:
         click.echo(f"nianbao: {n} 个机关年度有多份不同的报告文件，均已保存，以最新入库的一份为准"
                    f"（nianbao stats 列出，待核对）", err=True)
@@ -429,7 +431,7 @@ def reprocess_cmd(db_url, which, workers, engine, scheduler):
             click.echo(f"nianbao: {s.missing_bytes} 份入库时未保存原始文件，无法重新解析（重新 ingest 即可保存）", err=True)
         click.echo(f"重新解析 {s.parsed + s.failed} 份：成功 {s.parsed} 份，无法读取 {s.failed} 份，"
                    f"有错误级问题 {s.with_errors} 份；跨年度核查 {s.cross_year_pairs} 对。数据库：{corpus.db.url}")
-        _note_conflicts(s.conflicts)
+        _note_conflicts(s.conflicts, s.ocr_pages)
     sys.exit(2 if s.failed else 0)
 
 
