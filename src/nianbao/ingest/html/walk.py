@@ -346,7 +346,9 @@ class Walker:
                     continue
                 text = flat_text(td, self.depth, self.max_depth) if chrome else td.text_lexbor()
                 if text:
-                    text = cell_text(text)
+                    text = text.strip()
+                    if "\n" in text or "\r" in text or "\xa0" in text:
+                        text = cell_text(text)
                     if len(text) >= CONTAINER_MIN_CHARS and _is_text_container(td):
                         self.walk(tbl)  # a cell of running text: the table only lays out an article
                         return
