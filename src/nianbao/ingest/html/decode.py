@@ -83,13 +83,6 @@ def _plausible_chinese(text: str) -> bool:
     return bad <= n_non_ascii // 20
 
 
-def _garbage_bytes(data: bytes) -> bool:
-    """Bytes read with an ASCII-compatible encoding hold many C0 control characters (or, as
-    UTF-8, many U+FFFD replacement characters left by an earlier bad conversion): not text."""
-    bad = len(data.translate(None, _NOT_CONTROL)) + data.count(b"\xef\xbf\xbd")
-    return bad > max(8, len(data) // 200)
-
-
 def _garbage_text(text: str) -> bool:
     """Decoded text with many control / replacement / private-use characters is not text."""
     sample = text[:200000]
@@ -113,13 +106,20 @@ def decode_html(data: bytes) -> tuple[str, str]:
             if _garbage_text(text):
                 break
             return text, enc
-    if not _garbage_bytes(data):
+    # bytes read with an ASCII-compatible encoding that hold many C0 control characters (or, as
+    # UTF-8, many U+FFFD replacement characters left by an earlier bad conversion) are not text
+    controls = len(data.translate(None, _NOT_CONTROL))
+    limit = max(8, len(data) // 200)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None:
         # 2. valid UTF-8 is UTF-8 whatever the page declares: GBK text is practically never valid
         #    UTF-8, while pages converted to UTF-8 often keep a stale charset=gb2312
-        try:
-            return data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            pass
+        if controls + text.count("\ufffd") <= limit:
+            return text, "utf-8"
+    elif controls + data.count(b"\xef\xbf\xbd") <= limit:
         # 3. the declared charset
         declared = _declared_charset(data)
         if declared and declared != "utf-8":

@@ -75,8 +75,10 @@ def check_nesting(raw: bytes, max_depth: int) -> None:
     low = raw.lower()
     if n <= MID_TAGS and len(_FORMAT_TAG.findall(low)) * n <= FORMAT_BUDGET:
         return
-    # the active formatting elements hold at most 3 alike (same tag and attributes: "Noah's Ark")
-    fmt_cap = 3 * len(set(_FORMAT_FULL.findall(raw)))
+    # the active formatting elements hold at most 3 alike (same tag and attributes: "Noah's Ark"):
+    # 3 × the distinct formatting start tags, counted when 3 are open (at least 1 exists then)
+    fmt_cap = 3
+    fmt_counted = False
     budget = WORK_BUDGET + WORK_PER_TAG * n
     names: list = []  # open nesting elements, innermost last
     scopes: list = []  # per open element: elements open above the nearest boundary, it included
@@ -104,6 +106,9 @@ def check_nesting(raw: bytes, max_depth: int) -> None:
             continue
         work += scope + fmt * CLONE_WEIGHT
         if kind == _FORMAT:
+            if fmt == 3 and not fmt_counted:
+                fmt_cap = 3 * len(set(_FORMAT_FULL.findall(raw)))
+                fmt_counted = True
             if fmt < fmt_cap:
                 fmt += 1
         elif kind != _IGNORED:

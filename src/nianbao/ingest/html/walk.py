@@ -337,17 +337,20 @@ class Walker:
         grid = []  # per row: its cells
         n_cells = 0
         last = None  # the last non-blank cell text
+        cell_, loc_, td_, th_, limit = Cell, Location, _TD, _TH, CONTAINER_MIN_CHARS  # locals: per-cell lookups
         for r, tr in enumerate(rows, 1):
             c = prefix + 1 if prefix_end >= r else 1
             out = []
             for td in tr.iter():
                 tid = td.tag_id
-                if tid != _TD and tid != _TH:
+                if tid != td_ and tid != th_:
                     continue
                 text = flat_text(td, self.depth, self.max_depth) if chrome else td.text_lexbor()
                 if text:
-                    text = cell_text(text)
-                    if len(text) >= CONTAINER_MIN_CHARS and _is_text_container(td):
+                    text = text.strip()
+                    if "\n" in text or "\r" in text or "\xa0" in text:
+                        text = cell_text(text)
+                    if len(text) >= limit and _is_text_container(td):
                         self.walk(tbl)  # a cell of running text: the table only lays out an article
                         return
                     if text:
@@ -357,7 +360,7 @@ class Walker:
                         c += 1
                 if c > max_col:  # columns past the span cap: no report table is that wide
                     break
-                out.append(Cell(text, new(Location, (None, tn, r, c, None, None, None))))
+                out.append(cell_(text, new(loc_, (None, tn, r, c, None, None, None))))
                 if spans and td.mem_id in spans:
                     attrs = td.attributes
                     cs = attrs.get("colspan")
