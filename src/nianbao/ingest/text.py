@@ -24,7 +24,7 @@ from functools import lru_cache
 from charset_normalizer import from_bytes
 
 from ..errors import InputError
-from ..model.document import Block, Cell, Document, Location
+from ..model.document import Block, Cell, Document, LazyRow, Location
 
 
 def decode_text(data: bytes) -> str:
@@ -114,6 +114,8 @@ def region_to_blocks(lines: list, start: int) -> list:
     append = blocks.append
     line_loc = _line
     new = _tuple_new
+    # each row a LazyRow: its cells are made when a reader asks for them (most rows of a long
+    # region are never tokenised: see parsing.tokens.blocks_to_tokens)
     # the line holding cells last: (line number, index of its first field that starts a cell, its
     # fields split at the pipes). Its last field is the cell left open, which the next line may go
     # on with (its text grows) or take to itself: the line becomes a block when a later line has
@@ -150,10 +152,10 @@ def region_to_blocks(lines: list, start: int) -> list:
                 loc = new(Location, (pn, None, None, None, None, None, len(pfields[0]) + 1)) if pfirst else line_loc(pn)
                 append(Block("row", [Cell(pfields[pfirst].strip(), loc)], None, False))
             elif len(pfields) > pfirst:
-                append(_row_block(pn, pfirst, pfields))
+                append(LazyRow(pn, pfirst, pfields))
         pending = (n, first, fields)
     if pending is not None and len(pending[2]) > pending[1]:
-        append(_row_block(*pending))
+        append(LazyRow(*pending))
     # the empty field before a leading pipe, the empty field after the closing pipe
     for at in (0, -1):
         if blocks:
@@ -165,19 +167,6 @@ def region_to_blocks(lines: list, start: int) -> list:
                 else:
                     blocks.pop(at)
     return blocks
-
-
-def _row_block(n: int, first: int, fields: list) -> Block:
-    """The block of line ``n``'s cells: its fields from ``first`` on (a grid row when several)."""
-    pos = 0
-    for f in fields[:first]:
-        pos += len(f) + 1
-    row = []
-    add = row.append
-    for f in fields[first:] if first else fields:
-        add(Cell(f.strip(), _tuple_new(Location, (n, None, None, None, None, None, pos)) if pos else _line(n)))
-        pos += len(f) + 1
-    return Block("row", row, None, len(row) > 1)
 
 
 _tuple_new = tuple.__new__  # a Location without the keyword handling of its generated __new__
