@@ -19,8 +19,6 @@ Markdown headings (``# 标题``) and emphasis (``**粗体**``) are reduced to th
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-
 from charset_normalizer import from_bytes
 
 from ..errors import InputError
@@ -193,9 +191,9 @@ _PAGE_FURNITURE = re.compile(r"^[\s\f]*(?:[-–—－]+\s*\d{1,4}\s*[-–—－]
 _FURNITURE_FIRST = frozenset("-–—－第")  # how a page number line starts, when not with a digit
 
 
-@lru_cache(maxsize=100000)
 def _line(n: int) -> Location:
-    return Location(n)
+    """``Location(n)`` without the keyword handling of its generated ``__new__``."""
+    return _tuple_new(Location, (n, None, None, None, None, None, None))
 
 
 def lines_to_blocks(lines: list, first: int = 1) -> list:
