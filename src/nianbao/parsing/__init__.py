@@ -100,7 +100,8 @@ def document_to_report(doc: Document, *, filename: str | None = None, sha256: st
 
     # template
     by_part = tokens_by_part(tokens)
-    regions = {p: region_tokens(by_part, p, found) for p in (2, 3, 4)}
+    signatures: dict = {}
+    regions = {p: region_tokens(by_part, p, found, signatures) for p in (2, 3, 4)}
     label_texts = {p: "".join([t.text for t in regions[p] if t.kind == "label"]) for p in (2, 3, 4)}
     memo: dict = {}  # the active table's groups and reads, made once for the template choice and the reader
     template, diags = choose_template(regions, report.year, memo, label_texts)

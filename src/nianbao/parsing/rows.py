@@ -183,6 +183,18 @@ def _signature_at(tokens: list, part: int, start: int = 0) -> Optional[int]:
     return None
 
 
+def _signature_memo(memo: dict, tokens: list, part: int, later: int, start: int) -> Optional[int]:
+    """:func:`_signature_at` of ``later``'s header in part ``part``'s whole token list (``tokens``),
+    from ``start`` (0 or 1) on, remembered in ``memo``."""
+    key = (part, later)
+    first = memo.get(key, -1)
+    if first == -1:
+        first = memo[key] = _signature_at(tokens, later)
+    if first is not None and first < start:
+        return _signature_at(tokens, later, start)
+    return first
+
+
 def tokens_by_part(tokens: list) -> dict:
     """{part: its tokens in order} (tokens come part after part: runs grouped in C)."""
     out: dict = {}
@@ -198,25 +210,28 @@ def tokens_by_part(tokens: list) -> dict:
 _PART = attrgetter("part")
 
 
-def region_tokens(tokens, part: int, found_parts: set) -> list:
+def region_tokens(tokens, part: int, found_parts: set, memo: Optional[dict] = None) -> list:
     """Tokens where the table of ``part`` lies: its part's, or when that heading is missing, the
     part before it from the table's own header on. A region ends where the header of a later
     table begins (its heading may be missing too). ``tokens``: a list, or
-    :func:`tokens_by_part` of it."""
+    :func:`tokens_by_part` of it. ``memo``: a dict kept over the calls for one document (where
+    a found part's tokens hold a later table's header is looked for once)."""
     by_part = tokens if isinstance(tokens, dict) else tokens_by_part(tokens)
+    if memo is None:
+        memo = {}
     if part in found_parts:
         sel = by_part.get(part, ())
     else:
         prev = max((q for q in found_parts if q < part), default=0)
-        sel = list(by_part.get(prev, ()))
-        start = _signature_at(sel, part)
+        sel = by_part.get(prev, ())
+        start = _signature_memo(memo, sel, prev, part, 0)
         if start is None:
             return []
         sel = sel[start:]
     for later in range(part + 1, 5):
         if later in found_parts:
             break
-        end = _signature_at(sel, later, 1)
+        end = _signature_memo(memo, sel, part, later, 1) if part in found_parts else _signature_at(sel, later, 1)
         if end is not None:
             sel = sel[:end]
             break
