@@ -170,18 +170,21 @@ def test_the_cli_tunes_the_collector_for_batch_runs_not_for_serve():
 
 
 def test_pipe_rows_make_their_cells_when_asked():
-    """A pipe table's rows are LazyRows: their cells, made when asked for, are the fields of
-    the line stripped, at the fields' character offsets (none for the line's first field)."""
-    from nianbao.ingest.text import region_to_blocks
-    from nianbao.model.document import LazyRow, Location
-    blocks = region_to_blocks(["| 行政许可 | 3 | 4 |", "| 其他 | 5 | 6 |", "| 合计 | 8 | 10 |"], 9)
+    """A long pipe region's rows are LazyRows: their cells, made when asked for, are the fields
+    of the line stripped, at the fields' character offsets (none for the line's first field)."""
+    from nianbao.ingest.text import LAZY_ROWS, region_to_blocks
+    from nianbao.model.document import Block, LazyRow, Location
+    lines = ["| 行政许可 | 3 | 4 |", "| 其他 | 5 | 6 |", "| 合计 | 8 | 10 |"]
+    assert type(region_to_blocks(lines, 9)[1]) is Block  # a table's rows: blocks as they were
+    blocks = region_to_blocks(lines + ["| 其他 | 0 | 0 |"] * LAZY_ROWS, 9)
     lazy = blocks[1]
     assert isinstance(lazy, LazyRow) and lazy.grid and lazy.kind == "row"
     assert [c.text for c in lazy.cells] == ["其他", "5", "6"]
     assert [c.loc for c in lazy.cells] == [Location(11, char=1), Location(11, char=6), Location(11, char=10)]
     assert lazy.cells is lazy.cells  # made once
     assert [c.text for c in blocks[0].cells] == ["行政许可", "3", "4"]  # the leading empty field dropped
-    assert [c.text for c in blocks[-1].cells] == ["合计", "8", "10"]  # the trailing one too
+    assert [c.text for c in blocks[2].cells] == ["合计", "8", "10"]
+    assert [c.text for c in blocks[-1].cells] == ["其他", "0", "0"]  # the trailing empty field dropped
 
 
 def test_rows_before_a_missing_headings_table_are_not_tokenised():
