@@ -167,3 +167,45 @@ def test_the_cli_tunes_the_collector_for_batch_runs_not_for_serve():
         return next(line for line in out.stdout.splitlines() if line.startswith("GC"))
     assert run("--version") == f"GC {GC_THRESHOLD[0]} True"
     assert run("serve", "--help") != f"GC {GC_THRESHOLD[0]} True"
+
+
+def test_pipe_rows_make_their_cells_when_asked():
+    """A long pipe region's rows are LazyRows: their cells, made when asked for, are the fields
+    of the line stripped, at the fields' character offsets (none for the line's first field)."""
+    from nianbao.ingest.text import LAZY_ROWS, region_to_blocks
+    from nianbao.model.document import Block, LazyRow, Location
+    lines = ["| 行政许可 | 3 | 4 |", "| 其他 | 5 | 6 |", "| 合计 | 8 | 10 |"]
+    assert type(region_to_blocks(lines, 9)[1]) is Block  # a table's rows: blocks as they were
+    blocks = region_to_blocks(lines + ["| 其他 | 0 | 0 |"] * LAZY_ROWS, 9)
+    lazy = blocks[1]
+    assert isinstance(lazy, LazyRow) and lazy.grid and lazy.kind == "row"
+    assert [c.text for c in lazy.cells] == ["其他", "5", "6"]
+    assert [c.loc for c in lazy.cells] == [Location(11, char=1), Location(11, char=6), Location(11, char=10)]
+    assert lazy.cells is lazy.cells  # made once
+    assert [c.text for c in blocks[0].cells] == ["行政许可", "3", "4"]  # the leading empty field dropped
+    assert [c.text for c in blocks[2].cells] == ["合计", "8", "10"]
+    assert [c.text for c in blocks[-1].cells] == ["其他", "0", "0"]  # the trailing empty field dropped
+
+
+def test_rows_before_a_missing_headings_table_are_not_tokenised():
+    """Part 一 read only from the header of a table whose heading is missing: the rows before
+    it make no tokens, and the region the reader gets is the one it got from all the tokens."""
+    from nianbao.ingest.text import text_to_document
+    from nianbao.parsing.rows import SIGNATURES, region_tokens, tokens_by_part
+    from nianbao.parsing.sections import blocks_to_headings
+    from nianbao.parsing.tokens import blocks_to_tokens
+    text = ("某某局2021年政府信息公开工作年度报告\n一、总体情况\n" + "| 其他对外管理服务事项 | 0 | 0 | 0 |\n" * 50
+            + "\n| 申请人情况 | 自然人 | 法人或其他组织 |\n| 一、本年新收政府信息公开申请数量 | 3 | 4 |\n"
+            "四、政府信息公开行政复议、行政诉讼情况\n")
+    doc = text_to_document(text)
+    headings = blocks_to_headings(doc.blocks)
+    found = {h.part for h in headings}
+    assert found == {1, 4}
+    every = blocks_to_tokens(doc.blocks, headings, parts={1, 2, 3, 4})
+    sought = blocks_to_tokens(doc.blocks, headings, parts={1, 2, 3, 4}, seek={1: [SIGNATURES[2], SIGNATURES[3]]})
+    assert len(sought) < len(every) - 100
+    assert not any(t.text == "其他对外管理服务事项" for t in sought)
+    assert any(t.text == "其他对外管理服务事项" for t in every)
+    for p in (2, 3, 4):
+        assert region_tokens(tokens_by_part(sought), p, found) == region_tokens(tokens_by_part(every), p, found)
+    assert region_tokens(tokens_by_part(sought), 3, found)

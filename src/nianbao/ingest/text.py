@@ -24,7 +24,7 @@ from functools import lru_cache
 from charset_normalizer import from_bytes
 
 from ..errors import InputError
-from ..model.document import Block, Cell, Document, Location
+from ..model.document import Block, Cell, Document, LazyRow, Location
 
 
 def decode_text(data: bytes) -> str:
@@ -108,12 +108,19 @@ def pipe_regions(lines: list) -> list:
     return regions
 
 
+# a pipe region longer than this (no template table is) makes LazyRows: cells made when asked for
+LAZY_ROWS = 200
+
+
 def region_to_blocks(lines: list, start: int) -> list:
     """One pipe table's lines → row blocks (see the module doc)."""
     blocks: list = []
     append = blocks.append
     line_loc = _line
     new = _tuple_new
+    # a long region's rows are LazyRows: their cells are made when a reader asks for them (the
+    # rows before a table's header are not tokenised: see parsing.tokens.blocks_to_tokens)
+    row_block = LazyRow if len(lines) > LAZY_ROWS else _row_block
     # the line holding cells last: (line number, index of its first field that starts a cell, its
     # fields split at the pipes). Its last field is the cell left open, which the next line may go
     # on with (its text grows) or take to itself: the line becomes a block when a later line has
@@ -150,10 +157,10 @@ def region_to_blocks(lines: list, start: int) -> list:
                 loc = new(Location, (pn, None, None, None, None, None, len(pfields[0]) + 1)) if pfirst else line_loc(pn)
                 append(Block("row", [Cell(pfields[pfirst].strip(), loc)], None, False))
             elif len(pfields) > pfirst:
-                append(_row_block(pn, pfirst, pfields))
+                append(row_block(pn, pfirst, pfields))
         pending = (n, first, fields)
     if pending is not None and len(pending[2]) > pending[1]:
-        append(_row_block(*pending))
+        append(row_block(*pending))
     # the empty field before a leading pipe, the empty field after the closing pipe
     for at in (0, -1):
         if blocks:
@@ -204,9 +211,17 @@ _PAGE_FURNITURE = re.compile(r"^[\s\f]*(?:[-–—－]+\s*\d{1,4}\s*[-–—－]
 _FURNITURE_FIRST = frozenset("-–—－第")  # how a page number line starts, when not with a digit
 
 
-@lru_cache(maxsize=100000)
-def _line(n: int) -> Location:
+@lru_cache(maxsize=None)
+def _shared_line(n: int) -> Location:
     return Location(n)
+
+
+def _line(n: int) -> Location:
+    """``Location(n)``: shared by every document for the first lines (line numbers recur), else
+    made without the keyword handling of its generated ``__new__``."""
+    if n < 50000:
+        return _shared_line(n)
+    return _tuple_new(Location, (n, None, None, None, None, None, None))
 
 
 def lines_to_blocks(lines: list, first: int = 1) -> list:

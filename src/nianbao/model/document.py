@@ -80,6 +80,61 @@ class Block:
     def text(self) -> str:
         return "".join(c.text for c in self.cells)
 
+    def source_key(self) -> tuple:
+        """What the block's tokens depend on (its kind, grid flag and cell texts), hashable: the
+        tokeniser's memo of blocks that hold nothing it looks for."""
+        return (self.kind, self.grid, tuple([(c.text, c.ghost) for c in self.cells]))
+
+
+_CELLS = Block.__dict__["cells"]  # the slot under LazyRow's property
+
+
+class LazyRow(Block):
+    """A row of a delimited line (a pipe table's ``a | b | c``) whose :class:`Cell` objects are
+    made when first asked for: a long table region makes one object per row, not a cell and a
+    location per field, and the rows no reader looks at never make theirs.
+
+    ``line``: its line number; ``fields``: the line split at its delimiters; ``first``: the
+    index of the first field that is a cell of this row (the fields before it went on with the
+    line before's open cell). Cell ``i`` holds ``fields[i].strip()`` at the character offset of
+    ``fields[i]`` in the line (no offset for the line's first field)."""
+
+    __slots__ = ("line", "first", "fields")
+
+    def __init__(self, line: int, first: int, fields: list):
+        _CELLS.__set__(self, None)
+        self.kind = "row"
+        self.table = None
+        self.grid = len(fields) - first > 1
+        self.line = line
+        self.first = first
+        self.fields = fields
+
+    @property
+    def cells(self) -> list:
+        cells = _CELLS.__get__(self)
+        if cells is None:
+            cells = []
+            add = cells.append
+            n = self.line
+            fields = self.fields
+            first = self.first
+            pos = sum(len(f) + 1 for f in fields[:first])
+            for f in fields[first:]:
+                add(Cell(f.strip(), Location(n, char=pos) if pos else Location(n)))
+                pos += len(f) + 1
+            _CELLS.__set__(self, cells)
+        return cells
+
+    @cells.setter
+    def cells(self, value: list) -> None:
+        _CELLS.__set__(self, value)
+
+    def source_key(self) -> tuple:
+        if _CELLS.__get__(self) is not None:
+            return Block.source_key(self)
+        return ("lazy", self.grid, self.first, tuple(self.fields))
+
 
 @dataclass
 class Document:

@@ -20,7 +20,7 @@ from .meta import detect_template, find_metadata
 from .parts import blocks_to_parts
 from .sections import PART_TITLES, blocks_to_headings
 from .statements import text_to_statements
-from .rows import tokens_by_part
+from .rows import SIGNATURES, tokens_by_part
 from .tables import region_tokens, structure_fit, table_to_cells
 from .tokens import blocks_to_tokens
 
@@ -65,8 +65,15 @@ def document_to_report(doc: Document, *, filename: str | None = None, sha256: st
     headings = blocks_to_headings(doc.blocks)
     found = {h.part for h in headings}
     # the table parts, and the part before each missing one (where its table then lies)
-    wanted = {2, 3, 4} | {max((q for q in found if q < p), default=0) for p in (2, 3, 4) if p not in found}
-    tokens = blocks_to_tokens(doc.blocks, headings, grid_rows=doc.format in ("html", "docx"), parts=wanted)
+    before = {p: max((q for q in found if q < p), default=0) for p in (2, 3, 4) if p not in found}
+    wanted = {2, 3, 4} | set(before.values())
+    # a part before the tables' parts is read from a missing heading's table header on (region_tokens)
+    seek: dict = {}
+    for p, q in before.items():
+        if q not in (2, 3, 4):
+            seek.setdefault(q, []).append(SIGNATURES[p])
+    tokens = blocks_to_tokens(doc.blocks, headings, grid_rows=doc.format in ("html", "docx"), parts=wanted,
+                              seek=seek)
     if trace is not None:
         trace["headings"] = headings
 
@@ -93,7 +100,8 @@ def document_to_report(doc: Document, *, filename: str | None = None, sha256: st
 
     # template
     by_part = tokens_by_part(tokens)
-    regions = {p: region_tokens(by_part, p, found) for p in (2, 3, 4)}
+    signatures: dict = {}
+    regions = {p: region_tokens(by_part, p, found, signatures) for p in (2, 3, 4)}
     label_texts = {p: "".join([t.text for t in regions[p] if t.kind == "label"]) for p in (2, 3, 4)}
     memo: dict = {}  # the active table's groups and reads, made once for the template choice and the reader
     template, diags = choose_template(regions, report.year, memo, label_texts)

@@ -18,24 +18,36 @@ def blocks_to_parts(blocks: list, headings: list) -> list:
     for i, h in enumerate(headings):
         end = headings[i + 1] if i + 1 < len(headings) else None
         texts = []
-        for b in range(h.block, (end.block if end else len(blocks) - 1) + 1):
+        add = texts.append
+        last = end.block if end else len(blocks) - 1
+        for b in range(h.block, last + 1):
             block = blocks[b]
             if block.kind != "para":
                 continue
-            t = block.cells[0].text
-            s = h.end if b == h.block else 0
-            e = end.start if end is not None and b == end.block else len(t)
-            piece = t[s:e]
+            piece = block.cells[0].text
+            if b == last and end is not None:
+                piece = piece[: end.start]
+            if b == h.block:
+                piece = piece[h.end:]
             if end is None:
-                if b != h.block and _FOOTER.match(piece):
-                    break
-                m = _FOOTER_INLINE.search(piece)
-                if m:  # web copies: the footer runs on in the same line
-                    piece = piece[: m.start()]
-            if piece.strip():
-                texts.append(piece.strip())
+                if b != h.block:
+                    lead = piece.lstrip()
+                    if lead[:1] == "【":
+                        lead = lead[1:].lstrip()
+                    if lead[:1] in _FOOTER_FIRST and _FOOTER.match(piece):
+                        break
+                if "打" in piece or "关" in piece or "附" in piece:  # what _FOOTER_INLINE needs
+                    m = _FOOTER_INLINE.search(piece)
+                    if m:  # web copies: the footer runs on in the same line
+                        piece = piece[: m.start()]
+            piece = piece.strip()
+            if piece:
+                add(piece)
         parts.append(Part(h.part, h.title, "\n".join(texts), blocks[h.block].cells[0].loc))
     return parts
 
 
 _FOOTER_INLINE = re.compile(r"\s(?:附件下载|【打印本页】|【关闭窗口】|打印本页|关闭窗口)")
+# the first characters of a _FOOTER line (after spaces, and 【 and spaces): a line starting
+# with none of them is no footer line
+_FOOTER_FIRST = frozenset("打关返收网主承版公联相附扫分I京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼")

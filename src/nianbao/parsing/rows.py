@@ -30,7 +30,11 @@ class Group:
     def __init__(self, labels: list, values: list):
         self.labels = labels
         self.values = values
-        self.label_text = normalise_label("".join([t.text for t in labels])) if labels else ""
+        if labels:
+            text = labels[0].text if len(labels) == 1 else "".join([t.text for t in labels])
+            self.label_text = _short_label(text) if len(text) <= 200 else normalise_label(text)
+        else:
+            self.label_text = ""
         self.numeric = False  # a number among the values
         for v in values:
             if v.kind == "num":
@@ -44,6 +48,9 @@ class Group:
     def loc(self):
         t = (self.labels or self.values)[0]
         return t.cell.loc
+
+
+_short_label = lru_cache(maxsize=16384)(normalise_label)  # a group's label text (row labels recur)
 
 
 class Read:
@@ -156,13 +163,36 @@ SIGNATURES = {
 }
 
 
+_SIGNED: dict = {}  # (part, label text) → the text holds the part's table header words
+
+
 def _signature_at(tokens: list, part: int, start: int = 0) -> Optional[int]:
     rx = SIGNATURES[part]
+    memo = _SIGNED
     for i in range(start, len(tokens)):
         t = tokens[i]
-        if t.kind == "label" and rx.search(normalise_label(t.text)):
-            return i
+        if t.kind == "label":
+            key = (part, t.text)
+            hit = memo.get(key)
+            if hit is None:
+                if len(memo) > 100000:
+                    memo.clear()
+                hit = memo[key] = rx.search(normalise_label(t.text)) is not None
+            if hit:
+                return i
     return None
+
+
+def _signature_memo(memo: dict, tokens: list, part: int, later: int, start: int) -> Optional[int]:
+    """:func:`_signature_at` of ``later``'s header in part ``part``'s whole token list (``tokens``),
+    from ``start`` (0 or 1) on, remembered in ``memo``."""
+    key = (part, later)
+    first = memo.get(key, -1)
+    if first == -1:
+        first = memo[key] = _signature_at(tokens, later)
+    if first is not None and first < start:
+        return _signature_at(tokens, later, start)
+    return first
 
 
 def tokens_by_part(tokens: list) -> dict:
@@ -180,25 +210,28 @@ def tokens_by_part(tokens: list) -> dict:
 _PART = attrgetter("part")
 
 
-def region_tokens(tokens, part: int, found_parts: set) -> list:
+def region_tokens(tokens, part: int, found_parts: set, memo: Optional[dict] = None) -> list:
     """Tokens where the table of ``part`` lies: its part's, or when that heading is missing, the
     part before it from the table's own header on. A region ends where the header of a later
     table begins (its heading may be missing too). ``tokens``: a list, or
-    :func:`tokens_by_part` of it."""
+    :func:`tokens_by_part` of it. ``memo``: a dict kept over the calls for one document (where
+    a found part's tokens hold a later table's header is looked for once)."""
     by_part = tokens if isinstance(tokens, dict) else tokens_by_part(tokens)
+    if memo is None:
+        memo = {}
     if part in found_parts:
         sel = by_part.get(part, ())
     else:
         prev = max((q for q in found_parts if q < part), default=0)
-        sel = list(by_part.get(prev, ()))
-        start = _signature_at(sel, part)
+        sel = by_part.get(prev, ())
+        start = _signature_memo(memo, sel, prev, part, 0)
         if start is None:
             return []
         sel = sel[start:]
     for later in range(part + 1, 5):
         if later in found_parts:
             break
-        end = _signature_at(sel, later, 1)
+        end = _signature_memo(memo, sel, part, later, 1) if part in found_parts else _signature_at(sel, later, 1)
         if end is not None:
             sel = sel[:end]
             break
@@ -235,6 +268,7 @@ def groups_to_reads(table: spec.Table, groups: list, template: str):
     unplaced = []  # (group, the read of the row just before it, if adjacent)
     previous = None
     nxt = 0
+    hits: dict = {}  # label text → row_hits
     for i, g in enumerate(groups):
         has_num = g.numeric
         last = len(rows) if has_num else min(nxt + 1, len(rows))
@@ -246,7 +280,17 @@ def groups_to_reads(table: spec.Table, groups: list, template: str):
             # whole next label with numbers of its own (that is the next row)
             if cont and (len(cont) < len(nxt_group.label_text) or not has_number(nxt_group)):
                 texts.append(texts[0] + cont)
-        j = _match_row(table, nxt, last, texts)
+        j = None  # the first row from ``nxt`` on that a text names (hits looked up once per label text)
+        for text in texts:
+            hit = hits.get(text)
+            if hit is None:
+                hit = hits[text] = row_hits(table, text)
+            for k in hit:
+                if nxt <= k < last:
+                    j = k
+                    break
+            if j is not None:
+                break
         if j is None:
             if has_num and reads:
                 # numbers right after a row may be that row's, cut off (a number wrapped in its
@@ -308,14 +352,6 @@ def row_hits(table: spec.Table, text: str) -> tuple:
             _HITS.clear()
         hit = _HITS[key] = (table, tuple(j for j, r in enumerate(table.rows) if r.regex.search(text)))
     return hit[1]
-
-
-def _match_row(table, start: int, stop: int, texts: list):
-    for text in texts:
-        for j in row_hits(table, text):
-            if start <= j < stop:
-                return j
-    return None
 
 
 # ---------------------------------------------------------------- placing the rest

@@ -160,18 +160,6 @@ def _approx_part(rest: str):
     return part, n
 
 
-def _weak_candidates(text: str, block: int):
-    """(part, number style or None, heading) for a paragraph that is a heading-like line."""
-    if len(text) > 40 and len(text.strip()) > 80:  # folding only shortens (glosses): surely too long
-        return
-    if len(text) > 40 and "(" not in text and "（" not in text and len(text.strip()) > 40:
-        return  # no gloss to drop: folded, as long as it is now
-    hit = _weak_line(text)
-    if hit is not None:
-        part, style, s, e = hit
-        yield part, style, Heading(part, block, s, e, text[s:e].strip())
-
-
 @lru_cache(maxsize=8192)
 def _weak_line(text: str):
     """(part, number style or None, start, end) of a heading-like line, or None (memoised: the
@@ -230,7 +218,18 @@ def blocks_to_headings(blocks: list) -> list:
             result.append(h)
             last = h.part
     if len(result) < 6:
-        weak = [c for i, b in enumerate(blocks) if b.kind == "para" for c in _weak_candidates(b.cells[0].text, i)]
+        weak = []
+        for i, b in enumerate(blocks):  # heading-like lines (_weak_line), the long ones skipped
+            if b.kind != "para":
+                continue
+            text = b.cells[0].text
+            if len(text) > 40 and (len(text.strip()) > 80 or "(" not in text and "（" not in text
+                                   and len(text.strip()) > 40):
+                continue
+            hit = _weak_line(text)
+            if hit is not None:
+                part, style, s, e = hit
+                weak.append((part, style, Heading(part, i, s, e, text[s:e].strip())))
         if weak:
             result = _fill_gaps(result, weak)
     return result

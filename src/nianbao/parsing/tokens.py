@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Optional
 
 from ..model.document import Cell
-from .normalise import BLANK_MARKS, to_halfwidth
+from .normalise import BLANK_MARKS, normalise_label, to_halfwidth
 
 _NUMRUN = re.compile(r"(?=[-+\d])(?<![\d.])[-+]?\d[\d ,.]*(?:亿元|万元|元|项|件|个)?")  # (lookahead: a quick first test)
 _CELL_NUMBER = re.compile(r"(?:净?(?:增加|减少|增|减))?[-+]?\s*[\d][\d\s,，.]*\s*(?:亿元|万元|元|项|件|个|条|次|宗|份)?")
@@ -112,43 +112,59 @@ def split_mixed(text: str):
     return out
 
 
-def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False, parts=None) -> list:
+def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False, parts=None, seek=None) -> list:
     """Tokenise the blocks; paragraphs are cut at part headings (the heading itself dropped).
     ``parts``: only blocks lying in these parts are tokenised (the table reader reads parts
-    二–四, and the part before a missing heading)."""
+    二–四, and the part before a missing heading). ``seek``: {part: [regex, …]} for parts read
+    only from a table's own header on (a missing heading's table, found by its header words:
+    :func:`nianbao.parsing.rows.region_tokens`): their blocks before the first one holding a
+    label whose normalised text one of the regexes finds make no tokens (the tokens kept are
+    those from that block on; the blocks before it hold no such label)."""
     by_block: dict = {}
     for h in headings:
         by_block.setdefault(h.block, []).append(h)
     tokens: list = []
     add = tokens.append
-    info = _cell_info
     part = 0
     wanted = True if parts is None else part in parts
+    seeking = seek.get(part) if seek else None
+    hits: dict = {}  # block source → it holds a sought label
     for i, b in enumerate(blocks):
-        if not wanted and i not in by_block:
+        if i not in by_block:
+            if not wanted:
+                continue
+            if seeking is not None:
+                key = b.source_key()
+                hit = hits.get(key)
+                if hit is None:
+                    mine: list = []
+                    _block_tokens(b, i, part, mine, grid_rows)
+                    hit = any(t.kind == "label" and any(rx.search(normalise_label(t.text)) for rx in seeking)
+                              for t in mine)
+                    if len(hits) > 100000:
+                        hits.clear()
+                    hits[key] = hit
+                if not hit:
+                    continue
+                seeking = None
+            if b.kind == "para":  # a paragraph without a heading (the common case, inline)
+                cell = b.cells[0]
+                text = cell.text
+                if cell.ghost:  # a line of spaces between paragraphs: perhaps an empty cell
+                    add(Token("blank", "", cell, i, part, False))
+                elif text and not text.isspace():
+                    if len(text) <= 6 and cell_kind(text) == "blank":  # only “/”: a blank cell
+                        add(Token("blank", to_halfwidth(text).strip(), cell, i, part, False))
+                        continue
+                    for kind, t, off in (_para_pieces(text) if len(text) <= 200 else _para_pieces.__wrapped__(text)):
+                        add(Token(kind, t, cell, i, part, False, kind == "num", off))
+                continue
+            _block_tokens(b, i, part, tokens, grid_rows)
             continue
         if b.kind == "row":
-            cells = b.cells
-            if len(cells) == 1:  # one cell per line: the row's tokens are the cell's (inline)
-                cell = cells[0]
-                if not cell.ghost:
-                    for k, text, off, fused in info(cell.text)[0]:
-                        add(Token(k, text, cell, i, part, True, fused, off))
-                continue
-            _row_tokens(b, i, part, tokens, grid_rows or b.grid)
+            _block_tokens(b, i, part, tokens, grid_rows)
             continue
         cell = b.cells[0]
-        if i not in by_block:  # a paragraph without a heading (the common case, inline)
-            text = cell.text
-            if cell.ghost:  # a line of spaces between paragraphs: perhaps an empty cell
-                add(Token("blank", "", cell, i, part, False))
-            elif text and not text.isspace():
-                if len(text) <= 6 and cell_kind(text) == "blank":  # only “/”: a blank cell
-                    add(Token("blank", to_halfwidth(text).strip(), cell, i, part, False))
-                    continue
-                for kind, t, off in (_para_pieces(text) if len(text) <= 200 else _para_pieces.__wrapped__(text)):
-                    add(Token(kind, t, cell, i, part, False, kind == "num", off))
-            continue
         spans = []  # the paragraph cut at its headings
         start = 0
         for h in by_block[i]:
@@ -160,6 +176,7 @@ def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False, part
             if h is not None:
                 part = h.part
                 wanted = True if parts is None else part in parts
+                seeking = seek.get(part) if seek else None
                 continue
             if not wanted:
                 continue  # a part no table is read from (the headings of a one-line copy: one block)
@@ -175,6 +192,31 @@ def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False, part
             for kind, text, off in (_para_pieces(piece) if len(piece) <= 200 else _para_pieces.__wrapped__(piece)):
                 tokens.append(Token(kind, text, cell, i, part, False, kind == "num", s + off))
     return tokens
+
+
+def _block_tokens(b, i: int, part: int, out: list, grid_rows: bool) -> None:
+    """The tokens of block ``i`` (a row, or a paragraph without a heading) appended to ``out``."""
+    add = out.append
+    if b.kind == "row":
+        cells = b.cells
+        if len(cells) == 1:  # one cell per line: the row's tokens are the cell's (inline)
+            cell = cells[0]
+            if not cell.ghost:
+                for k, text, off, fused in _cell_info(cell.text)[0]:
+                    add(Token(k, text, cell, i, part, True, fused, off))
+            return
+        _row_tokens(b, i, part, out, grid_rows or b.grid)
+        return
+    cell = b.cells[0]
+    text = cell.text
+    if cell.ghost:  # a line of spaces between paragraphs: perhaps an empty cell
+        add(Token("blank", "", cell, i, part, False))
+    elif text and not text.isspace():
+        if len(text) <= 6 and cell_kind(text) == "blank":  # only “/”: a blank cell
+            add(Token("blank", to_halfwidth(text).strip(), cell, i, part, False))
+            return
+        for kind, t, off in (_para_pieces(text) if len(text) <= 200 else _para_pieces.__wrapped__(text)):
+            add(Token(kind, t, cell, i, part, False, kind == "num", off))
 
 
 @lru_cache(maxsize=8192)
