@@ -397,6 +397,11 @@ def _read_lines(eng, gray, clean, boxes, scale: float, tables: list) -> list:
         if crop is not None:
             crops.append(crop)
             rects.append(rect)
+    return _read_crops(eng, crops, rects, scale)
+
+
+def _read_crops(eng, crops: list, rects: list, scale: float) -> list:
+    """The characters recognised in ``crops`` (taken at ``rects``), garbage lines left out."""
     chars = []
     for (text, centres, confs), rect in zip(_recognise_crops(eng, crops), rects):
         if text.strip() and max(confs) >= GARBAGE:
@@ -440,11 +445,7 @@ def _read_empty_cells(eng, gray, grids: list, chars: list, scale: float) -> tupl
             if crop is not None:
                 crops.append(crop)
                 rects.append(rect)
-    found = []
-    for (text, cents, confs), rect in zip(_recognise_crops(eng, crops), rects):
-        if text.strip() and max(confs) >= GARBAGE:
-            found.extend(_chars_of(text, cents, confs, rect, scale))
-    return found, blank
+    return _read_crops(eng, crops, rects, scale), blank
 
 
 def _unread_ink(ink, px: list, inside: list, scale: float) -> None:

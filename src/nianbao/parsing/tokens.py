@@ -147,19 +147,7 @@ def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False, part
                 if not hit:
                     continue
                 seeking = None
-            if b.kind == "para":  # a paragraph without a heading (the common case, inline)
-                cell = b.cells[0]
-                text = cell.text
-                if cell.ghost:  # a line of spaces between paragraphs: perhaps an empty cell
-                    add(Token("blank", "", cell, i, part, False))
-                elif text and not text.isspace():
-                    if len(text) <= 6 and cell_kind(text) == "blank":  # only “/”: a blank cell
-                        add(Token("blank", to_halfwidth(text).strip(), cell, i, part, False))
-                        continue
-                    for kind, t, off in (_para_pieces(text) if len(text) <= 200 else _para_pieces.__wrapped__(text)):
-                        add(Token(kind, t, cell, i, part, False, kind == "num", off))
-                continue
-            _block_tokens(b, i, part, tokens, grid_rows)
+            _block_tokens(b, i, part, tokens, grid_rows)  # a row, or a paragraph without a heading
             continue
         if b.kind == "row":
             _block_tokens(b, i, part, tokens, grid_rows)
