@@ -172,3 +172,51 @@ def test_migration_fills_the_flags_from_the_ranking(db_url, monkeypatch):
         assert sorted(r[0] for r in c.db.query("SELECT id FROM current_reports")) == current
         assert len(current) == 6 and assert_current_is_ranked(c.db) == 9
         assert [d["version"] for d in c.documents()][:3] == [1, 2, 3]
+
+
+def _stored(c) -> dict:
+    db = c.db
+    return {
+        "documents": sorted(db.query("SELECT sha256, status, error_code FROM documents")),
+        "paths": sorted(db.query("SELECT d.sha256, p.path FROM document_paths p JOIN documents d ON d.id = p.document_id")),
+        "blobs": sorted(db.query("SELECT sha256, size FROM blobs")),
+        "reports": sorted(db.query("SELECT d.sha256, r.agency, r.year, r.version, r.is_current, "
+                                   "(SELECT COUNT(*) FROM cell_values v WHERE v.report_id = r.id) "
+                                   "FROM reports r JOIN documents d ON d.id = r.document_id")),
+    }
+
+
+def test_one_batch_stores_what_its_results_one_at_a_time_store(db_url, tmp_path):
+    """The writer's per-batch statements (one lookup of the batch's hashes, multi-row inserts) store
+    what writing the same results one after the other does: the same bytes at two paths in one
+    batch, a failure and its retry in one batch, bytes kept once, a reprocess of the lot."""
+    a, b = result("甲镇人民政府", 2021, "a"), result("甲镇人民政府", 2021, "b")
+    a["data"], b["data"] = b"bytes of a", b"bytes of b"
+    a2 = {**a, "name": "elsewhere/" + a["name"]}  # the same bytes found at another path
+    bad = result("乙镇人民政府", 2022, "x", error=True)
+    retried = with_meta(bad, "乙镇人民政府", 2022)  # its retry parses
+    batch = [a, bad, b, a2, retried, a, result(None, None, "alone")]
+    other = str(db_url).replace("corpus.db", "one-by-one.db") if "sqlite" in str(db_url) else None
+    urls = [db_url, other or db_url]
+    states, summaries = [], []
+    for k, url in enumerate(urls):
+        with Corpus(url) as c:
+            if k and other is None:  # PostgreSQL: one database, emptied between the two ways
+                c.db.execute("TRUNCATE documents, blobs RESTART IDENTITY CASCADE")
+            summary = c.summary_type()
+            if k == 0:
+                c.store_results(batch, summary)
+            else:
+                for res in batch:
+                    c.store_results([res], summary)
+            states.append(_stored(c))
+            summaries.append((summary.parsed, summary.failed, summary.skipped, sorted(summary.failures)))
+            c.store_results(batch, replace=True)  # a reprocess of the lot
+            states.append(_stored(c))
+    assert summaries[0] == summaries[1] == (4, 1, 2, [(bad["name"], "文件是空的")])
+    assert states[0] == states[2] and states[1] == states[3]
+    assert [s for s, *_ in states[0]["documents"]] == sorted({a["sha256"], b["sha256"], bad["sha256"],
+                                                               batch[-1]["sha256"]})
+    assert len(states[0]["paths"]) == 5 and len(states[0]["blobs"]) == 2
+    assert sorted((str(ag), y or 0, v, cur) for _, ag, y, v, cur, _ in states[0]["reports"]) == [
+        ("None", 0, 1, 1), ("乙镇人民政府", 2022, 1, 1), ("甲镇人民政府", 2021, 1, 0), ("甲镇人民政府", 2021, 2, 1)]

@@ -126,7 +126,7 @@ class Corpus(Writing):
 
         def todo(probe):  # on a connection of its own: the writer thread has self.db
             for name, blob in iter_inputs(paths, settings=settings):
-                sha = None
+                sha = doc_id = None
                 if not isinstance(blob, Exception):
                     sha = hashlib.sha256(blob).hexdigest()  # the one hash of these bytes in this process
                     why, doc_id, unrecorded = self._skip(sha, name, retry_failed, probe)
@@ -139,7 +139,8 @@ class Corpus(Writing):
                         if progress:
                             progress(1)
                         continue
-                yield name, blob, sha, ocr_pages.stored(probe, sha)
+                # OCR pages are kept only for a stored document (their foreign key): a new one has none
+                yield name, blob, sha, ocr_pages.stored(probe, sha) if doc_id is not None else {}
 
         self._write_all(todo, workers, engine, scheduler, settings, summary, progress)
         if cross_year:

@@ -105,15 +105,19 @@ class Writing:
 
         A recorded failure of the same bytes is replaced (a retry); stored parsed bytes are kept
         (their new path recorded), unless ``replace`` (a reprocess: the document's report is
-        replaced by this result's)."""
+        replaced by this result's).
+
+        The statements are made per batch, not per document (one lookup of the batch's hashes, one
+        multi-row insert of its documents, of its reports, …); the same bytes twice in a batch are
+        written as if one after the other (:func:`_runs`)."""
         summary = summary if summary is not None else self.summary_type()
         counted = self.summary_type()
         with self.db.transaction():
             self.db.lock(_WRITE_LOCK)  # PostgreSQL: two ingests at once never wait on each other's rows
             try:
                 rows = {"cell_values": {}, "parts": [], "findings": [], "groups": set()}
-                for res in results:
-                    self._store_one(res, counted, rows, replace)
+                for run in _runs(results):
+                    self._store_run(run, counted, rows, replace)
                 settle(self.db, rows["groups"])  # which report of each (body, year) written to is current
                 for columns, cells in rows["cell_values"].items():
                     self.db.insert_rows("cell_sets" if CELL_SETS[self.db.dialect] else "cell_values", columns, cells)
@@ -128,76 +132,153 @@ class Writing:
         self._labels.commit()
         _add(summary, counted)
 
-    def _store_one(self, res: dict, summary: IngestSummary, rows: dict, replace: bool) -> None:
-        now = datetime.now(timezone.utc).isoformat()
+    def _store_run(self, run: list, summary: IngestSummary, rows: dict, replace: bool) -> None:
+        """Write results whose bytes differ from each other (``(sha256, result)`` pairs), in batched statements."""
         db = self.db
-        error = res.get("error")
-        sha = res["sha256"] or f"unreadable:{res['name']}"
-        fields = (res.get("format"), res["size"], now, "failed" if error else "parsed",
-                  error[0] if error else None, f"{error[1]}（{error[2]}）" if error else None, self.parser_version)
-        old = db.one("SELECT id, status FROM documents WHERE sha256 = ?", (sha,))
-        if old is not None and old[1] == "parsed" and not replace:
-            self._seen(old[0], res["name"], res.get("data"), sha)
-            summary.skipped += 1
-            return
-        if old is not None:  # a failure recorded before (its retry), or a reprocess
-            doc_id = old[0]
-            db.execute("UPDATE documents SET format = ?, size = ?, ingested_at = ?, status = ?, "
-                       "error_code = ?, error_message = ?, parser_version = ? WHERE id = ?", (*fields, doc_id))
-            # cells, parts, findings too; its (body, year) may have another current report now
-            rows["groups"].update(db.query("DELETE FROM reports WHERE document_id = ? RETURNING agency_norm, year",
-                                           (doc_id,)))
-        else:
-            row = db.one(
+        now = datetime.now(timezone.utc).isoformat()
+        old = _lookup(db, "SELECT sha256, id, status FROM documents WHERE sha256 IN ({})", [s for s, _ in run])
+        doc_ids: dict = {}  # sha256 → the document id of this result
+        fresh, again, kept = [], [], []  # results to write as new documents, over recorded ones, and not at all
+        for sha, res in run:
+            error = res.get("error")
+            fields = (res.get("format"), res["size"], now, "failed" if error else "parsed",
+                      error[0] if error else None, f"{error[1]}（{error[2]}）" if error else None, self.parser_version)
+            found = old.get(sha)
+            if found is not None and found[1] == "parsed" and not replace:
+                doc_ids[sha] = found[0]
+                kept.append(sha)
+            elif found is not None:  # a failure recorded before (its retry), or a reprocess
+                doc_ids[sha] = found[0]
+                again.append((*fields, found[0]))
+            else:
+                fresh.append((sha, res["name"], *fields))
+        if again:  # cells, parts, findings too; its (body, year) may have another current report now
+            db.executemany("UPDATE documents SET format = ?, size = ?, ingested_at = ?, status = ?, "
+                           "error_code = ?, error_message = ?, parser_version = ? WHERE id = ?", again)
+            rows["groups"].update(_lookup(db, "DELETE FROM reports WHERE document_id IN ({}) RETURNING agency_norm, year",
+                                          [a[-1] for a in again], keyed=False))
+        for i in range(0, len(fresh), _CHUNK):
+            chunk = fresh[i:i + _CHUNK]
+            doc_ids.update(db.query(
                 "INSERT INTO documents (sha256, name, format, size, ingested_at, status, error_code, "
-                "error_message, parser_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (sha256) DO NOTHING RETURNING id", (sha, res["name"], *fields))
-            if row is None:  # another ingest stored these bytes a moment ago
-                self._seen(db.one("SELECT id FROM documents WHERE sha256 = ?", (sha,))[0], res["name"],
-                           res.get("data"), sha)
+                "error_message, parser_version) VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
+                + " ON CONFLICT (sha256) DO NOTHING RETURNING sha256, id", [x for row in chunk for x in row]))
+        lost = [row[0] for row in fresh if row[0] not in doc_ids]
+        if lost:  # another ingest stored these bytes a moment ago
+            doc_ids.update((s, v[0]) for s, v in
+                           _lookup(db, "SELECT sha256, id FROM documents WHERE sha256 IN ({})", lost).items())
+            kept += lost
+        self._seen_many(db, [(doc_ids[sha], res["name"], res.get("data"), sha) for sha, res in run], now)
+        kept = set(kept)
+        reports = []
+        for sha, res in run:
+            if sha in kept:
                 summary.skipped += 1
-                return
-            doc_id = row[0]
-        self._seen(doc_id, res["name"], res.get("data"), sha)
-        if error:
-            summary.failed += 1
-            summary.failures.append((res["name"], error[1]))
-            return
-        agency, year, template, title = res["meta"]
-        errors, warnings, infos = res["counts"]
-        norm = norm_agency(agency) or None
-        report_id = db.one(  # current, version 1 (the defaults) until settled with its (body, year)'s others
-            "INSERT INTO reports (document_id, agency, agency_norm, year, template, title, errors, warnings, "
-            "infos, record, parser_version, labels_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            (doc_id, agency, norm, year, template, title, errors, warnings, infos,
-             res["record"], self.parser_version, self._labels.id(*res["labels"])))[0]
-        rows["groups"].add((norm, year))
-        cols = res["cells"]  # columns (codec.cell_columns)
-        if cols:
-            ids = self._keys.known
-            try:
-                key_ids = [ids[k] for k in cols[0]]
-            except KeyError:  # a key not stored yet
-                key_ids = [self._keys.id(k) for k in cols[0]]
-            if CELL_SETS[db.dialect]:  # one row of arrays
-                rows["cell_values"].setdefault(CELL_SET_COLUMNS, []).append(
-                    (report_id, _array(key_ids, False),
-                     *(None if col is None else _array(col, quote) for quote, col in zip(_QUOTED[1:], cols[1:]))))
-            else:  # a row per cell; the columns NULL in every cell of this report are left out of the insert
-                used = tuple(col is not None for col in cols[1:])
-                rows["cell_values"].setdefault(_columns(used), []).extend(
-                    zip(itertools.repeat(report_id, len(key_ids)), key_ids, *(col for col in cols[1:] if col is not None)))
-        rows["parts"] += [(report_id, *p) for p in res["parts"]]
-        rows["findings"] += [(report_id, *f, 0) for f in res["findings"]]
-        summary.parsed += 1
-        summary.new_reports.append(report_id)
-        summary.with_errors += bool(errors)
+            elif error := res.get("error"):
+                summary.failed += 1
+                summary.failures.append((res["name"], error[1]))
+            else:
+                reports.append((doc_ids[sha], res))
+        self._insert_reports(reports, summary, rows)
+
+    def _insert_reports(self, reports: list, summary: IngestSummary, rows: dict) -> None:
+        """Insert the reports of ``(document id, result)`` pairs (current, version 1 — the defaults — until
+        settled with their (body, year)'s others); their cells, parts and findings go to ``rows``."""
+        db = self.db
+        values = []
+        for doc_id, res in reports:
+            agency, year, template, title = res["meta"]
+            errors, warnings, infos = res["counts"]
+            norm = norm_agency(agency) or None
+            values.append((doc_id, agency, norm, year, template, title, errors, warnings, infos,
+                           res["record"], self.parser_version, self._labels.id(*res["labels"])))
+            rows["groups"].add((norm, year))
+        report_ids: dict = {}  # document id → report id
+        for i in range(0, len(values), _CHUNK):
+            chunk = values[i:i + _CHUNK]
+            report_ids.update(db.query(
+                "INSERT INTO reports (document_id, agency, agency_norm, year, template, title, errors, warnings, "
+                "infos, record, parser_version, labels_id) VALUES "
+                + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk)) + " RETURNING document_id, id",
+                [x for row in chunk for x in row]))
+        cell_sets = CELL_SETS[db.dialect]
+        ids = self._keys.known
+        for doc_id, res in reports:
+            report_id = report_ids[doc_id]
+            cols = res["cells"]  # columns (codec.cell_columns)
+            if cols:
+                try:
+                    key_ids = [ids[k] for k in cols[0]]
+                except KeyError:  # a key not stored yet
+                    key_ids = [self._keys.id(k) for k in cols[0]]
+                if cell_sets:  # one row of arrays
+                    rows["cell_values"].setdefault(CELL_SET_COLUMNS, []).append(
+                        (report_id, _array(key_ids, False),
+                         *(None if col is None else _array(col, quote) for quote, col in zip(_QUOTED[1:], cols[1:]))))
+                else:  # a row per cell; the columns NULL in every cell of this report are left out of the insert
+                    used = tuple(col is not None for col in cols[1:])
+                    rows["cell_values"].setdefault(_columns(used), []).extend(
+                        zip(itertools.repeat(report_id, len(key_ids)), key_ids,
+                            *(col for col in cols[1:] if col is not None)))
+            rows["parts"] += [(report_id, *p) for p in res["parts"]]
+            rows["findings"] += [(report_id, *f, 0) for f in res["findings"]]
+            summary.parsed += 1
+            summary.new_reports.append(report_id)
+            summary.with_errors += bool(res["counts"][0])
+
+    @staticmethod
+    def _seen_many(db, seen: list, now: str) -> None:
+        """Record each ``(document id, path, bytes or None, sha256)`` of ``seen``: its path, and its
+        bytes if not kept yet (the batch's kept hashes looked up at once)."""
+        db.executemany("INSERT INTO document_paths (document_id, path, first_seen) VALUES (?, ?, ?) "
+                       "ON CONFLICT (document_id, path) DO NOTHING", [(d, path, now) for d, path, _, _ in seen])
+        blobs = {sha: data for _, _, data, sha in seen if isinstance(data, (bytes, bytearray))}
+        if blobs:
+            have = _lookup(db, "SELECT sha256 FROM blobs WHERE sha256 IN ({})", list(blobs), keyed=False)
+            have = {h[0] for h in have}
+            todo = [(sha, len(data), bytes(data)) for sha, data in blobs.items() if sha not in have]
+            if todo:
+                db.executemany("INSERT INTO blobs (sha256, size, data) VALUES (?, ?, ?) "
+                               "ON CONFLICT (sha256) DO NOTHING", todo)
 
     def _insert_findings(self, report_id, findings, cross_year: bool):
         self.db.insert_rows(
             "findings", FINDING_COLUMNS,
             [(report_id, f["code"], f["name"], f["severity"], f["message"], j(f["keys"]), j(f["loc"]),
               j(f["expected"]), j(f["actual"]), int(cross_year)) for f in findings])
+
+
+_CHUNK = 100  # rows per multi-row statement (SQLite: well under its limit of bound parameters)
+
+
+def _runs(results: list):
+    """The batch's results as runs of ``(sha256, result)`` pairs, in order, none holding the same
+    bytes twice: a run is written as one, the next sees what it wrote."""
+    run: list = []
+    shas: set = set()
+    for res in results:
+        sha = res["sha256"] or f"unreadable:{res['name']}"
+        if sha in shas:
+            yield run
+            run, shas = [], set()
+        run.append((sha, res))
+        shas.add(sha)
+    if run:
+        yield run
+
+
+def _lookup(db, sql: str, keys: list, keyed: bool = True):
+    """Run ``sql`` (``{}``: the placeholders of ``keys``) over ``keys`` in chunks: rows by their first column
+    (``keyed``; the rest of the row its value), or a list of rows."""
+    out: dict | list = {} if keyed else []
+    for i in range(0, len(keys), _CHUNK):
+        chunk = keys[i:i + _CHUNK]
+        got = db.query(sql.format(", ".join("?" for _ in chunk)), chunk)
+        if keyed:
+            out.update((r[0], tuple(r[1:])) for r in got)
+        else:
+            out += got
+    return out
 
 
 _QUOTED = (False, False, True, False, False, False, False, False, False, True, False)  # text arrays: quoted
