@@ -20,7 +20,6 @@ too. Not a timed test.
 """
 from __future__ import annotations
 
-import hashlib
 import random
 import sys
 import time
@@ -28,11 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from bench_web import PARTS, arguments, filled_store, print_pages, timed, web_client  # noqa: E402
-from nianbao.model import CellValue, Location, Part, Report  # noqa: E402
-from nianbao.rules import check  # noqa: E402
+from bench_web import arguments, filled_store, print_pages, synth_result, timed, web_client  # noqa: E402
 from nianbao.store import Corpus  # noqa: E402
-from nianbao.store.codec import encode_report  # noqa: E402
 from nianbao.store.roster import Entry, import_roster  # noqa: E402
 from nianbao.testing.synth.corpus import _DEPTS, _PLACES, _TOWNS  # noqa: E402
 from nianbao.testing.synth.values import plant_defects, random_values, template_for_year  # noqa: E402
@@ -81,15 +77,8 @@ def fill(corpus: Corpus, n: int, seed: int, batch: int = 500) -> None:
             prev = values
             if rng.random() < 0.1:
                 values, _ = plant_defects(rng, dict(values), tpl)
-            cells = {k: CellValue(v, "" if v is None else str(v), Location(line=10 + i), True)
-                     for i, (k, v) in enumerate(values.items())}
-            name = f"synth/{made:06d}-{agency}-{year}.txt"
-            sha = hashlib.sha256(name.encode()).hexdigest()
-            report = Report(file=name, format="text", sha256=sha, agency=agency, year=year, template=tpl,
-                            title=f"{agency}{year}年政府信息公开工作年度报告",
-                            parts=[Part(i + 1, t, x) for i, (t, x) in enumerate(zip(PARTS, _texts(agency, county, year, rng)))],
-                            cells=cells, tables=["active", "applications", "review_litigation"])
-            todo.append({"name": name, "sha256": sha, "size": 1000, **encode_report(report, check(report))})
+            todo.append(synth_result(f"synth/{made:06d}-{agency}-{year}.txt", agency, year, tpl, values,
+                                     _texts(agency, county, year, rng)))
             made += 1
             if len(todo) >= batch:
                 corpus.store_results(todo)

@@ -35,6 +35,19 @@ PARTS = ("一、总体情况", "二、主动公开政府信息情况", "三、�
          "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项")
 
 
+def synth_result(name: str, agency: str, year: int, tpl: str, values: dict, texts: list) -> dict:
+    """The store's result dict of a synthetic report (``values`` by cell key, ``texts`` of the six
+    parts), audited, as a worker would send it."""
+    cells = {k: CellValue(v, "" if v is None else str(v), Location(line=10 + i), True)
+             for i, (k, v) in enumerate(values.items())}
+    sha = hashlib.sha256(name.encode()).hexdigest()
+    report = Report(file=name, format="text", sha256=sha, agency=agency, year=year, template=tpl,
+                    title=f"{agency}{year}年政府信息公开工作年度报告",
+                    parts=[Part(i + 1, t, x) for i, (t, x) in enumerate(zip(PARTS, texts))], cells=cells,
+                    tables=["active", "applications", "review_litigation"])
+    return {"name": name, "sha256": sha, "size": 1000, **encode_report(report, check(report))}
+
+
 def fill(corpus: Corpus, n: int, seed: int) -> None:
     rng = random.Random(seed)
     made, seen, todo = 0, set(), []
@@ -54,15 +67,8 @@ def fill(corpus: Corpus, n: int, seed: int) -> None:
             prev = values
             if rng.random() < 0.1:
                 values, _ = plant_defects(rng, dict(values), tpl)
-            cells = {k: CellValue(v, "" if v is None else str(v), Location(line=10 + i), True)
-                     for i, (k, v) in enumerate(values.items())}
-            name = f"synth/{made:05d}-{agency}-{year}.txt"
-            sha = hashlib.sha256(name.encode()).hexdigest()
-            report = Report(file=name, format="text", sha256=sha, agency=agency, year=year, template=tpl,
-                            title=f"{agency}{year}年政府信息公开工作年度报告",
-                            parts=[Part(i + 1, t, f"{t}（正文）") for i, t in enumerate(PARTS)], cells=cells,
-                            tables=["active", "applications", "review_litigation"])
-            todo.append({"name": name, "sha256": sha, "size": 1000, **encode_report(report, check(report))})
+            todo.append(synth_result(f"synth/{made:05d}-{agency}-{year}.txt", agency, year, tpl, values,
+                                     [f"{t}（正文）" for t in PARTS]))
             made += 1
             if len(todo) >= 500:  # the store's batched writer, as ingest uses it
                 corpus.store_results(todo)
