@@ -108,11 +108,21 @@ def group(src: PageChars, idx=None, part=None) -> tuple:
     lim = 0.45 * np.maximum(np.minimum(h, h[first]), 1.0) - 1e-6
     ok = (count == 0) | (mid * count - before <= lim * count)
     gid = seg if ok.all() else _scan(mid.tolist(), h.tolist(), brk, ok)
-    perm = np.lexsort((src.x0[order], gid))
+    perm = _sort_within(src.x0[order], gid)
     order = order[perm]
     gid = gid[perm]
     starts = np.flatnonzero(np.concatenate(([True], gid[1:] != gid[:-1])))
     return order, starts, (part[perm][starts].tolist() if part is not None else None)
+
+
+def _sort_within(x: np.ndarray, gid: np.ndarray) -> np.ndarray:
+    """``np.lexsort((x, gid))`` (by ``gid``, then ``x``, then position), sorting twice with stable
+    sorts: a radix sort for ``gid`` when its values are small (the usual case) is far quicker."""
+    by_x = np.argsort(x, kind="stable")
+    g = gid[by_x]
+    if len(g) and 0 <= g.min() and g.max() < 65536:
+        g = g.astype(np.uint16)
+    return by_x[np.argsort(g, kind="stable")]
 
 
 def _scan(mid: list, height: list, brk: np.ndarray, ok: np.ndarray) -> np.ndarray:
@@ -172,8 +182,13 @@ def measure(src: PageChars, order: np.ndarray, starts: np.ndarray, settings: Set
         both = (np.searchsorted(_CJK_BOUNDS, cp[spaced - 1], side="right") & 1) \
             & (np.searchsorted(_CJK_BOUNDS, cp[spaced], side="right") & 1)
         spaced = spaced[both == 0]
-    spaces = spaced.tolist()
-    full = cp.tobytes().decode("utf-32-le")
+    if len(spaced):  # the text of all the lines with their spaces, in one piece
+        full = np.insert(cp, spaced, 32).tobytes().decode("utf-32-le")
+        t_starts = starts + np.searchsorted(spaced, starts)
+        t_ends = ends + np.searchsorted(spaced, ends)
+    else:
+        full = cp.tobytes().decode("utf-32-le")
+        t_starts, t_ends = starts, ends
     stats = np.empty((7, len(starts)))
     np.fmax.reduceat(gap, starts, out=stats[0])
     np.fmin.reduceat(src.top[order], starts, out=stats[1])
@@ -183,44 +198,32 @@ def measure(src: PageChars, order: np.ndarray, starts: np.ndarray, settings: Set
     stats[5] = x1[ends - 1]
     stats[6] = h[ends - 1]
     hmin = np.minimum.reduceat(h, starts)
-    mixed = np.flatnonzero(hmin != np.maximum.reduceat(h, starts)).tolist()
     sizes = hmin.tolist()
-    for i in mixed:  # the median height of a line of several sizes
-        heights = sorted(h[starts[i]:ends[i]].tolist())
-        sizes[i] = heights[len(heights) // 2]
+    for i in np.flatnonzero(hmin != np.maximum.reduceat(h, starts)).tolist():
+        sizes[i] = None  # several sizes: the median, when asked (see .layout.line_size)
     widest, tops, bottoms, rights, lefts, last_x1, last_h = stats.tolist()
     s_list, e_list = starts.tolist(), ends.tolist()
+    texts = [full[a:b] for a, b in zip(t_starts.tolist(), t_ends.tolist())]
+    idxs = [order[a:b] for a, b in zip(s_list, e_list)]
     new = Line.__new__
     lines = []
     append = lines.append
-    j, nsp = 0, len(spaces)
-    for i, a in enumerate(s_list):
-        b = e_list[i]
-        if j < nsp and spaces[j] < b:
-            pieces, p = [], a
-            while j < nsp and spaces[j] < b:
-                pieces.append(full[p:spaces[j]])
-                p = spaces[j]
-                j += 1
-            pieces.append(full[p:b])
-            text = " ".join(pieces)
-        else:
-            text = full[a:b]
-        if overprinted and i in overprinted:
-            append(_object_line(src, order[a:b], settings))
-            continue
+    for text, idx, w, top, bbox, size, count, tail in zip(texts, idxs, widest, tops, zip(lefts, tops, rights, bottoms),
+                                                         sizes, (ends - starts).tolist(), zip(last_x1, last_h)):
         ln = new(Line)
         ln._chars = None
         ln._src = src
-        ln._idx = order[a:b]
+        ln._idx = idx
         ln.text = text
-        ln.widest = widest[i]
-        ln.top = top = tops[i]
-        ln.bbox = (lefts[i], top, rights[i], bottoms[i])
-        ln.size = sizes[i]
-        ln.count = b - a
-        ln.tail = (last_x1[i], last_h[i])
+        ln.widest = w
+        ln.top = top
+        ln.bbox = bbox
+        ln.size = size
+        ln.count = count
+        ln.tail = tail
         append(ln)
+    for i in overprinted:
+        lines[i] = _object_line(src, idxs[i], settings)
     return lines
 
 

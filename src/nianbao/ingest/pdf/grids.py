@@ -12,18 +12,22 @@ from ...model.document import Block, Cell, Location
 from .lines import _NUMBER, Line, chars_to_lines, join_lines, split_numbers
 
 
-@dataclass(eq=False)
 class GridCell:
-    """One cell of a ruled grid: bands r0..r1, columns c0..c1, its box and its characters."""
+    """One cell of a ruled grid: bands r0..r1, columns c0..c1, its box and its characters;
+    ``cell`` is the Cell emitted for it, ``lines`` its lines when made in bulk (see
+    :func:`.arrays.assign`). A slotted class: a page's grids have hundreds of cells."""
 
-    r0: int
-    r1: int
-    c0: int
-    c1: int
-    bbox: tuple
-    chars: list = field(default_factory=list)
-    cell: Optional[Cell] = None  # the Cell emitted for it
-    lines: Optional[list] = None  # its lines, when made in bulk (see :func:`.arrays.assign`)
+    __slots__ = ("r0", "r1", "c0", "c1", "bbox", "chars", "cell", "lines")
+
+    def __init__(self, r0: int, r1: int, c0: int, c1: int, bbox: tuple, chars: Optional[list] = None,
+                 cell: Optional[Cell] = None, lines: Optional[list] = None):
+        self.r0, self.r1, self.c0, self.c1, self.bbox = r0, r1, c0, c1, bbox
+        self.chars = [] if chars is None else chars
+        self.cell = cell
+        self.lines = lines
+
+    def __repr__(self) -> str:
+        return f"GridCell(r0={self.r0}, r1={self.r1}, c0={self.c0}, c1={self.c1}, bbox={self.bbox})"
 
 
 @dataclass(eq=False)
@@ -119,7 +123,13 @@ def build_grid(rules: list, settings: Settings = DEFAULT) -> Optional[Grid]:
             cols = [k % nc for k in atoms]
             r0, r1, c0, c1 = atoms[0] // nc, atoms[-1] // nc, min(cols), max(cols)  # atoms come in order
         cells.append(GridCell(r0, r1, c0, c1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])))
-    ranks = sorted(range(len(cells)), key=lambda k: (cells[k].r0, cells[k].c0))
+    keys = [(gc.r0, gc.c0) for gc in cells]
+    if all(a < b for a, b in zip(keys, keys[1:])):  # in order already (no cell reaches left below its first band)
+        if len(groups) == nr * nc:
+            return Grid(xs, ys, cells, atom_cells=list(range(nr * nc)))
+        ranks = range(len(cells))
+    else:
+        ranks = sorted(range(len(cells)), key=keys.__getitem__)
     atom_cells = [0] * (nr * nc)
     for rank, k in enumerate(ranks):
         for atom in groups[k]:

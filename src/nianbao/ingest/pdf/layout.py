@@ -100,7 +100,10 @@ def line_size(line: Line) -> float:
     """The median character height of a line (the loose boxes of digits and of CJK characters
     from different fonts differ; the median is the line's type size)."""
     if line.size is None:
-        heights = sorted(c.height for c in line.chars)
+        if line._chars is None:  # made in bulk: the heights from the arrays (the same values)
+            heights = sorted(line._src.h[line._idx].tolist())
+        else:
+            heights = sorted(c.height for c in line.chars)
         line.size = heights[len(heights) // 2]
     return line.size
 
