@@ -3,6 +3,7 @@ centre; one row block per band that starts a cell."""
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from itertools import groupby
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Optional
@@ -288,13 +289,11 @@ def grid_rows(grid: Grid, page: int, settings: Settings = DEFAULT) -> list:
     wrapped inside a narrow cell (``300`` over ``1``, as Word and LibreOffice print ``3001`` in a
     cell too narrow for it) is not such a stack and reads as one number.
     """
-    by_band: dict = {}
-    for gc in grid.cells:
-        by_band.setdefault(gc.r0, []).append(gc)
     rows = []
-    for band in sorted(by_band):
-        cells_lines = [(gc, gc.lines if gc.lines is not None else chars_to_lines(gc.chars, settings))
-                       for gc in by_band[band]]  # left to right
+    new_loc = tuple.__new__
+    for _, band_cells in groupby(grid.cells, key=_r0):  # the cells come sorted by band, then column
+        cells_lines = [(gc, gc.lines if gc.lines is not None else chars_to_lines(gc.chars, settings) if gc.chars else [])
+                       for gc in band_cells]  # left to right
         stacked = [lines for gc, lines in cells_lines if len(lines) >= 2 and not wrapped_number(lines, gc.bbox)]
         subrows = stacked_rows(stacked) if stacked else []
         if subrows:
@@ -302,8 +301,14 @@ def grid_rows(grid: Grid, page: int, settings: Settings = DEFAULT) -> list:
                         if any(c.text for c in cells))
             continue
         cells = []
+        filled = False
         for gc, lines in cells_lines:
-            loc = page_location(page, gc.bbox)  # grid lines are rounded already
+            loc = new_loc(Location, (None, None, None, None, page, gc.bbox, *_LOC_TAIL))  # grid lines are rounded already
+            if not lines:
+                gc.cell = cell = Cell("", loc)
+                cells.append(cell)
+                continue
+            filled = True
             text = lines[0].text if len(lines) == 1 else join_lines(lines, gc.bbox[2])
             gc.cell = cell = Cell(text, loc)
             parts = split_numbers(text) if len(lines) == 1 and " " in text else None
@@ -311,17 +316,23 @@ def grid_rows(grid: Grid, page: int, settings: Settings = DEFAULT) -> list:
                 cells.append(cell)
             else:
                 cells.extend([Cell(p, loc) for p in parts])
-        if any(c.text for c in cells):
+        if filled and any(c.text for c in cells):
             rows.append(Block("row", cells, table=grid.index))
     return rows
 
 
+_r0 = attrgetter("r0")
+
+
 def page_location(page: int, bbox: tuple) -> Location:
-    """``Location(page=page, bbox=bbox)``, made positionally (one per cell: the keywords cost)."""
-    return Location(None, None, None, None, page, bbox)
+    """``Location(page=page, bbox=bbox)``, made as a plain tuple (one per cell: the keywords and
+    the named tuple's ``__new__`` cost)."""
+    return tuple.__new__(Location, (None, None, None, None, page, bbox, *_LOC_TAIL))
 
 
 assert Location._fields[4:6] == ("page", "bbox")
+assert all(Location._field_defaults.get(f, 0) is None for f in Location._fields[:4])
+_LOC_TAIL = tuple(Location._field_defaults[f] for f in Location._fields[6:])  # the defaults after bbox
 
 
 def wrapped_number(lines: list, bbox: tuple) -> bool:
