@@ -154,10 +154,12 @@ def _scan(mid: list, height: list, brk: np.ndarray, ok: np.ndarray) -> np.ndarra
     return gid
 
 
-def measure(src: PageChars, order: np.ndarray, starts: np.ndarray, settings: Settings = DEFAULT) -> list:
+def measure(src: PageChars, order: np.ndarray, starts: np.ndarray, settings: Settings = DEFAULT,
+            sized: bool = True) -> list:
     """:class:`Line` objects of the runs ``order[starts[i]:starts[i + 1]]`` (each sorted left to
     right), with what :func:`.lines._join_measure` gives: overprinted copies dropped, the text
-    with its spaces, the widest gap and the box."""
+    with its spaces, the widest gap and the box. ``sized``: the median character height of a
+    line of several sizes now, else when asked (lines in grid cells seldom need it)."""
     n = len(order)
     if n == 0:
         return []
@@ -199,8 +201,12 @@ def measure(src: PageChars, order: np.ndarray, starts: np.ndarray, settings: Set
     stats[6] = h[ends - 1]
     hmin = np.minimum.reduceat(h, starts)
     sizes = hmin.tolist()
-    for i in np.flatnonzero(hmin != np.maximum.reduceat(h, starts)).tolist():
-        sizes[i] = None  # several sizes: the median, when asked (see .layout.line_size)
+    for i in np.flatnonzero(hmin != np.maximum.reduceat(h, starts)).tolist():  # a line of several sizes:
+        if sized:  # the median height
+            heights = sorted(h[starts[i]:ends[i]].tolist())
+            sizes[i] = heights[len(heights) // 2]
+        else:  # when asked (see .layout.line_size)
+            sizes[i] = None
     widest, tops, bottoms, rights, lefts, last_x1, last_h = stats.tolist()
     s_list, e_list = starts.tolist(), ends.tolist()
     texts = [full[a:b] for a, b in zip(t_starts.tolist(), t_ends.tolist())]
@@ -293,7 +299,8 @@ def assign(src: PageChars, pages: list, settings: Settings = DEFAULT) -> list:
     out_which = which[keep]
     out_starts = np.flatnonzero(np.concatenate(([True], out_which[1:] != out_which[:-1]))) if len(out_which) else \
         out_which
-    made = measure(src, np.concatenate((order, idx[keep])), np.concatenate((starts, len(order) + out_starts)), settings)
+    made = measure(src, np.concatenate((order, idx[keep])), np.concatenate((starts, len(order) + out_starts)), settings,
+                   sized=False)
     for k, line in zip(parts, made):
         gc = cells[k]
         if gc.lines is None:

@@ -220,9 +220,7 @@ def batch_chars(pages: list) -> tuple:
     left, top, right, bottom = box[:, 0], page_top - box[:, 1], box[:, 2], page_top - box[:, 3]
     owner = np.repeat(np.arange(len(pages)), sizes)
     keep = (right > left) & np.isfinite(left) & np.isfinite(right) & np.isfinite(top) & np.isfinite(bottom)
-    unprintable = [c for c in np.unique(cp).tolist() if not chr(c).isprintable()]
-    if unprintable:  # markers, controls, unassigned code points
-        keep &= ~np.isin(cp, unprintable)
+    keep &= printable(cp)  # not markers, controls, unassigned code points
     start = 0
     for size, (_, _, view) in zip(sizes, pages):
         if view is not None:  # displayed-page coordinates (see view_mapping)
@@ -234,6 +232,26 @@ def batch_chars(pages: list) -> tuple:
     if not keep.all():
         cp, left, top, right, bottom, owner = cp[keep], left[keep], top[keep], right[keep], bottom[keep], owner[keep]
     return PageChars(cp, left, top, right, bottom), owner
+
+
+_PRINTABLE = np.zeros(0x10000, dtype=np.int8)  # per BMP code point: 1 printable, -1 not, 0 not asked yet
+
+
+def printable(cp: np.ndarray) -> np.ndarray:
+    """``chr(c).isprintable()`` for each code point, from a table of the BMP filled in as code
+    points come (a page has hundreds of distinct characters: asking each one every time cost
+    more than laying out the page's lines)."""
+    bmp = cp < 0x10000
+    status = np.zeros(len(cp), dtype=np.int8)
+    status[bmp] = _PRINTABLE[cp[bmp]]
+    unknown = status == 0
+    if unknown.any():
+        new = np.unique(cp[unknown]).tolist()
+        answers = np.array([1 if chr(c).isprintable() else -1 for c in new], dtype=np.int8)
+        status[unknown] = answers[np.searchsorted(new, cp[unknown])]
+        kept = np.array(new) < 0x10000
+        _PRINTABLE[np.array(new)[kept]] = answers[kept]
+    return status > 0
 
 
 def extract_rules(page: int, page_top: float, settings: Settings = DEFAULT) -> list:
@@ -249,76 +267,31 @@ def _collect_rules(parent: int, count: int, get_object, matrix: tuple, page_top:
     """Walk the objects (descending into form XObjects with their matrix), adding the rules found.
 
     The objects, their types and the bounds of the paths are read in bulk (``map`` over the
-    pdfium calls: text-layer pages often hold one text object per character), and the thin paths
-    are told apart in one numpy pass; only the others are looked into one by one."""
+    pdfium calls: text-layer pages often hold one text object per character)."""
     n = max(count, 0)
     objs = list(map(get_object, repeat(parent, n), range(n)))
     kinds = list(map(_object_type, objs))
     path_type, form_type = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
     paths = [obj for obj, kind in zip(objs, kinds) if kind == path_type]
+    boxes = iter(())
     if paths:
         buf = (c_float * (4 * len(paths)))()  # left, bottom, right, top per path
         a = ctypes.addressof(buf)
         end = a + 16 * len(paths)
         found = list(map(_object_bounds, paths, range(a, end, 16), range(a + 4, end, 16), range(a + 8, end, 16),
                          range(a + 12, end, 16)))
-        outcome = _thin_paths(np.frombuffer(buf, dtype=np.float32).reshape(-1, 4), found, matrix, page_top, settings)
-        if len(paths) == n:  # nothing but paths here (no form to descend into)
-            for obj, got in zip(paths, outcome):
-                if got is _LOOK:
-                    path_rules(obj, matrix, page_top, rules, settings)
-                elif got is not None:
-                    rules.append(got)
-            return
-        outcome = iter(outcome)
+        values = iter(memoryview(buf).cast("B").cast("f").tolist())
+        boxes = zip(found, values, values, values, values)
+    plain = matrix == _IDENTITY  # a thin path is a rule from its bounds alone (see path_rules)
     for obj, kind in zip(objs, kinds):
         if kind == path_type:
-            got = next(outcome)
-            if got is _LOOK:
-                path_rules(obj, matrix, page_top, rules, settings)
-            elif got is not None:
-                rules.append(got)
+            ok, x0, y0, x1, y1 = next(boxes)
+            if ok and (not plain or not thin_rule(x0, y0, x1, y1, page_top, rules, settings)):
+                path_rules(obj, matrix, page_top, rules, settings, (x0, y0, x1, y1))
         elif kind == form_type and depth < 8:
             form_matrix = _compose(_object_matrix(obj), matrix)
             count = _form_count_objects(obj)
             _collect_rules(obj, count, _form_get_object, form_matrix, page_top, rules, depth + 1, settings)
-
-
-_LOOK = object()  # a path that is not thin as a whole: its sub-paths are looked into (path_rules)
-
-
-def _thin_paths(box: np.ndarray, found: list, matrix: tuple, page_top: float, settings: Settings) -> list:
-    """What :func:`path_rules` makes of each path from its bounds alone (``box``: left, bottom,
-    right, top per path, where ``found`` is true): the :class:`Rule` of a thin path, None (no
-    bounds, or too short), or ``_LOOK`` (not thin: its sub-paths are to be looked into). The same
-    floating-point operations as :func:`_transform_box` and :func:`thin_rule`, over all at once."""
-    box = box.astype(np.float64)
-    x0, y0, x1, y1 = box[:, 0], box[:, 1], box[:, 2], box[:, 3]
-    if matrix != _IDENTITY:
-        m0, m1, m2, m3, m4, m5 = matrix
-        px = [m0 * x + m2 * y + m4 for x in (x0, x1) for y in (y0, y1)]
-        py = [m1 * x + m3 * y + m5 for x in (x0, x1) for y in (y0, y1)]
-        x0, x1 = np.minimum.reduce(px), np.maximum.reduce(px)
-        y0, y1 = np.minimum.reduce(py), np.maximum.reduce(py)
-    if not (np.isfinite(x0).all() and np.isfinite(x1).all() and np.isfinite(y0).all() and np.isfinite(y1).all()):
-        return [_LOOK if ok else None for ok in found]  # path_rules decides each (as min/max do with NaN)
-    w, h = x1 - x0, y1 - y0
-    thin = np.minimum(w, h) <= settings.rule_max_thickness
-    across = thin & (w >= h) & (w >= settings.rule_min_length)
-    down = thin & ~(w >= h) & (h > w) & (h >= settings.rule_min_length)
-    out: list = [None if not ok else (None if t else _LOOK) for ok, t in zip(found, thin.tolist())]
-    if across.any() or down.any():
-        h_pos = (page_top - (y0 + y1) / 2).tolist()
-        v_pos = ((x0 + x1) / 2).tolist()
-        v_start, v_end = (page_top - y1).tolist(), (page_top - y0).tolist()
-        lx0, lx1 = x0.tolist(), x1.tolist()
-        for k in np.flatnonzero(across).tolist():
-            if found[k]:
-                out[k] = Rule(True, h_pos[k], lx0[k], lx1[k])
-        for k in np.flatnonzero(down).tolist():
-            if found[k]:
-                out[k] = Rule(False, v_pos[k], v_start[k], v_end[k])
-    return out
 
 
 def path_rules(obj: int, matrix: tuple, page_top: float, rules: list, settings: Settings = DEFAULT,
