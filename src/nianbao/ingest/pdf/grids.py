@@ -3,8 +3,8 @@ centre; one row block per band that starts a cell."""
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from itertools import groupby
 from dataclasses import dataclass, field
+from itertools import groupby
 from operator import attrgetter
 from typing import Optional
 
