@@ -12,6 +12,7 @@ from collections import deque
 from ctypes import CFUNCTYPE, c_float, c_int, c_void_p
 from dataclasses import dataclass
 from itertools import repeat
+from operator import itemgetter
 from typing import Optional
 
 import numpy as np
@@ -48,6 +49,13 @@ _count_chars = _fast(pdfium_c.FPDFText_CountChars, c_int, c_void_p)
 _get_text = _fast(pdfium_c.FPDFText_GetText, c_int, c_void_p, c_int, c_int, c_void_p)
 _get_unicode = _fast(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, c_void_p, c_int)
 _loose_char_box = _fast(pdfium_c.FPDFText_GetLooseCharBox, c_int, c_void_p, c_int, c_void_p)
+_draw_mode = _fast(pdfium_c.FPDFPath_GetDrawMode, c_int, c_void_p, c_void_p, c_void_p)
+_get_matrix = _fast(pdfium_c.FPDFPageObj_GetMatrix, c_int, c_void_p, c_void_p)
+_count_segments = _fast(pdfium_c.FPDFPath_CountSegments, c_int, c_void_p)
+_path_segment = _fast(pdfium_c.FPDFPath_GetPathSegment, c_void_p, c_void_p, c_int)
+_segment_point = _fast(pdfium_c.FPDFPathSegment_GetPoint, c_int, c_void_p, c_void_p, c_void_p)
+_segment_type = _fast(pdfium_c.FPDFPathSegment_GetType, c_int, c_void_p)
+_segment_close = _fast(pdfium_c.FPDFPathSegment_GetClose, c_int, c_void_p)
 
 
 def _address(handle) -> int:
@@ -270,10 +278,11 @@ def _collect_rules(parent: int, count: int, get_object, matrix: tuple, page_top:
     pdfium calls: text-layer pages often hold one text object per character)."""
     n = max(count, 0)
     objs = list(map(get_object, repeat(parent, n), range(n)))
-    kinds = list(map(_object_type, objs))
-    path_type, form_type = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
-    paths = [obj for obj, kind in zip(objs, kinds) if kind == path_type]
-    boxes = iter(())
+    kinds = np.fromiter(map(_object_type, objs), dtype=np.int32, count=n)
+    at_paths = np.flatnonzero(kinds == pdfium_c.FPDF_PAGEOBJ_PATH).tolist()
+    at_forms = np.flatnonzero(kinds == pdfium_c.FPDF_PAGEOBJ_FORM).tolist() if depth < 8 else []
+    paths = [objs[i] for i in at_paths]
+    boxes: list = []
     if paths:
         buf = (c_float * (4 * len(paths)))()  # left, bottom, right, top per path
         a = ctypes.addressof(buf)
@@ -281,17 +290,20 @@ def _collect_rules(parent: int, count: int, get_object, matrix: tuple, page_top:
         found = list(map(_object_bounds, paths, range(a, end, 16), range(a + 4, end, 16), range(a + 8, end, 16),
                          range(a + 12, end, 16)))
         values = iter(memoryview(buf).cast("B").cast("f").tolist())
-        boxes = zip(found, values, values, values, values)
+        boxes = list(zip(found, values, values, values, values))
     plain = matrix == _IDENTITY  # a thin path is a rule from its bounds alone (see path_rules)
-    for obj, kind in zip(objs, kinds):
-        if kind == path_type:
-            ok, x0, y0, x1, y1 = next(boxes)
-            if ok and (not plain or not thin_rule(x0, y0, x1, y1, page_top, rules, settings)):
-                path_rules(obj, matrix, page_top, rules, settings, (x0, y0, x1, y1))
-        elif kind == form_type and depth < 8:
+    items = zip(at_paths, paths, boxes)
+    if at_forms:  # in content order with the forms
+        items = sorted([*items, *((i, objs[i], None) for i in at_forms)], key=itemgetter(0))
+    for _, obj, box in items:
+        if box is None:
             form_matrix = _compose(_object_matrix(obj), matrix)
             count = _form_count_objects(obj)
             _collect_rules(obj, count, _form_get_object, form_matrix, page_top, rules, depth + 1, settings)
+            continue
+        ok, x0, y0, x1, y1 = box
+        if ok and (not plain or not thin_rule(x0, y0, x1, y1, page_top, rules, settings)):
+            path_rules(obj, matrix, page_top, rules, settings, (x0, y0, x1, y1))
 
 
 def path_rules(obj: int, matrix: tuple, page_top: float, rules: list, settings: Settings = DEFAULT,
@@ -307,37 +319,40 @@ def path_rules(obj: int, matrix: tuple, page_top: float, rules: list, settings: 
         bounds = tuple(box)
     if thin_rule(*_transform_box(matrix, *bounds), page_top, rules, settings):
         return
-    handle = ctypes.cast(obj, pdfium_c.FPDF_PAGEOBJECT)
-    fill, stroke = c_int(), c_int()
-    if not pdfium_c.FPDFPath_GetDrawMode(handle, fill, stroke) or not (fill.value or stroke.value):
+    mode = (c_int * 2)()  # fill mode, stroke
+    a = ctypes.addressof(mode)
+    if not _draw_mode(obj, a, a + 4) or not (mode[0] or mode[1]):
         return
-    for points in path_subpaths(handle, _compose(_object_matrix(obj), matrix)):
-        if stroke.value:
+    fill, stroke = mode
+    for points in path_subpaths(obj, _compose(_object_matrix(obj), matrix)):
+        if stroke:
             for (ax, ay, _), (bx, by, straight) in zip(points, points[1:]):
                 if straight:
                     thin_rule(min(ax, bx), min(ay, by), max(ax, bx), max(ay, by), page_top, rules, settings)
-        if fill.value:
+        if fill:
             xs, ys = [p[0] for p in points], [p[1] for p in points]
             thin_rule(min(xs), min(ys), max(xs), max(ys), page_top, rules, settings)
 
 
-def path_subpaths(handle, matrix: tuple) -> list:
-    """The sub-paths of a path object as lists of ``(x, y, straight)`` page points, where
-    ``straight`` tells whether a straight line leads to the point; closed sub-paths end at their
-    start again."""
+def path_subpaths(obj: int, matrix: tuple) -> list:
+    """The sub-paths of a path object (a raw handle) as lists of ``(x, y, straight)`` page points,
+    where ``straight`` tells whether a straight line leads to the point; closed sub-paths end at
+    their start again."""
     subpaths: list = []
-    fx, fy = c_float(), c_float()
-    for i in range(max(pdfium_c.FPDFPath_CountSegments(handle), 0)):
-        seg = pdfium_c.FPDFPath_GetPathSegment(handle, i)
-        if not seg or not pdfium_c.FPDFPathSegment_GetPoint(seg, fx, fy):
+    point = (c_float * 2)()
+    px = ctypes.addressof(point)
+    moveto, lineto = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO
+    for i in range(max(_count_segments(obj), 0)):
+        seg = _path_segment(obj, i)
+        if not seg or not _segment_point(seg, px, px + 4):
             continue
-        x, y = _apply(matrix, fx.value, fy.value)
-        kind = pdfium_c.FPDFPathSegment_GetType(seg)
-        if kind == pdfium_c.FPDF_SEGMENT_MOVETO or not subpaths:
+        x, y = _apply(matrix, point[0], point[1])
+        kind = _segment_type(seg)
+        if kind == moveto or not subpaths:
             subpaths.append([(x, y, False)])
         else:
-            subpaths[-1].append((x, y, kind == pdfium_c.FPDF_SEGMENT_LINETO))
-        if pdfium_c.FPDFPathSegment_GetClose(seg):
+            subpaths[-1].append((x, y, kind == lineto))
+        if _segment_close(seg):
             sx, sy, _ = subpaths[-1][0]
             subpaths[-1].append((sx, sy, True))
     return subpaths
@@ -357,10 +372,10 @@ def thin_rule(x0: float, y0: float, x1: float, y1: float, page_top: float, rules
 
 
 def _object_matrix(obj: int) -> tuple:
-    m = pdfium_c.FS_MATRIX()
-    if not pdfium_c.FPDFPageObj_GetMatrix(ctypes.cast(obj, pdfium_c.FPDF_PAGEOBJECT), m):
+    m = (c_float * 6)()  # FS_MATRIX: a, b, c, d, e, f
+    if not _get_matrix(obj, ctypes.addressof(m)):
         return _IDENTITY
-    return (m.a, m.b, m.c, m.d, m.e, m.f)
+    return tuple(m)
 
 
 def _compose(inner: tuple, outer: tuple) -> tuple:
