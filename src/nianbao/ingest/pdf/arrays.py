@@ -74,12 +74,12 @@ def group(src: PageChars, idx=None, part=None) -> tuple:
     if idx is None and part is None:
         order = np.argsort(src.top, kind="stable")
     elif idx is None:
-        order = np.lexsort((src.top, part))
+        order = _sort_within(src.top, part)
         part = part[order]
     elif part is None:
         order = idx[np.argsort(src.top[idx], kind="stable")]
     else:
-        perm = np.lexsort((src.top[idx], part))
+        perm = _sort_within(src.top[idx], part)
         order, part = idx[perm], part[perm]
     t, b = src.top[order], src.bottom[order]
     n = len(order)
