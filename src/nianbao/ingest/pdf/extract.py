@@ -254,11 +254,11 @@ def printable(cp: np.ndarray) -> np.ndarray:
     status[bmp] = _PRINTABLE[cp[bmp]]
     unknown = status == 0
     if unknown.any():
-        new = np.unique(cp[unknown]).tolist()
-        answers = np.array([1 if chr(c).isprintable() else -1 for c in new], dtype=np.int8)
-        status[unknown] = answers[np.searchsorted(new, cp[unknown])]
-        kept = np.array(new) < 0x10000
-        _PRINTABLE[np.array(new)[kept]] = answers[kept]
+        asked = np.unique(cp[unknown])
+        answers = np.array([1 if chr(c).isprintable() else -1 for c in asked.tolist()], dtype=np.int8)
+        status[unknown] = answers[np.searchsorted(asked, cp[unknown])]
+        kept = asked < 0x10000
+        _PRINTABLE[asked[kept]] = answers[kept]
     return status > 0
 
 

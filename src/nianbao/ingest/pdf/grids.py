@@ -124,13 +124,7 @@ def build_grid(rules: list, settings: Settings = DEFAULT) -> Optional[Grid]:
             cols = [k % nc for k in atoms]
             r0, r1, c0, c1 = atoms[0] // nc, atoms[-1] // nc, min(cols), max(cols)  # atoms come in order
         cells.append(GridCell(r0, r1, c0, c1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])))
-    keys = [(gc.r0, gc.c0) for gc in cells]
-    if all(a < b for a, b in zip(keys, keys[1:])):  # in order already (no cell reaches left below its first band)
-        if len(groups) == nr * nc:
-            return Grid(xs, ys, cells, atom_cells=list(range(nr * nc)))
-        ranks = range(len(cells))
-    else:
-        ranks = sorted(range(len(cells)), key=keys.__getitem__)
+    ranks = sorted(range(len(cells)), key=lambda k: (cells[k].r0, cells[k].c0))
     atom_cells = [0] * (nr * nc)
     for rank, k in enumerate(ranks):
         for atom in groups[k]:
