@@ -574,3 +574,29 @@ def test_cells_from_walls_equal_the_union_find_groups(seed):
     joined = [(i * nc + j + 1, i * nc + j) for i in range(nr) for j in range(nc - 1) if not v_walls[j + 1][i]] + \
         [((i + 1) * nc + j, i * nc + j) for i in range(nr - 1) for j in range(nc) if not h_walls[i + 1][j]]
     assert atom_groups(nr, nc, v_walls, h_walls) == connected_groups(nr * nc, joined)
+
+
+def test_printable_table_answers_as_isprintable():
+    """The table of printable code points (filled in as code points come) gives what
+    ``str.isprintable`` gives, asked a second time too, for BMP, astral and surrogate code points."""
+    import numpy as np
+    from nianbao.ingest.pdf.extract import printable
+    cp = np.array([*range(0, 0x3000, 3), 0xD800, 0xDFFF, 0xE000, 0xFEFF, 0xFFFD, 0xFFFF, 0x1F600, 0x20000, 0xE0001,
+                   0x10FFFF, 0x41, 0x4E00], dtype=np.uint32)
+    expected = [chr(c).isprintable() for c in cp.tolist()]
+    assert printable(cp).tolist() == expected
+    assert printable(cp[::-1]).tolist() == expected[::-1]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_sort_within_equals_lexsort(seed):
+    """Two stable sorts (a radix one for small keys) order as ``np.lexsort((x, key))``, ties included."""
+    import numpy as np
+    from nianbao.ingest.pdf.arrays import _sort_within
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 400))
+    x = np.round(rng.uniform(-5, 50, n), int(rng.integers(0, 2)))  # ties in x
+    key = np.sort(rng.integers(0, [3, 70000][seed % 2], n))  # small keys (radix sort) and big ones
+    assert _sort_within(x, key).tolist() == np.lexsort((x, key)).tolist()
+    unsorted = rng.permutation(key)
+    assert _sort_within(x, unsorted).tolist() == np.lexsort((x, unsorted)).tolist()
