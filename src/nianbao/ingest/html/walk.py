@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from ...config import DEFAULT
 from ...errors import InputError
-from ...model.document import Block, Cell, Location
+from ...model.document import Block, Cell, Location, TableRow
 from .._text import is_cjk
 
 # Elements whose content is never report text.
@@ -47,9 +47,11 @@ _PRE_IDS = frozenset(_ids[n] for n in ("pre", "listing", "xmp", "plaintext"))
 _BR, _TABLE, _CAPTION = _ids["br"], _ids["table"], _ids["caption"]
 _TR, _TD, _TH = _ids["tr"], _ids["td"], _ids["th"]
 _SECTIONS = frozenset((_ids["tbody"], _ids["thead"], _ids["tfoot"]))
+_CELL_IDS = frozenset((_TD, _TH))
 del _probe, _p, _ids
 
 _WS_RUN = re.compile(r"\s+")
+_COLS: dict = {}  # (start, n) -> (start, ..., start + n - 1): the columns of a row of n cells without spans
 
 
 def _line_loc(line: int) -> Location:
@@ -307,16 +309,13 @@ class Walker:
 
     # tables -------------------------------------------------------------------------------
     def table(self, tbl):
-        chrome = False
         nodes = tbl.traverse()
         next(nodes)  # the table itself
-        for n in nodes:
-            tid = n.tag_id
-            if tid in _DROP_IDS:
-                chrome = True
-            elif tid == _TABLE:  # a table holding another table lays out the page: flow content
-                self.walk(tbl)
-                return
+        inside = {n.tag_id for n in nodes}  # the tags below it
+        if _TABLE in inside:  # a table holding another table lays out the page: flow content
+            self.walk(tbl)
+            return
+        chrome = not _DROP_IDS.isdisjoint(inside)
         rows = []
         for ch in tbl.iter():
             tid = ch.tag_id
@@ -325,22 +324,73 @@ class Walker:
             elif tid in _SECTIONS:
                 rows.extend(tr for tr in ch.iter() if tr.tag_id == _TR)
         nrows = len(rows)
-        spans = {n.mem_id for n in tbl.css("[rowspan],[colspan]")}
+        span_nodes = tbl.css("[rowspan],[colspan]")
+        spans = {n.mem_id for n in span_nodes}
+        span_rows = {n.parent.mem_id for n in span_nodes}  # the rows holding them
         # grid column -> last row a rowspan from above covers it; cost per cell is its colspan
         # (≤ max_span) and per row the columns skipped (≤ max_span): linear in the table's size,
         # whatever rowspan="0" or rowspan="99999" a page throws at it
         covered: dict = {}
+        cover_end = 0  # the last row any rowspan covers
         prefix, prefix_end = 0, 0  # columns 1..prefix are all covered down to row prefix_end
         max_col = self.max_span
         tn = self.ntables + 1
-        new = tuple.__new__
-        grid = []  # per row: its cells
+        out_rows = []
         n_cells = 0
         last = None  # the last non-blank cell text
-        cell_, loc_, td_, th_, limit = Cell, Location, _TD, _TH, CONTAINER_MIN_CHARS  # locals: per-cell lookups
+        td_, th_, limit = _TD, _TH, CONTAINER_MIN_CHARS  # locals: per-cell lookups
+        cell_ids = _CELL_IDS
         for r, tr in enumerate(rows, 1):
+            start = 0
+            if not chrome and (not span_rows or tr.mem_id not in span_rows):
+                if r > cover_end:
+                    start = 1
+                elif len(covered) <= 8:  # (a few columns spanned from above: looked at each)
+                    start = prefix + 1 if prefix_end >= r else 1
+                    for col, end in covered.items():
+                        if end >= r and col >= start:
+                            start = 0
+                            break
+            if start:
+                # no span in the row and no column from `start` on spanned from above: its
+                # cells take columns start, start + 1, ... in order; read whole (the per-cell
+                # checks below made on the row's joined text)
+                texts = [td.text_lexbor().strip() for td in tr.iter() if td.tag_id in cell_ids]
+                if not texts:
+                    continue
+                keep = max_col - start + 1  # the cells up to the span cap (and the one past it is read)
+                if len(texts) > keep + 1:
+                    texts = texts[: keep + 1]
+                joined = "".join(texts)
+                if "\n" in joined or "\r" in joined or "\xa0" in joined:
+                    texts = [cell_text(t) for t in texts]
+                if len(joined) >= limit:
+                    tds = None
+                    for i, text in enumerate(texts):
+                        if len(text) >= limit:
+                            if tds is None:
+                                tds = [td for td in tr.iter() if td.tag_id in cell_ids]
+                            if _is_text_container(tds[i]):
+                                self.walk(tbl)  # a cell of running text: the table lays out an article
+                                return
+                for text in reversed(texts):
+                    if text:
+                        last = text
+                        break
+                if len(texts) > keep:
+                    texts = texts[:keep]
+                    if not texts:
+                        continue
+                n = len(texts)
+                cols = _COLS.get((start, n))
+                if cols is None:
+                    cols = _COLS[(start, n)] = tuple(range(start, start + n))
+                out_rows.append(TableRow(tn, r, texts, cols))
+                n_cells += n
+                continue
             c = prefix + 1 if prefix_end >= r else 1
-            out = []
+            texts = []
+            cols = []
             for td in tr.iter():
                 tid = td.tag_id
                 if tid != td_ and tid != th_:
@@ -360,7 +410,8 @@ class Walker:
                         c += 1
                 if c > max_col:  # columns past the span cap: no report table is that wide
                     break
-                out.append(cell_(text, new(loc_, (None, tn, r, c, None, None, None))))
+                texts.append(text)
+                cols.append(c)
                 if spans and td.mem_id in spans:
                     attrs = td.attributes
                     cs = attrs.get("colspan")
@@ -373,6 +424,8 @@ class Walker:
                         rs = min(rs, nrows - r + 1)
                         if rs > 1:
                             end = r + rs - 1
+                            if end > cover_end:
+                                cover_end = end
                             for col in range(c, min(c + cs, max_col + 1)):
                                 if covered.get(col, 0) < end:
                                     covered[col] = end
@@ -384,8 +437,9 @@ class Walker:
                     c += cs
                 else:
                     c += 1
-            n_cells += len(out)
-            grid.append(out)
+            if texts:
+                n_cells += len(texts)
+                out_rows.append(TableRow(tn, r, texts, cols))
         if n_cells <= 1:  # a single framed box is not a data table
             self.walk(tbl)
             return
@@ -394,7 +448,7 @@ class Walker:
                 self.block(ch, _CAPTION)
                 break
         self.ntables = tn
-        self.blocks.extend(Block("row", out, tn) for out in grid if out)
+        self.blocks.extend(out_rows)
         if last is not None:  # the next paragraph is searched after the table's last words
             self.lines.find(last, 16384)
 
