@@ -42,9 +42,11 @@ _TEXT_ID = _p.first_child.tag_id
 _COMMENT_ID = _p.first_child.next.tag_id
 _ids = {name: _probe.create_node(name).tag_id for name in set(DROP + BLOCK) | {"br"}}
 _DROP_IDS = frozenset(_ids[n] for n in DROP)
+_SKIP_IDS = _DROP_IDS | {_COMMENT_ID}
 _BLOCK_IDS = frozenset(_ids[n] for n in BLOCK)
 _PRE_IDS = frozenset(_ids[n] for n in ("pre", "listing", "xmp", "plaintext"))
 _BR, _TABLE, _CAPTION = _ids["br"], _ids["table"], _ids["caption"]
+_FLOW_BLOCK_IDS = _BLOCK_IDS - {_TABLE}  # (a table is read as a grid)
 _TR, _TD, _TH = _ids["tr"], _ids["td"], _ids["th"]
 _SECTIONS = frozenset((_ids["tbody"], _ids["thead"], _ids["tfoot"]))
 _CELL_IDS = frozenset((_TD, _TH))
@@ -222,9 +224,10 @@ class Walker:
         self.buf.append(text)
 
     def flush(self):
-        if self.buf:
-            text = para_text("".join(self.buf))
-            self.buf = []
+        buf = self.buf
+        if buf:
+            text = para_text("".join(buf))
+            buf.clear()  # (the same list: the walk holds it)
             if text:
                 line = self.lines.find(self.first)
                 if self.last is not self.first:  # the next paragraph is searched after this one
@@ -233,39 +236,65 @@ class Walker:
 
     # flow ---------------------------------------------------------------------------------
     def walk(self, el):
+        """The children of ``el`` in order: text into the paragraph buffer (as :meth:`add`,
+        written out here: most nodes are texts and one-text inline wrappers), blocks and
+        ``<br>`` ending the paragraph, tables read as grids."""
         self.depth += 1
         if self.depth > self.max_depth:
             raise too_deep(self.max_depth)
         deep = self.depth >= MAX_DEPTH
-        add = self.add
+        buf = self.buf
+        text_id, skip_ids, block_ids = _TEXT_ID, _SKIP_IDS, _FLOW_BLOCK_IDS
         for child in el.iter(include_text=True):
             tid = child.tag_id
-            if tid == _TEXT_ID:
-                add(child.text_content)
-            elif tid in _DROP_IDS or tid == _COMMENT_ID:
+            if tid == text_id:
+                text = child.text_content
+            elif tid in skip_ids:
+                continue
+            elif tid in block_ids:
+                if buf:
+                    self.flush()
+                if tid in _PRE_IDS:
+                    self.pre(child)
+                elif deep:
+                    self.add(self.deep_text(child))
+                else:
+                    self.walk(child)
+                if buf:
+                    self.flush()
                 continue
             elif tid == _BR:
-                if self.buf:
+                if buf:
                     self.flush()
+                continue
             elif tid == _TABLE:
-                if self.buf:
+                if buf:
                     self.flush()
                 if deep:
                     self.block(child, tid)
                 else:
                     self.table(child)
-            elif tid in _BLOCK_IDS:
-                self.block(child, tid)
+                continue
             else:  # inline
                 first = child.first_child
                 if first is None:
                     continue
-                if first.next is None and first.tag_id == _TEXT_ID:  # a leaf: its one text
-                    add(first.text_content)
+                if first.next is None and first.tag_id == text_id:  # a leaf: its one text
+                    text = first.text_content
                 elif deep:
-                    add(self.deep_text(child))
+                    self.add(self.deep_text(child))
+                    continue
                 else:
                     self.walk(child)
+                    continue
+            # a text: self.add(text)
+            if buf:
+                buf.append(text)
+                if not text.isspace():
+                    self.last = text
+            elif text and not text.isspace():
+                buf.append(text)
+                self.first = self.last = text
         self.depth -= 1
 
     def block(self, el, tid):
@@ -309,13 +338,12 @@ class Walker:
 
     # tables -------------------------------------------------------------------------------
     def table(self, tbl):
+        if len(tbl.css("table")) > 1:  # (found by Lexbor; the table itself is the first)
+            self.walk(tbl)  # a table holding another table lays out the page: flow content
+            return
         nodes = tbl.traverse()
         next(nodes)  # the table itself
-        inside = {n.tag_id for n in nodes}  # the tags below it
-        if _TABLE in inside:  # a table holding another table lays out the page: flow content
-            self.walk(tbl)
-            return
-        chrome = not _DROP_IDS.isdisjoint(inside)
+        chrome = not _DROP_IDS.isdisjoint({n.tag_id for n in nodes})  # (the tags below it)
         rows = []
         for ch in tbl.iter():
             tid = ch.tag_id
@@ -338,9 +366,11 @@ class Walker:
         out_rows = []
         n_cells = 0
         last = None  # the last non-blank cell text
-        td_, th_, limit = _TD, _TH, CONTAINER_MIN_CHARS  # locals: per-cell lookups
-        cell_ids = _CELL_IDS
+        limit, cell_ids = CONTAINER_MIN_CHARS, _CELL_IDS
         for r, tr in enumerate(rows, 1):
+            tds = [td for td in tr.iter() if td.tag_id in cell_ids]
+            if not tds:
+                continue
             start = 0
             if not chrome and (not span_rows or tr.mem_id not in span_rows):
                 if r > cover_end:
@@ -353,92 +383,70 @@ class Walker:
                             break
             if start:
                 # no span in the row and no column from `start` on spanned from above: its
-                # cells take columns start, start + 1, ... in order; read whole (the per-cell
-                # checks below made on the row's joined text)
-                texts = [td.text_lexbor().strip() for td in tr.iter() if td.tag_id in cell_ids]
-                if not texts:
-                    continue
-                keep = max_col - start + 1  # the cells up to the span cap (and the one past it is read)
-                if len(texts) > keep + 1:
-                    texts = texts[: keep + 1]
-                joined = "".join(texts)
-                if "\n" in joined or "\r" in joined or "\xa0" in joined:
-                    texts = [cell_text(t) for t in texts]
-                if len(joined) >= limit:
-                    tds = None
-                    for i, text in enumerate(texts):
-                        if len(text) >= limit:
-                            if tds is None:
-                                tds = [td for td in tr.iter() if td.tag_id in cell_ids]
-                            if _is_text_container(tds[i]):
-                                self.walk(tbl)  # a cell of running text: the table lays out an article
-                                return
-                for text in reversed(texts):
-                    if text:
-                        last = text
-                        break
-                if len(texts) > keep:
-                    texts = texts[:keep]
-                    if not texts:
-                        continue
-                n = len(texts)
-                cols = _COLS.get((start, n))
+                # cells take columns start, start + 1, ... in order
+                keep = min(len(tds), max_col - start + 1)
+                cols = _COLS.get((start, keep))
                 if cols is None:
-                    cols = _COLS[(start, n)] = tuple(range(start, start + n))
-                out_rows.append(TableRow(tn, r, texts, cols))
-                n_cells += n
-                continue
-            c = prefix + 1 if prefix_end >= r else 1
-            texts = []
-            cols = []
-            for td in tr.iter():
-                tid = td.tag_id
-                if tid != td_ and tid != th_:
-                    continue
-                text = flat_text(td, self.depth, self.max_depth) if chrome else td.text_lexbor()
-                if text:
-                    text = text.strip()
-                    if "\n" in text or "\r" in text or "\xa0" in text:
-                        text = cell_text(text)
-                    if len(text) >= limit and _is_text_container(td):
+                    cols = _COLS[(start, keep)] = tuple(range(start, start + keep))
+            else:
+                c = prefix + 1 if prefix_end >= r else 1
+                cols = []
+                for td in tds:
+                    if covered:
+                        while c <= max_col and covered.get(c, 0) >= r:
+                            c += 1
+                    if c > max_col:  # columns past the span cap: no report table is that wide
+                        break
+                    cols.append(c)
+                    if spans and td.mem_id in spans:
+                        attrs = td.attrs
+                        cs = attrs.get("colspan")
+                        cs = min(max(_span(cs), 1), max_col) if cs else 1
+                        rs = attrs.get("rowspan")
+                        if rs:
+                            rs = _span(rs)
+                            if rs == 0:  # rowspan="0": to the end of the table
+                                rs = nrows - r + 1
+                            rs = min(rs, nrows - r + 1)
+                            if rs > 1:
+                                end = r + rs - 1
+                                if end > cover_end:
+                                    cover_end = end
+                                for col in range(c, min(c + cs, max_col + 1)):
+                                    if covered.get(col, 0) < end:
+                                        covered[col] = end
+                                if c == prefix + 1 or (c == 1 and prefix_end < r):
+                                    if c == 1:
+                                        prefix, prefix_end = 0, end
+                                    prefix_end = min(prefix_end, end) if prefix else end
+                                    prefix = min(c + cs - 1, max_col)
+                        c += cs
+                    else:
+                        c += 1
+                keep = len(cols)
+            # the cells kept, and the one that passed the span cap (its text is still looked at)
+            if len(tds) > keep + 1:
+                tds = tds[: keep + 1]
+            if chrome:
+                texts = [flat_text(td, self.depth, self.max_depth).strip() for td in tds]
+            else:
+                texts = [td.text_lexbor().strip() for td in tds]
+            joined = "".join(texts)
+            if "\n" in joined or "\r" in joined or "\xa0" in joined:
+                texts = [cell_text(t) for t in texts]
+            if len(joined) >= limit:
+                for i, text in enumerate(texts):
+                    if len(text) >= limit and _is_text_container(tds[i]):
                         self.walk(tbl)  # a cell of running text: the table only lays out an article
                         return
-                    if text:
-                        last = text
-                if covered:
-                    while c <= max_col and covered.get(c, 0) >= r:
-                        c += 1
-                if c > max_col:  # columns past the span cap: no report table is that wide
+            for text in reversed(texts):
+                if text:
+                    last = text
                     break
-                texts.append(text)
-                cols.append(c)
-                if spans and td.mem_id in spans:
-                    attrs = td.attributes
-                    cs = attrs.get("colspan")
-                    cs = min(max(_span(cs), 1), max_col) if cs else 1
-                    rs = attrs.get("rowspan")
-                    if rs:
-                        rs = _span(rs)
-                        if rs == 0:  # rowspan="0": to the end of the table
-                            rs = nrows - r + 1
-                        rs = min(rs, nrows - r + 1)
-                        if rs > 1:
-                            end = r + rs - 1
-                            if end > cover_end:
-                                cover_end = end
-                            for col in range(c, min(c + cs, max_col + 1)):
-                                if covered.get(col, 0) < end:
-                                    covered[col] = end
-                            if c == prefix + 1 or (c == 1 and prefix_end < r):
-                                if c == 1:
-                                    prefix, prefix_end = 0, end
-                                prefix_end = min(prefix_end, end) if prefix else end
-                                prefix = min(c + cs - 1, max_col)
-                    c += cs
-                else:
-                    c += 1
+            if len(texts) > keep:
+                texts = texts[:keep]
             if texts:
-                n_cells += len(texts)
+                n_cells += keep
                 out_rows.append(TableRow(tn, r, texts, cols))
         if n_cells <= 1:  # a single framed box is not a data table
             self.walk(tbl)
