@@ -107,6 +107,8 @@ def _span(v, default: int = 1) -> int:
     """colspan/rowspan attribute value (leading digits, as browsers read it)."""
     if not v:
         return default
+    if v.isdecimal():  # (what \d+ matches whole: the common case, without the regex)
+        return min(int(v[:7]), 1000000)
     m = _LEADING_INT.match(v)
     if m is None:
         return default
@@ -338,9 +340,10 @@ class Walker:
 
     # tables -------------------------------------------------------------------------------
     def table(self, tbl):
-        if len(tbl.css("table")) > 1:  # (found by Lexbor; the table itself is the first)
-            self.walk(tbl)  # a table holding another table lays out the page: flow content
-            return
+        for ch in tbl.iter():  # (its sections and rows, never a table: Lexbor looks below each)
+            if ch.css_first("table") is not None:
+                self.walk(tbl)  # a table holding another table lays out the page: flow content
+                return
         nodes = tbl.traverse()
         next(nodes)  # the table itself
         chrome = not _DROP_IDS.isdisjoint({n.tag_id for n in nodes})  # (the tags below it)
