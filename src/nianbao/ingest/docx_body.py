@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 
-from ..model.document import Block, Cell, Location, TableRow
+from ..model.document import Block, Cell, Location, table_row
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -191,7 +191,7 @@ def read_body(body, max_span: int) -> list:
             elif kind == _TR:
                 table = frame[2]
                 if frame[5]:
-                    table[3].append(TableRow(table[2], frame[3], frame[5], frame[7]))
+                    table[3].append(table_row(table[2], frame[3], frame[5], frame[7]))
                 if frame[6]:
                     table[3].extend(frame[6])
 

@@ -179,6 +179,21 @@ class TableRow(Block):
             return Block.source_key(self)
         return ("row", False, tuple([(t, False) for t in self.texts]))
 
+
+EAGER_ROWS = 200  # the rows of a table up to this one are made with their cells (every report table)
+
+
+def table_row(table: int, row: int, texts: list, cols) -> Block:
+    """Row ``row`` of table ``table``: cell ``i`` holds ``texts[i]`` in grid column ``cols[i]``.
+    The first :data:`EAGER_ROWS` rows of a table are plain :class:`Block` objects with their
+    cells (the parsing stage reads every cell of a report's tables, through the slot); the rows
+    of a longer table after them are :class:`TableRow` objects, whose cells are made when read."""
+    if row > EAGER_ROWS:
+        return TableRow(table, row, texts, cols)
+    new, loc = tuple.__new__, Location
+    return Block("row", [Cell(x, new(loc, (None, table, row, c, None, None, None))) for x, c in zip(texts, cols)],
+                 table)
+
 @dataclass
 class Document:
     format: str  # "text" | "html" | "docx" | "pdf" | "ofd" | "image"

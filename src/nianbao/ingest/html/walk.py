@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from ...config import DEFAULT
 from ...errors import InputError
-from ...model.document import Block, Cell, Location, TableRow
+from ...model.document import Block, Cell, Location, table_row
 from .._text import is_cjk
 
 # Elements whose content is never report text.
@@ -370,11 +370,11 @@ class Walker:
         n_cells = 0
         last = None  # the last non-blank cell text
         limit, cell_ids = CONTAINER_MIN_CHARS, _CELL_IDS
+        cell_, loc_, new, td_, th_ = Cell, Location, tuple.__new__, _TD, _TH  # locals: per-cell lookups
         for r, tr in enumerate(rows, 1):
-            tds = [td for td in tr.iter() if td.tag_id in cell_ids]
-            if not tds:
-                continue
             start = 0
+            if r > cover_end and covered:
+                covered.clear()  # every span from above ended
             if not chrome and (not span_rows or tr.mem_id not in span_rows):
                 if r > cover_end:
                     start = 1
@@ -386,71 +386,91 @@ class Walker:
                             break
             if start:
                 # no span in the row and no column from `start` on spanned from above: its
-                # cells take columns start, start + 1, ... in order
-                keep = min(len(tds), max_col - start + 1)
-                cols = _COLS.get((start, keep))
-                if cols is None:
-                    cols = _COLS[(start, keep)] = tuple(range(start, start + keep))
-            else:
-                c = prefix + 1 if prefix_end >= r else 1
-                cols = []
-                for td in tds:
-                    if covered:
-                        while c <= max_col and covered.get(c, 0) >= r:
-                            c += 1
-                    if c > max_col:  # columns past the span cap: no report table is that wide
+                # cells take columns start, start + 1, ... in order; read in one go, the checks
+                # of the loop below made on the row's joined text
+                texts = [td.text_lexbor().strip() for td in tr.iter() if td.tag_id in cell_ids]
+                if not texts:
+                    continue
+                keep = max_col - start + 1  # the cells up to the span cap (the one past it is read)
+                if len(texts) > keep + 1:
+                    texts = texts[: keep + 1]
+                joined = "".join(texts)
+                if "\n" in joined or "\r" in joined or "\xa0" in joined:
+                    texts = [cell_text(t) for t in texts]
+                if len(joined) >= limit:
+                    tds = None
+                    for i, text in enumerate(texts):
+                        if len(text) >= limit:
+                            if tds is None:
+                                tds = [td for td in tr.iter() if td.tag_id in cell_ids]
+                            if _is_text_container(tds[i]):
+                                self.walk(tbl)  # a cell of running text: the table lays out an article
+                                return
+                for text in reversed(texts):
+                    if text:
+                        last = text
                         break
-                    cols.append(c)
-                    if spans and td.mem_id in spans:
-                        attrs = td.attrs
-                        cs = attrs.get("colspan")
-                        cs = min(max(_span(cs), 1), max_col) if cs else 1
-                        rs = attrs.get("rowspan")
-                        if rs:
-                            rs = _span(rs)
-                            if rs == 0:  # rowspan="0": to the end of the table
-                                rs = nrows - r + 1
-                            rs = min(rs, nrows - r + 1)
-                            if rs > 1:
-                                end = r + rs - 1
-                                if end > cover_end:
-                                    cover_end = end
-                                for col in range(c, min(c + cs, max_col + 1)):
-                                    if covered.get(col, 0) < end:
-                                        covered[col] = end
-                                if c == prefix + 1 or (c == 1 and prefix_end < r):
-                                    if c == 1:
-                                        prefix, prefix_end = 0, end
-                                    prefix_end = min(prefix_end, end) if prefix else end
-                                    prefix = min(c + cs - 1, max_col)
-                        c += cs
-                    else:
-                        c += 1
-                keep = len(cols)
-            # the cells kept, and the one that passed the span cap (its text is still looked at)
-            if len(tds) > keep + 1:
-                tds = tds[: keep + 1]
-            if chrome:
-                texts = [flat_text(td, self.depth, self.max_depth).strip() for td in tds]
-            else:
-                texts = [td.text_lexbor().strip() for td in tds]
-            joined = "".join(texts)
-            if "\n" in joined or "\r" in joined or "\xa0" in joined:
-                texts = [cell_text(t) for t in texts]
-            if len(joined) >= limit:
-                for i, text in enumerate(texts):
-                    if len(text) >= limit and _is_text_container(tds[i]):
+                if len(texts) > keep:
+                    texts = texts[:keep]
+                    if not texts:
+                        continue
+                n = len(texts)
+                cols = _COLS.get((start, n))
+                if cols is None:
+                    cols = _COLS[(start, n)] = tuple(range(start, start + n))
+                out_rows.append(table_row(tn, r, texts, cols))
+                n_cells += n
+                continue
+            c = prefix + 1 if prefix_end >= r else 1
+            out = []
+            for td in tr.iter():
+                tid = td.tag_id
+                if tid != td_ and tid != th_:
+                    continue
+                text = flat_text(td, self.depth, self.max_depth) if chrome else td.text_lexbor()
+                if text:
+                    text = text.strip()
+                    if "\n" in text or "\r" in text or "\xa0" in text:
+                        text = cell_text(text)
+                    if len(text) >= limit and _is_text_container(td):
                         self.walk(tbl)  # a cell of running text: the table only lays out an article
                         return
-            for text in reversed(texts):
-                if text:
-                    last = text
+                    if text:
+                        last = text
+                if covered:
+                    while c <= max_col and covered.get(c, 0) >= r:
+                        c += 1
+                if c > max_col:  # columns past the span cap: no report table is that wide
                     break
-            if len(texts) > keep:
-                texts = texts[:keep]
-            if texts:
-                n_cells += keep
-                out_rows.append(TableRow(tn, r, texts, cols))
+                out.append(cell_(text, new(loc_, (None, tn, r, c, None, None, None))))
+                if spans and td.mem_id in spans:
+                    attrs = td.attrs
+                    cs = attrs.get("colspan")
+                    cs = min(max(_span(cs), 1), max_col) if cs else 1
+                    rs = attrs.get("rowspan")
+                    if rs:
+                        rs = _span(rs)
+                        if rs == 0:  # rowspan="0": to the end of the table
+                            rs = nrows - r + 1
+                        rs = min(rs, nrows - r + 1)
+                        if rs > 1:
+                            end = r + rs - 1
+                            if end > cover_end:
+                                cover_end = end
+                            for col in range(c, min(c + cs, max_col + 1)):
+                                if covered.get(col, 0) < end:
+                                    covered[col] = end
+                            if c == prefix + 1 or (c == 1 and prefix_end < r):
+                                if c == 1:
+                                    prefix, prefix_end = 0, end
+                                prefix_end = min(prefix_end, end) if prefix else end
+                                prefix = min(c + cs - 1, max_col)
+                    c += cs
+                else:
+                    c += 1
+            if out:
+                n_cells += len(out)
+                out_rows.append(Block("row", out, tn))
         if n_cells <= 1:  # a single framed box is not a data table
             self.walk(tbl)
             return
