@@ -42,11 +42,9 @@ _TEXT_ID = _p.first_child.tag_id
 _COMMENT_ID = _p.first_child.next.tag_id
 _ids = {name: _probe.create_node(name).tag_id for name in set(DROP + BLOCK) | {"br"}}
 _DROP_IDS = frozenset(_ids[n] for n in DROP)
-_SKIP_IDS = _DROP_IDS | {_COMMENT_ID}
 _BLOCK_IDS = frozenset(_ids[n] for n in BLOCK)
 _PRE_IDS = frozenset(_ids[n] for n in ("pre", "listing", "xmp", "plaintext"))
 _BR, _TABLE, _CAPTION = _ids["br"], _ids["table"], _ids["caption"]
-_FLOW_BLOCK_IDS = _BLOCK_IDS - {_TABLE}  # (a table is read as a grid)
 _TR, _TD, _TH = _ids["tr"], _ids["td"], _ids["th"]
 _SECTIONS = frozenset((_ids["tbody"], _ids["thead"], _ids["tfoot"]))
 _CELL_IDS = frozenset((_TD, _TH))
@@ -226,10 +224,9 @@ class Walker:
         self.buf.append(text)
 
     def flush(self):
-        buf = self.buf
-        if buf:
-            text = para_text("".join(buf))
-            buf.clear()  # (the same list: the walk holds it)
+        if self.buf:
+            text = para_text("".join(self.buf))
+            self.buf = []
             if text:
                 line = self.lines.find(self.first)
                 if self.last is not self.first:  # the next paragraph is searched after this one
@@ -238,65 +235,39 @@ class Walker:
 
     # flow ---------------------------------------------------------------------------------
     def walk(self, el):
-        """The children of ``el`` in order: text into the paragraph buffer (as :meth:`add`,
-        written out here: most nodes are texts and one-text inline wrappers), blocks and
-        ``<br>`` ending the paragraph, tables read as grids."""
         self.depth += 1
         if self.depth > self.max_depth:
             raise too_deep(self.max_depth)
         deep = self.depth >= MAX_DEPTH
-        buf = self.buf
-        text_id, skip_ids, block_ids = _TEXT_ID, _SKIP_IDS, _FLOW_BLOCK_IDS
+        add = self.add
         for child in el.iter(include_text=True):
             tid = child.tag_id
-            if tid == text_id:
-                text = child.text_content
-            elif tid in skip_ids:
-                continue
-            elif tid in block_ids:
-                if buf:
-                    self.flush()
-                if tid in _PRE_IDS:
-                    self.pre(child)
-                elif deep:
-                    self.add(self.deep_text(child))
-                else:
-                    self.walk(child)
-                if buf:
-                    self.flush()
+            if tid == _TEXT_ID:
+                add(child.text_content)
+            elif tid in _DROP_IDS or tid == _COMMENT_ID:
                 continue
             elif tid == _BR:
-                if buf:
+                if self.buf:
                     self.flush()
-                continue
             elif tid == _TABLE:
-                if buf:
+                if self.buf:
                     self.flush()
                 if deep:
                     self.block(child, tid)
                 else:
                     self.table(child)
-                continue
+            elif tid in _BLOCK_IDS:
+                self.block(child, tid)
             else:  # inline
                 first = child.first_child
                 if first is None:
                     continue
-                if first.next is None and first.tag_id == text_id:  # a leaf: its one text
-                    text = first.text_content
+                if first.next is None and first.tag_id == _TEXT_ID:  # a leaf: its one text
+                    add(first.text_content)
                 elif deep:
-                    self.add(self.deep_text(child))
-                    continue
+                    add(self.deep_text(child))
                 else:
                     self.walk(child)
-                    continue
-            # a text: self.add(text)
-            if buf:
-                buf.append(text)
-                if not text.isspace():
-                    self.last = text
-            elif text and not text.isspace():
-                buf.append(text)
-                self.first = self.last = text
         self.depth -= 1
 
     def block(self, el, tid):
