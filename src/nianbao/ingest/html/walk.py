@@ -388,7 +388,9 @@ class Walker:
                 n = len(texts)
                 cols = _COLS.get((start, n))
                 if cols is None:
-                    cols = _COLS[(start, n)] = tuple(range(start, start + n))
+                    cols = tuple(range(start, start + n))
+                    if start <= 64 and n <= 64:  # (the usual shapes: a bounded cache)
+                        _COLS[(start, n)] = cols
                 out_rows.append(table_row(tn, r, texts, cols))
                 n_cells += n
                 continue
