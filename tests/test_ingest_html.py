@@ -289,9 +289,12 @@ def test_chrome_inside_a_data_table_cell_is_not_read():
     assert [_texts(r) for r in _rows(doc, 1)] == [["日期", "12"], ["数量", "3"]]
 
 
-def test_rows_without_spans_below_a_rowspan_take_the_columns_after_it():
-    # rows without a span cell are read whole; a rowspan from above shifts them, and once it
-    # ended they start at column 1 again
+@pytest.mark.parametrize("long_table", [0, 64])
+def test_rows_without_spans_below_a_rowspan_take_the_columns_after_it(monkeypatch, long_table):
+    # a long table's rows without a span cell are read whole (long_table=0: every table is long);
+    # a rowspan from above shifts them, and once it ended they start at column 1 again
+    from nianbao.ingest.html import walk
+    monkeypatch.setattr(walk, "LONG_TABLE", long_table)
     doc = _doc("<table><tr><td rowspan=3>甲</td><td>b</td><td>c</td></tr><tr><td>d</td><td>e</td></tr>"
                "<tr><td>f</td><td> g&nbsp;</td></tr><tr><td>h</td><td>i</td><td>j</td></tr>"
                "<tr><td>k</td><td colspan=2>l</td><td>m</td></tr><tr><td>n</td><td>o</td></tr></table>")
@@ -301,8 +304,11 @@ def test_rows_without_spans_below_a_rowspan_take_the_columns_after_it():
     assert [r.cells[0].loc for r in _rows(doc, 1)][:2] == [Location(table=1, row=1, col=1), Location(table=1, row=2, col=2)]
 
 
-def test_span_cap_cuts_rows_without_spans_too():
+@pytest.mark.parametrize("long_table", [0, 64])
+def test_span_cap_cuts_rows_without_spans_too(monkeypatch, long_table):
     from nianbao.config import DEFAULT
+    from nianbao.ingest.html import walk
+    monkeypatch.setattr(walk, "LONG_TABLE", long_table)
     doc = html_to_document("<table><tr><td>a</td><td>b</td><td>c</td><td>d</td></tr>"
                            "<tr><td>e</td><td>f</td></tr></table>".encode(), DEFAULT.replace(max_span=2))
     assert [(_texts(r), _cols(r)) for r in _rows(doc, 1)] == [(["a", "b"], [1, 2]), (["e", "f"], [1, 2])]

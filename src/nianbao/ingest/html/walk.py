@@ -33,6 +33,7 @@ BLOCK = (
 # Block elements counted when deciding whether a cell is a container of running text.
 TEXT_BLOCKS = "p,div,h1,h2,h3,h4,h5,h6,li,blockquote,section,article"
 CONTAINER_MIN_CHARS = 200  # a cell with this much text spread over >= 2 blocks is flow content
+LONG_TABLE = 64  # rows: a table longer than any report table (its plain rows read in one go)
 MAX_DEPTH = 180  # walk recursion bound (Python's limit is 1000 frames; ~2 frames per level)
 
 # Lexbor's tag ids (compared as ints in the walk), read from nodes it makes
@@ -311,13 +312,16 @@ class Walker:
 
     # tables -------------------------------------------------------------------------------
     def table(self, tbl):
-        for ch in tbl.iter():  # (its sections and rows, never a table: Lexbor looks below each)
-            if ch.css_first("table") is not None:
-                self.walk(tbl)  # a table holding another table lays out the page: flow content
-                return
+        chrome = False
         nodes = tbl.traverse()
         next(nodes)  # the table itself
-        chrome = not _DROP_IDS.isdisjoint({n.tag_id for n in nodes})  # (the tags below it)
+        for n in nodes:
+            tid = n.tag_id
+            if tid in _DROP_IDS:
+                chrome = True
+            elif tid == _TABLE:  # a table holding another table lays out the page: flow content
+                self.walk(tbl)
+                return
         rows = []
         for ch in tbl.iter():
             tid = ch.tag_id
@@ -328,7 +332,10 @@ class Walker:
         nrows = len(rows)
         span_nodes = tbl.css("[rowspan],[colspan]")
         spans = {n.mem_id for n in span_nodes}
-        span_rows = {n.parent.mem_id for n in span_nodes}  # the rows holding them
+        # a long table's rows without a span cell are read whole (for a report's short tables the
+        # cell-by-cell loop below is as fast)
+        fast = nrows > LONG_TABLE and not chrome
+        span_rows = {n.parent.mem_id for n in span_nodes} if fast else None  # the rows holding them
         # grid column -> last row a rowspan from above covers it; cost per cell is its colspan
         # (≤ max_span) and per row the columns skipped (≤ max_span): linear in the table's size,
         # whatever rowspan="0" or rowspan="99999" a page throws at it
@@ -346,7 +353,7 @@ class Walker:
             start = 0
             if r > cover_end and covered:
                 covered.clear()  # every span from above ended
-            if not chrome and (not span_rows or tr.mem_id not in span_rows):
+            if fast and (not span_rows or tr.mem_id not in span_rows):
                 if r > cover_end:
                     start = 1
                 elif len(covered) <= 8:  # (a few columns spanned from above: looked at each)
