@@ -136,7 +136,6 @@ class LazyRow(Block):
         return ("lazy", self.grid, self.first, tuple(self.fields))
 
 
-
 class TableRow(Block):
     """A row of an HTML or DOCX table whose :class:`Cell` objects are made when first asked for
     (a long table makes one object per row, and the rows no reader looks at never make their
@@ -193,6 +192,7 @@ def table_row(table: int, row: int, texts: list, cols) -> Block:
     new, loc = tuple.__new__, Location
     return Block("row", [Cell(x, new(loc, (None, table, row, c, None, None, None))) for x, c in zip(texts, cols)],
                  table)
+
 
 @dataclass
 class Document:

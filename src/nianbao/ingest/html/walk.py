@@ -1,10 +1,10 @@
 """One pass over the Lexbor tree: paragraphs of flow text and the grid of each data table.
 
 The walk visits the children of block elements and inline wrappers; a data table's cells are
-read whole by Lexbor (one call per cell), site chrome (``script``, ``style``, ``nav``, ...) is
-skipped where it is met. Lexbor keeps no source positions: a paragraph's line is where its first
-words are found in the source, searched forward from the previous paragraph's (see
-:class:`Lines`).
+read whole by Lexbor (one call per cell; a long table's rows without a span cell in one list),
+site chrome (``script``, ``style``, ``nav``, ...) is skipped where it is met. Lexbor keeps no
+source positions: a paragraph's line is where its first words are found in the source, searched
+forward from the previous paragraph's (see :class:`Lines`).
 """
 from __future__ import annotations
 
