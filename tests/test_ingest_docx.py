@@ -214,6 +214,21 @@ def test_table_gridbefore_gridspan_vmerge_nested_and_sdt_cells():
     ]
 
 
+def test_rows_of_a_long_table_make_their_cells_when_read():
+    from nianbao.model.document import EAGER_ROWS, Block, TableRow
+    n = EAGER_ROWS + 2
+    row = "<w:tr>" + _tc(_p("标签{i}")) + _tc(_p("{i}"), '<w:gridSpan w:val="2"/>') + _tc("") + "</w:tr>"
+    doc = docx_to_document(_make_docx("<w:tbl>" + "".join(row.format(i=i) for i in range(1, n + 1)) + "</w:tbl>"))
+    rows = _rows(doc, 1)
+    assert len(rows) == n and type(rows[0]) is Block and isinstance(rows[-1], TableRow)
+    lazy = rows[-1]
+    key = lazy.source_key()  # before its cells are made
+    assert _texts(lazy) == [f"标签{n}", str(n), ""] and _cols(lazy) == [1, 2, 4]
+    assert lazy.cells[2].loc == Location(table=1, row=n, col=4)
+    assert key == Block("row", list(lazy.cells), 1).source_key()
+    assert [_texts(r) for r in rows[:2]] == [["标签1", "1", ""], ["标签2", "2", ""]]
+
+
 def test_empty_title_is_none():
     assert docx_to_document(_make_docx(_p("x"))).title is None
 

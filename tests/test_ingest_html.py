@@ -289,6 +289,63 @@ def test_chrome_inside_a_data_table_cell_is_not_read():
     assert [_texts(r) for r in _rows(doc, 1)] == [["日期", "12"], ["数量", "3"]]
 
 
+@pytest.mark.parametrize("long_table", [0, 64])
+def test_rows_without_spans_below_a_rowspan_take_the_columns_after_it(monkeypatch, long_table):
+    # a long table's rows without a span cell are read whole (long_table=0: every table is long);
+    # a rowspan from above shifts them, and once it ended they start at column 1 again
+    from nianbao.ingest.html import walk
+    monkeypatch.setattr(walk, "LONG_TABLE", long_table)
+    doc = _doc("<table><tr><td rowspan=3>甲</td><td>b</td><td>c</td></tr><tr><td>d</td><td>e</td></tr>"
+               "<tr><td>f</td><td> g&nbsp;</td></tr><tr><td>h</td><td>i</td><td>j</td></tr>"
+               "<tr><td>k</td><td colspan=2>l</td><td>m</td></tr><tr><td>n</td><td>o</td></tr></table>")
+    assert [(_texts(r), _cols(r)) for r in _rows(doc, 1)] == [
+        (["甲", "b", "c"], [1, 2, 3]), (["d", "e"], [2, 3]), (["f", "g"], [2, 3]), (["h", "i", "j"], [1, 2, 3]),
+        (["k", "l", "m"], [1, 2, 4]), (["n", "o"], [1, 2])]
+    assert [r.cells[0].loc for r in _rows(doc, 1)][:2] == [Location(table=1, row=1, col=1), Location(table=1, row=2, col=2)]
+
+
+@pytest.mark.parametrize("long_table", [0, 64])
+def test_span_cap_cuts_rows_without_spans_too(monkeypatch, long_table):
+    from nianbao.config import DEFAULT
+    from nianbao.ingest.html import walk
+    monkeypatch.setattr(walk, "LONG_TABLE", long_table)
+    doc = html_to_document("<table><tr><td>a</td><td>b</td><td>c</td><td>d</td></tr>"
+                           "<tr><td>e</td><td>f</td></tr></table>".encode(), DEFAULT.replace(max_span=2))
+    assert [(_texts(r), _cols(r)) for r in _rows(doc, 1)] == [(["a", "b"], [1, 2]), (["e", "f"], [1, 2])]
+
+
+def test_rows_of_a_long_table_make_their_cells_when_read():
+    from nianbao.model.document import EAGER_ROWS, Block, TableRow
+    n = EAGER_ROWS + 3
+    doc = _doc("<table>" + "".join(f"<tr><td>标签{i}</td><td>{i}</td><td></td></tr>" for i in range(1, n + 1))
+               + "</table>")
+    rows = _rows(doc, 1)
+    assert len(rows) == n and type(rows[0]) is Block and isinstance(rows[-1], TableRow)
+    lazy = rows[-1]
+    key = lazy.source_key()  # before its cells are made
+    assert lazy.text == f"标签{n}{n}"
+    assert _texts(lazy) == [f"标签{n}", str(n), ""] and _cols(lazy) == [1, 2, 3]
+    assert lazy.cells[1].loc == Location(table=1, row=n, col=2) and lazy.cells is lazy.cells
+    assert key == Block.source_key(lazy) == Block("row", list(lazy.cells), 1).source_key()
+    assert lazy.text == Block("row", list(lazy.cells), 1).text
+
+
+def test_nesting_guard_counts_every_tag_and_bounds_the_formatting_ones():
+    # the guard's bulk count: the number of "<" exactly, and at least as many formatting start
+    # tags as the regular expression finds (the exact count is made when the bound is too high)
+    import random
+    from nianbao.ingest.html.guard import _FORMAT_TAG, _counts
+    rng = random.Random(7)
+    pages = [b"", b"<", b"<a", b"<B>x<bIg >y<FONT/><strongx><STRONG\t><tt<i\x0b<u\x0c<em\r<nobr/<small>"]
+    pages += [bytes(rng.choice(b"<abisuABgcodemfntrlkSTRONG >/\t\n\r\x0b\x0cx") for _ in range(rng.randint(0, 300)))
+              for _ in range(500)]
+    for page in pages:
+        n, bound = _counts(page)
+        assert n == page.count(b"<") and bound >= len(_FORMAT_TAG.findall(page.lower()))
+    page = b"<B>x<bIg >y<FONT/><strongx><STRONG\t>"
+    assert len(_FORMAT_TAG.findall(page.lower())) == 4 and _counts(page) == (5, 5)  # (<strongx: bound only)
+
+
 def test_paragraph_lines_are_where_their_words_are_in_the_source():
     html = ("<html><head><title>一、总体情况</title></head>\n<body>\n<nav>首页</nav>\n"
             "<p>一、总体情况</p>\n<div>\n  <span>前</span><span>言</span>\n</div>\n"

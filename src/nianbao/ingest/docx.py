@@ -18,7 +18,8 @@ Tables: one ``row`` block per ``w:tr``; one Cell per ``w:tc`` with ``col`` its 1
 emit no cell — the label stays in its first row only — but still take their grid columns. A cell's
 text is its paragraphs' text joined with no separator, stripped (a cell holding only spaces or
 ideographic spaces is ``""``). A table nested in a cell is numbered after its parent and its rows
-follow the row that holds it.
+follow the row that holds it. The rows of a table after its 200th make their cells when first read
+(:func:`~nianbao.model.document.table_row`).
 
 ``title``: the core-properties title when non-empty. A package whose main part is not found that
 way (an unusual part name) is opened by python-docx; macro-enabled documents and templates are

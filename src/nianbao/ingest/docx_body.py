@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 
-from ..model.document import Block, Cell, Location
+from ..model.document import Block, Cell, Location, table_row
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -130,11 +130,14 @@ def para_segments(p, in_cell: bool) -> list:
     return segs
 
 
-_new_location = tuple.__new__  # Location(None, table, row, col, …) without the keyword call
+def _line(n: int) -> Location:
+    """``Location(line=n)`` without the keyword call."""
+    return tuple.__new__(Location, (n, None, None, None, None, None, None))
 
 # The chain of open tables, rows and cells (lists, for speed):
 #   table [w:tbl, _TBL, number, sink (the blocks, or the holding row's `after`), rows so far]
-#   row   [w:tr, _TR, table frame, row number, next grid column, cells, after (nested tables' rows)]
+#   row   [w:tr, _TR, table frame, row number, next grid column, cell texts, after (nested tables' rows),
+#          cell columns]
 #   cell  [w:tc, _TC, row frame, grid column, paragraph texts, merge continuation]
 _TBL, _TR, _TC = range(3)
 
@@ -183,13 +186,12 @@ def read_body(body, max_span: int) -> list:
                 if not frame[5]:
                     row = frame[2]
                     parts = frame[4]
-                    text = "" if not parts else parts[0].strip() if len(parts) == 1 else "".join(parts).strip()
-                    row[5].append(Cell(text, _new_location(Location, (None, row[2][2], row[3], frame[3],
-                                                                      None, None, None))))
+                    row[5].append("" if not parts else parts[0].strip() if len(parts) == 1 else "".join(parts).strip())
+                    row[7].append(frame[3])
             elif kind == _TR:
                 table = frame[2]
                 if frame[5]:
-                    table[3].append(Block("row", frame[5], table=table[2]))
+                    table[3].append(table_row(table[2], frame[3], frame[5], frame[7]))
                 if frame[6]:
                     table[3].extend(frame[6])
 
@@ -273,7 +275,7 @@ def read_body(body, max_span: int) -> list:
                     for seg in segs:
                         seg = seg.strip()
                         if seg:
-                            blocks.append(Block("para", [Cell(seg, Location(line=npara))]))
+                            blocks.append(Block("para", [Cell(seg, _line(npara))]))
             else:
                 text = (buf[0] if len(buf) == 1 else "".join(buf)) if buf else ""
                 if target is not None:
@@ -281,7 +283,7 @@ def read_body(body, max_span: int) -> list:
                 else:
                     text = text.strip()
                     if text:
-                        blocks.append(Block("para", [Cell(text, Location(line=npara))]))
+                        blocks.append(Block("para", [Cell(text, _line(npara))]))
             para = None
         if len(chain) > depth:
             pop_to(depth)
@@ -301,7 +303,7 @@ def read_body(body, max_span: int) -> list:
         elif tag == W_TR:
             table = chain[-1]
             table[4] += 1
-            chain.append([el, _TR, table, table[4], 1, [], []])
+            chain.append([el, _TR, table, table[4], 1, [], [], []])
         else:  # w:tbl
             ntables += 1
             chain.append([el, _TBL, ntables, blocks if not depth else chain[-1][2][6], 0])

@@ -136,6 +136,64 @@ class LazyRow(Block):
         return ("lazy", self.grid, self.first, tuple(self.fields))
 
 
+class TableRow(Block):
+    """A row of an HTML or DOCX table whose :class:`Cell` objects are made when first asked for
+    (a long table makes one object per row, and the rows no reader looks at never make their
+    cells). ``texts``: the cells' texts; ``cols``: their 1-based grid columns; ``row``: the row's
+    1-based number in its table. Cell ``i`` holds ``texts[i]`` at ``Location(table=table,
+    row=row, col=cols[i])``; ``grid`` is False, as for a :class:`Block` made with those cells."""
+
+    __slots__ = ("row", "texts", "cols")
+
+    def __init__(self, table: int, row: int, texts: list, cols: list):
+        _CELLS.__set__(self, None)
+        self.kind = "row"
+        self.table = table
+        self.grid = False
+        self.row = row
+        self.texts = texts
+        self.cols = cols
+
+    @property
+    def cells(self) -> list:
+        cells = _CELLS.__get__(self)
+        if cells is None:
+            new, loc, t, r = tuple.__new__, Location, self.table, self.row
+            cells = [Cell(x, new(loc, (None, t, r, c, None, None, None))) for x, c in zip(self.texts, self.cols)]
+            _CELLS.__set__(self, cells)
+        return cells
+
+    @cells.setter
+    def cells(self, value: list) -> None:
+        _CELLS.__set__(self, value)
+
+    @property
+    def text(self) -> str:
+        if _CELLS.__get__(self) is not None:
+            return Block.text.__get__(self)
+        return "".join(self.texts)
+
+    def source_key(self) -> tuple:
+        if _CELLS.__get__(self) is not None:
+            return Block.source_key(self)
+        return ("row", False, tuple([(t, False) for t in self.texts]))
+
+
+EAGER_ROWS = 200  # the rows of a table up to this one are made with their cells (every report table)
+
+
+def table_row(table: int, row: int, texts: list, cols) -> Block:
+    """Row ``row`` of table ``table``: cell ``i`` holds ``texts[i]`` in grid column ``cols[i]``.
+    The first :data:`EAGER_ROWS` rows of a table are plain :class:`Block` objects with their
+    cells (the parsing stage reads every cell of a report's tables, through the slot); the rows
+    of a longer table after them are :class:`TableRow` objects, whose cells are made when read."""
+    if row > EAGER_ROWS:
+        return TableRow(table, row, texts, cols)
+    new, loc = tuple.__new__, Location
+    return Block("row", [Cell(x, new(loc, (None, table, row, c, None, None, None))) for x, c in zip(texts, cols)],
+                 table)
+
+
 @dataclass
 class Document:
     format: str  # "text" | "html" | "docx" | "pdf" | "ofd" | "image"

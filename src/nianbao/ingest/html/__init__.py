@@ -12,7 +12,8 @@ content. Data-table cells are emitted once (a rowspan'd cell only in its first r
 1-based grid column after rowspans/colspans. A cell's text is all its text joined with no separator
 (``<br>`` and paragraph breaks inside a cell are dropped, so ``本年新<br>制作数量`` stays one label);
 ``&nbsp;`` becomes a space, surrounding whitespace is stripped, nothing else is changed. Blank cells
-are kept as ``Cell(text="")``.
+are kept as ``Cell(text="")``. The rows of a table after its 200th make their cells when first read
+(:func:`~nianbao.model.document.table_row`).
 
 Limits: markup that would make the tree builder superlinear (thousands of elements left open) is
 refused before parsing (:mod:`.guard`); elements nested deeper than ``max_html_depth`` are

@@ -119,7 +119,8 @@ def decode_html(data: bytes) -> tuple[str, str]:
         #    UTF-8, while pages converted to UTF-8 often keep a stale charset=gb2312
         if controls + text.count("\ufffd") <= limit:
             return text, "utf-8"
-    elif controls + data.count(b"\xef\xbf\xbd") <= limit:
+    elif controls + data.count(b"\xef") <= limit or controls + data.count(b"\xef\xbf\xbd") <= limit:
+        # (U+FFFD left as UTF-8 bytes starts with 0xEF: the single-byte count settles most pages)
         # 3. the declared charset
         declared = _declared_charset(data)
         if declared and declared != "utf-8":

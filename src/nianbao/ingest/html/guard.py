@@ -7,7 +7,8 @@ Real pages stay shallow (depth 10–40, a handful of open ``<font>``); 20,000 un
 take 0.5 s, 2,000 unclosed ``<font a=N><p>`` 0.6 s (and a tree of 2 million clones), growing
 with the square.
 
-In three tiers, the cheap ones first (``n`` = the number of ``<``):
+In three tiers, the cheap ones first (``n`` = the number of ``<``, counted in bulk with a bound on
+the formatting start tags: :func:`_counts`):
 
 - ``n`` ≤ :data:`FREE_TAGS`: parsed as is (the worst such page measured: ~0.3 s).
 - ``n`` ≤ :data:`MID_TAGS` and (formatting start tags) × ``n`` ≤ :data:`FORMAT_BUDGET` (one
@@ -56,6 +57,30 @@ for _names, _kind in ((_VOID, _IGNORED), (_SELF_CLOSING, _IGNORED), (_FORMATTING
         _KIND[_n] = _kind
 
 
+_LUT = None  # (first byte | 0x20) << 8 | second byte after a "<" → it may open a formatting tag
+
+
+def _counts(raw: bytes) -> tuple:
+    """``(the number of "<", at least the number of formatting start tags)``, in bulk (numpy):
+    a "<" counts when the two bytes after it begin one (``<b>``, ``<b ``, ``<fo``, ``<st`` …:
+    a few other tags — ``<form``, ``<style``, ``<col`` — count too). The exact count
+    (:data:`_FORMAT_TAG`) is made only when this bound does not settle the budget."""
+    global _LUT
+    import numpy as np
+    if _LUT is None:
+        lut = np.zeros(65536, bool)
+        for c in b"abisu":
+            for t in b" \t\n\r\f\v>/":  # (what [\s>/] matches)
+                lut[(c << 8) | t] = True
+        for w in (b"big", b"code", b"em", b"font", b"nobr", b"small", b"strike", b"strong", b"tt"):
+            lut[(w[0] << 8) | w[1]] = lut[(w[0] << 8) | (w[1] ^ 0x20)] = True
+        _LUT = lut
+    lt = np.flatnonzero(np.frombuffer(raw, np.uint8) == 60)
+    padded = np.frombuffer(raw + b"\0\0", np.uint8)
+    key = ((padded[lt + 1] | 0x20).astype(np.uint16) << 8) | padded[lt + 2]
+    return len(lt), int(np.count_nonzero(_LUT[key]))
+
+
 def _refuse(depth: int) -> InputError:
     return InputError("too-deep", reason=f"标签嵌套超过 {depth} 层", detail=f"tags nested deeper than {depth} levels")
 
@@ -69,8 +94,12 @@ def check_nesting(raw: bytes, max_depth: int) -> None:
     """Raise ``InputError("too-deep")`` for markup that nests deeper than ``max_depth`` or
     whose open elements would cost the tree builder more than its budget (:data:`WORK_BUDGET`
     plus :data:`WORK_PER_TAG` per tag: linear in the page's size)."""
-    n = raw.count(b"<")
+    if len(raw) <= FREE_TAGS:
+        return
+    n, fmt_bound = _counts(raw)
     if n <= FREE_TAGS:
+        return
+    if n <= MID_TAGS and fmt_bound * n <= FORMAT_BUDGET:
         return
     low = raw.lower()
     if n <= MID_TAGS and len(_FORMAT_TAG.findall(low)) * n <= FORMAT_BUDGET:

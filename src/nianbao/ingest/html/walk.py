@@ -1,10 +1,10 @@
 """One pass over the Lexbor tree: paragraphs of flow text and the grid of each data table.
 
 The walk visits the children of block elements and inline wrappers; a data table's cells are
-read whole by Lexbor (one call per cell), site chrome (``script``, ``style``, ``nav``, ...) is
-skipped where it is met. Lexbor keeps no source positions: a paragraph's line is where its first
-words are found in the source, searched forward from the previous paragraph's (see
-:class:`Lines`).
+read whole by Lexbor (one call per cell; a long table's rows without a span cell in one list),
+site chrome (``script``, ``style``, ``nav``, ...) is skipped where it is met. Lexbor keeps no
+source positions: a paragraph's line is where its first words are found in the source, searched
+forward from the previous paragraph's (see :class:`Lines`).
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from ...config import DEFAULT
 from ...errors import InputError
-from ...model.document import Block, Cell, Location
+from ...model.document import Block, Cell, Location, table_row
 from .._text import is_cjk
 
 # Elements whose content is never report text.
@@ -33,6 +33,7 @@ BLOCK = (
 # Block elements counted when deciding whether a cell is a container of running text.
 TEXT_BLOCKS = "p,div,h1,h2,h3,h4,h5,h6,li,blockquote,section,article"
 CONTAINER_MIN_CHARS = 200  # a cell with this much text spread over >= 2 blocks is flow content
+LONG_TABLE = 64  # rows: a table longer than any report table (its plain rows read in one go)
 MAX_DEPTH = 180  # walk recursion bound (Python's limit is 1000 frames; ~2 frames per level)
 
 # Lexbor's tag ids (compared as ints in the walk), read from nodes it makes
@@ -47,9 +48,11 @@ _PRE_IDS = frozenset(_ids[n] for n in ("pre", "listing", "xmp", "plaintext"))
 _BR, _TABLE, _CAPTION = _ids["br"], _ids["table"], _ids["caption"]
 _TR, _TD, _TH = _ids["tr"], _ids["td"], _ids["th"]
 _SECTIONS = frozenset((_ids["tbody"], _ids["thead"], _ids["tfoot"]))
+_CELL_IDS = frozenset((_TD, _TH))
 del _probe, _p, _ids
 
 _WS_RUN = re.compile(r"\s+")
+_COLS: dict = {}  # (start, n) -> (start, ..., start + n - 1): the columns of a row of n cells without spans
 
 
 def _line_loc(line: int) -> Location:
@@ -103,6 +106,8 @@ def _span(v, default: int = 1) -> int:
     """colspan/rowspan attribute value (leading digits, as browsers read it)."""
     if not v:
         return default
+    if v.isdecimal():  # (what \d+ matches whole: the common case, without the regex)
+        return min(int(v[:7]), 1000000)
     m = _LEADING_INT.match(v)
     if m is None:
         return default
@@ -325,20 +330,77 @@ class Walker:
             elif tid in _SECTIONS:
                 rows.extend(tr for tr in ch.iter() if tr.tag_id == _TR)
         nrows = len(rows)
-        spans = {n.mem_id for n in tbl.css("[rowspan],[colspan]")}
+        span_nodes = tbl.css("[rowspan],[colspan]")
+        spans = {n.mem_id for n in span_nodes}
+        # a long table's rows without a span cell are read whole (for a report's short tables the
+        # cell-by-cell loop below is as fast)
+        fast = nrows > LONG_TABLE and not chrome
+        span_rows = {n.parent.mem_id for n in span_nodes} if fast else None  # the rows holding them
         # grid column -> last row a rowspan from above covers it; cost per cell is its colspan
         # (≤ max_span) and per row the columns skipped (≤ max_span): linear in the table's size,
         # whatever rowspan="0" or rowspan="99999" a page throws at it
         covered: dict = {}
+        cover_end = 0  # the last row any rowspan covers
         prefix, prefix_end = 0, 0  # columns 1..prefix are all covered down to row prefix_end
         max_col = self.max_span
         tn = self.ntables + 1
-        new = tuple.__new__
-        grid = []  # per row: its cells
+        out_rows = []
         n_cells = 0
         last = None  # the last non-blank cell text
-        cell_, loc_, td_, th_, limit = Cell, Location, _TD, _TH, CONTAINER_MIN_CHARS  # locals: per-cell lookups
+        limit, cell_ids = CONTAINER_MIN_CHARS, _CELL_IDS
+        cell_, loc_, new, td_, th_ = Cell, Location, tuple.__new__, _TD, _TH  # locals: per-cell lookups
         for r, tr in enumerate(rows, 1):
+            start = 0
+            if r > cover_end and covered:
+                covered.clear()  # every span from above ended
+            if fast and (not span_rows or tr.mem_id not in span_rows):
+                if r > cover_end:
+                    start = 1
+                elif len(covered) <= 8:  # (a few columns spanned from above: looked at each)
+                    start = prefix + 1 if prefix_end >= r else 1
+                    for col, end in covered.items():
+                        if end >= r and col >= start:
+                            start = 0
+                            break
+            if start:
+                # no span in the row and no column from `start` on spanned from above: its
+                # cells take columns start, start + 1, ... in order; read in one go, the checks
+                # of the loop below made on the row's joined text
+                texts = [td.text_lexbor().strip() for td in tr.iter() if td.tag_id in cell_ids]
+                if not texts:
+                    continue
+                keep = max_col - start + 1  # the cells up to the span cap (the one past it is read)
+                if len(texts) > keep + 1:
+                    texts = texts[: keep + 1]
+                joined = "".join(texts)
+                if "\n" in joined or "\r" in joined or "\xa0" in joined:
+                    texts = [cell_text(t) for t in texts]
+                if len(joined) >= limit:
+                    tds = None
+                    for i, text in enumerate(texts):
+                        if len(text) >= limit:
+                            if tds is None:
+                                tds = [td for td in tr.iter() if td.tag_id in cell_ids]
+                            if _is_text_container(tds[i]):
+                                self.walk(tbl)  # a cell of running text: the table lays out an article
+                                return
+                for text in reversed(texts):
+                    if text:
+                        last = text
+                        break
+                if len(texts) > keep:
+                    texts = texts[:keep]
+                    if not texts:
+                        continue
+                n = len(texts)
+                cols = _COLS.get((start, n))
+                if cols is None:
+                    cols = tuple(range(start, start + n))
+                    if start <= 64 and n <= 64:  # (the usual shapes: a bounded cache)
+                        _COLS[(start, n)] = cols
+                out_rows.append(table_row(tn, r, texts, cols))
+                n_cells += n
+                continue
             c = prefix + 1 if prefix_end >= r else 1
             out = []
             for td in tr.iter():
@@ -362,7 +424,7 @@ class Walker:
                     break
                 out.append(cell_(text, new(loc_, (None, tn, r, c, None, None, None))))
                 if spans and td.mem_id in spans:
-                    attrs = td.attributes
+                    attrs = td.attrs
                     cs = attrs.get("colspan")
                     cs = min(max(_span(cs), 1), max_col) if cs else 1
                     rs = attrs.get("rowspan")
@@ -373,6 +435,8 @@ class Walker:
                         rs = min(rs, nrows - r + 1)
                         if rs > 1:
                             end = r + rs - 1
+                            if end > cover_end:
+                                cover_end = end
                             for col in range(c, min(c + cs, max_col + 1)):
                                 if covered.get(col, 0) < end:
                                     covered[col] = end
@@ -384,8 +448,9 @@ class Walker:
                     c += cs
                 else:
                     c += 1
-            n_cells += len(out)
-            grid.append(out)
+            if out:
+                n_cells += len(out)
+                out_rows.append(Block("row", out, tn))
         if n_cells <= 1:  # a single framed box is not a data table
             self.walk(tbl)
             return
@@ -394,7 +459,7 @@ class Walker:
                 self.block(ch, _CAPTION)
                 break
         self.ntables = tn
-        self.blocks.extend(Block("row", out, tn) for out in grid if out)
+        self.blocks.extend(out_rows)
         if last is not None:  # the next paragraph is searched after the table's last words
             self.lines.find(last, 16384)
 
