@@ -9,6 +9,7 @@ values are solved: certain when the arithmetic confirms them).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from itertools import groupby
 from operator import attrgetter
@@ -393,35 +394,57 @@ def place_between_anchors(table: spec.Table, groups: list, reads: dict) -> list:
     anchors when their counts agree (``placed="aligned"``). Returns the groups placed."""
     rows = list(table.rows)
     index = {r.key: i for i, r in enumerate(rows)}
-    position = {id(g): i for i, g in enumerate(groups)}
+    mine = {id(rd.group) for rd in reads.values()}
+    position = {id(g): i for i, g in enumerate(groups) if id(g) in mine}
     anchors = sorted((position[id(rd.group)], index[k]) for k, rd in reads.items())
     if not anchors:
         return []
     placed = []
+    # bounds: the rows after the anchors before a group, up to the anchors after it (by bisection
+    # over the anchors' group positions: a table's rows are few, its groups may be many)
+    at = [g for g, _ in anchors]
+    after_before = []  # after_before[k]: max(row + 1) over anchors[:k + 1]
+    m = 0
+    for _, ri in anchors:
+        m = max(m, ri + 1)
+        after_before.append(m)
+    before_after = [len(rows)] * (len(anchors) + 1)  # before_after[k]: min(row) over anchors[k:]
+    for k in range(len(anchors) - 1, -1, -1):
+        before_after[k] = min(before_after[k + 1], anchors[k][1])
 
     def bounds(gi: int) -> tuple:
-        lo = max((ri + 1 for g, ri in anchors if g < gi), default=0)
-        hi = min((ri for g, ri in anchors if g > gi), default=len(rows))
-        return lo, hi
+        k = bisect_left(at, gi)
+        return (after_before[k - 1] if k else 0), before_after[bisect_right(at, gi)]
+
+    taken_rows = [0]  # rows taken by ``take`` so far (a near label's scores are remembered until one is)
 
     def take(g: Group, r: spec.Row, how: str):
         keys, columns, label = _row_parts(table, r)
         reads[r.key] = Read(keys, columns, label, g, placed=how)
         placed.append(g)
+        taken_rows[0] += 1
 
-    taken = {id(rd.group) for rd in reads.values()}
-    loose = [(gi, g) for gi, g in enumerate(groups) if has_number(g) and id(g) not in taken]
+    scores: dict = {}  # (label text, lo, hi, rows taken) → the best row's index or None
+    loose = [(gi, g) for gi, g in enumerate(groups) if g.numeric and id(g) not in mine]
     for gi, g in loose:  # near labels
-        if len(g.label_text) < 2:
+        text = g.label_text
+        if len(text) < 2:
             continue
         lo, hi = bounds(gi)
-        scored = sorted((_variant_distance(g.label_text, row_core(r.label)), j) for j, r in
-                        enumerate(rows[lo:hi], lo) if r.key not in reads)
-        if scored and scored[0][0] <= 2 and (len(scored) == 1 or scored[1][0] > scored[0][0]):
-            take(g, rows[scored[0][1]], "variant")
+        key = (text, lo, hi, taken_rows[0])
+        if key in scores:
+            best = scores[key]
+        else:
+            scored = sorted((_variant_distance(text, row_core(r.label)), j) for j, r in
+                            enumerate(rows[lo:hi], lo) if r.key not in reads)
+            best = scores[key] = scored[0][1] if scored and scored[0][0] <= 2 and (
+                len(scored) == 1 or scored[1][0] > scored[0][0]) else None
+        if best is not None:
+            take(g, rows[best], "variant")
     segments: dict = {}
+    done = {id(g) for g in placed}
     for gi, g in loose:  # unlabelled value groups between two anchors
-        if g in placed or len(g.label_text) > 1:
+        if id(g) in done or len(g.label_text) > 1:
             continue
         lo, hi = bounds(gi)
         if lo == 0 or hi == len(rows):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import config, spec
-from ..model import CellValue
+from ..model import CellValue, Diagnostic
 from ..model.codes import diag
 from .candidates import read_to_candidates, restoring_readings, solve
 from .normalise import is_blank, normalise_label
@@ -123,6 +123,23 @@ def unsure_ocr(table: spec.Table, reads: dict, cells: dict, threshold: float, te
     return diags
 
 
+def _unplaced_diagnostics(name: str, unplaced: list) -> list:
+    """One P209 per group of values that no row took (``unplaced``: (group, the read of the row
+    just before it, if adjacent)). Made directly: a region may hold many such groups."""
+    first = unplaced[0]
+    g, before = first
+    out = [diag("P209", g.loc, before.keys if before else (), table=name,
+                label="".join([t.text for t in g.labels])[-30:], values=" ".join([v.text for v in g.values]))]
+    severity = out[0].severity
+    for g, before in unplaced[1:]:
+        labels, values = g.labels, g.values
+        label = labels[0].text if len(labels) == 1 else "".join([t.text for t in labels])
+        value = values[0].text if len(values) == 1 else " ".join([v.text for v in values])
+        out.append(Diagnostic("P209", None, severity, (labels or values)[0].cell.loc, before.keys if before else None,
+                              None, {"table": name, "label": label[-30:], "values": value}))
+    return out
+
+
 def _uncertain_cell(r: Read) -> CellValue:
     loc = r.group.values[0].cell.loc if r.group and r.group.values else (r.group.loc if r.group else None)
     return CellValue(None, r.raw, loc, False)
@@ -221,12 +238,9 @@ def table_to_cells(table: spec.Table, tokens: list, template: str, settings: con
         unplaced = [(g, before) for g, before in unplaced if id(g) not in placed]
         reading.reads, reading.unplaced = reads, [g for g, _ in unplaced]
         suspects = []
-        for g, before in unplaced:
-            diags.append(diag("P209", g.loc, before.keys if before else (), table=name,
-                              label="".join(t.text for t in g.labels)[-30:],
-                              values=" ".join(v.text for v in g.values)))
-            if before is not None:
-                suspects.append(before)
+        if unplaced:
+            diags.extend(_unplaced_diagnostics(name, unplaced))
+            suspects = [before for _, before in unplaced if before is not None]
         named = any_row_memo(table)  # label text → one of the table's rows (the header is the rest)
         head = []
         for t in tokens:
@@ -243,9 +257,13 @@ def table_to_cells(table: spec.Table, tokens: list, template: str, settings: con
                 read.unit_stated = stated
             read_to_candidates(read, unit, settings)
         expected = spec.expected_rows(table, template, reads)
-        position = {id(g): i for i, g in enumerate(groups)}
+        # (the unplaced groups are in document order: the last one is the latest)
+        mine = {id(r.group) for r in reads.values()}
+        if unplaced:
+            mine.add(id(unplaced[-1][0]))
+        position = {id(g): i for i, g in enumerate(groups) if id(g) in mine}
         last = max(position[id(r.group)] for r in reads.values())
-        if not any(position[id(g)] > last for g, _ in unplaced):
+        if not (unplaced and position[id(unplaced[-1][0])] > last):
             # nothing read after the last row found: the rows after it were cut off
             while expected and expected[-1].key not in reads:
                 cut_rows.insert(0, expected.pop())
