@@ -241,17 +241,35 @@ def region_tokens(tokens, part: int, found_parts: set, memo: Optional[dict] = No
 
 
 def tokens_to_groups(tokens: list) -> list:
+    """Label runs and the values after each (:class:`Group`; made here without ``Group.__init__``,
+    the same fields set: a region may hold many groups)."""
     groups: list = []
+    add = groups.append
+    make = object.__new__
+    short = _short_label
     labels: list = []
     values: list = []
+    numeric = False
     for t in tokens:
-        if t.kind == "label":
+        kind = t.kind
+        if kind == "label":
             if values:
-                groups.append(Group(labels, values))
-                labels, values = [], []
+                g = make(Group)
+                g.labels = labels
+                g.values = values
+                g.numeric = numeric
+                if labels:
+                    text = labels[0].text if len(labels) == 1 else "".join([t.text for t in labels])
+                    g.label_text = short(text) if len(text) <= 200 else normalise_label(text)
+                else:
+                    g.label_text = ""
+                add(g)
+                labels, values, numeric = [], [], False
             labels.append(t)
         else:
             values.append(t)
+            if kind == "num":
+                numeric = True
     if labels or values:
         groups.append(Group(labels, values))
     return groups
@@ -265,40 +283,50 @@ def groups_to_reads(table: spec.Table, groups: list, template: str):
     matched together with the continuation that starts the next label run.
     """
     rows = list(table.rows)
+    n_rows = len(rows)
+    n_groups = len(groups)
     reads: dict = {}
     unplaced = []  # (group, the read of the row just before it, if adjacent)
     previous = None
     nxt = 0
     hits: dict = {}  # label text → row_hits
+    tails: dict = {}  # label text → _continuation
     for i, g in enumerate(groups):
         has_num = g.numeric
-        last = len(rows) if has_num else min(nxt + 1, len(rows))
-        texts = [g.label_text]
-        if has_num and i + 1 < len(groups):
+        last = n_rows if has_num else min(nxt + 1, n_rows)
+        text = g.label_text
+        hit = hits.get(text)
+        if hit is None:
+            hit = hits[text] = row_hits(table, text)
+        j = None  # the first row from ``nxt`` on that the text names
+        for k in hit:
+            if nxt <= k < last:
+                j = k
+                break
+        if j is None and has_num and i + 1 < n_groups:
             nxt_group = groups[i + 1]
-            cont = _continuation(nxt_group.label_text)
+            following = nxt_group.label_text
+            cont = tails.get(following)
+            if cont is None:
+                cont = tails[following] = _continuation(following)
             # the wrapped tail of this label, before the next row's own numbered label — not a
             # whole next label with numbers of its own (that is the next row)
-            if cont and (len(cont) < len(nxt_group.label_text) or not has_number(nxt_group)):
-                texts.append(texts[0] + cont)
-        j = None  # the first row from ``nxt`` on that a text names (hits looked up once per label text)
-        for text in texts:
-            hit = hits.get(text)
-            if hit is None:
-                hit = hits[text] = row_hits(table, text)
-            for k in hit:
-                if nxt <= k < last:
-                    j = k
-                    break
-            if j is not None:
-                break
+            if cont and (len(cont) < len(following) or not nxt_group.numeric):
+                joined = text + cont
+                hit = hits.get(joined)
+                if hit is None:
+                    hit = hits[joined] = row_hits(table, joined)
+                for k in hit:
+                    if nxt <= k < last:
+                        j = k
+                        break
         if j is None:
             if has_num and reads:
                 # numbers right after a row may be that row's, cut off (a number wrapped in its
                 # cell, a fragment of its label between) — not when a label of their own says
                 # what they are (a note line after the table: “…发布总数量：3”)
                 adjacent = previous is not None and groups[i - 1] is previous.group
-                own_label = len(g.label_text) > _FRAGMENT
+                own_label = len(text) > _FRAGMENT
                 unplaced.append((g, previous if adjacent and not own_label else None))
             continue
         r = rows[j]
@@ -518,11 +546,20 @@ def structure_fit(table: spec.Table, tokens: list, memo: Optional[dict] = None) 
 def read_groups(table: spec.Table, tokens: list, memo: Optional[dict] = None) -> tuple:
     """(groups, reads, unplaced) of a region for a table of several rows: ``significant_tokens`` →
     ``tokens_to_groups`` → ``groups_to_reads``, or what :func:`structure_fit` left in ``memo`` for
-    the same table and tokens (taken out: the table reader fills the reads in)."""
+    the same table and tokens (taken out: the table reader fills the reads in). Groups are never
+    changed once made: ``memo`` also keeps the last groups made, for the same significant tokens
+    read as another template's table."""
     hit = memo.pop(id(table), None) if memo is not None else None
     if hit is not None and hit[0] is table and hit[1] is tokens:
         return hit[2], hit[3], hit[4]
-    groups = tokens_to_groups(significant_tokens(tokens, table))
+    significant = significant_tokens(tokens, table)
+    shared = memo.get("groups") if memo is not None else None
+    if shared is not None and shared[0] is significant:
+        groups = shared[1]  # the same tokens (no blank dropped) for another template: the same groups
+    else:
+        groups = tokens_to_groups(significant)
+        if memo is not None:
+            memo["groups"] = (significant, groups)
     reads, unplaced = groups_to_reads(table, groups, "")
     return groups, reads, unplaced
 
