@@ -164,21 +164,22 @@ SIGNATURES = {
 }
 
 
-_SIGNED: dict = {}  # (part, label text) → the text holds the part's table header words
+_SIGNED: dict = {}  # part → {label text: the text holds the part's table header words}
 
 
 def _signature_at(tokens: list, part: int, start: int = 0) -> Optional[int]:
     rx = SIGNATURES[part]
-    memo = _SIGNED
+    memo = _SIGNED.get(part)
+    if memo is None or len(memo) > 100000:
+        memo = _SIGNED[part] = {}
+    get = memo.get
     for i in range(start, len(tokens)):
         t = tokens[i]
         if t.kind == "label":
-            key = (part, t.text)
-            hit = memo.get(key)
+            text = t.text
+            hit = get(text)
             if hit is None:
-                if len(memo) > 100000:
-                    memo.clear()
-                hit = memo[key] = rx.search(normalise_label(t.text)) is not None
+                hit = memo[text] = rx.search(normalise_label(text)) is not None
             if hit:
                 return i
     return None

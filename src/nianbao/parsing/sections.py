@@ -201,14 +201,18 @@ def _weak_line(text: str):
     return part, style, s, e
 
 
+_NUMBER_MARK = re.compile("[、.．）)]")
+
+
 def blocks_to_headings(blocks: list) -> list:
     """The part headings in order: for each part, the first heading after the previous part's."""
     found = []
+    marked = _NUMBER_MARK.search
     for i, b in enumerate(blocks):
         if b.kind != "para":
             continue
         text = b.cells[0].text
-        if "、" not in text and "." not in text and "．" not in text and "）" not in text and ")" not in text:
+        if marked(text) is None:  # no 、 . ． ） ): no numbered heading
             continue
         found.extend(block_headings(text, i))
     result = []
@@ -219,14 +223,20 @@ def blocks_to_headings(blocks: list) -> list:
             last = h.part
     if len(result) < 6:
         weak = []
+        seen: dict = {}  # text → _weak_line (the same short lines recur: rows copied as lines)
         for i, b in enumerate(blocks):  # heading-like lines (_weak_line), the long ones skipped
             if b.kind != "para":
                 continue
             text = b.cells[0].text
-            if len(text) > 40 and (len(text.strip()) > 80 or "(" not in text and "（" not in text
-                                   and len(text.strip()) > 40):
-                continue
-            hit = _weak_line(text)
+            hit = seen.get(text, seen)
+            if hit is seen:
+                if len(text) > 40 and (len(text.strip()) > 80 or "(" not in text and "（" not in text
+                                       and len(text.strip()) > 40):
+                    hit = None
+                else:
+                    hit = _weak_line(text)
+                if len(text) <= 200:
+                    seen[text] = hit
             if hit is not None:
                 part, style, s, e = hit
                 weak.append((part, style, Heading(part, i, s, e, text[s:e].strip())))

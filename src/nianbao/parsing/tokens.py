@@ -156,7 +156,14 @@ def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False, part
                 for kind, t, off, fused in (_para_tokens(text) if len(text) <= 200 else _para_tokens.__wrapped__(text)):
                     add(Token(kind, t, cell, i, part, False, fused, off))
                 continue
-            _block_tokens(b, i, part, tokens, grid_rows)  # a row
+            cells = b.cells
+            if len(cells) == 1:  # one cell per line: the row's tokens are the cell's (inline)
+                cell = cells[0]
+                if not cell.ghost:
+                    for k, text, off, fused in _cell_info(cell.text)[0]:
+                        add(Token(k, text, cell, i, part, True, fused, off))
+                continue
+            _row_tokens(b, i, part, tokens, grid_rows or b.grid)  # a row of several cells
             continue
         if b.kind == "row":
             _block_tokens(b, i, part, tokens, grid_rows)
