@@ -9,7 +9,6 @@ values are solved: certain when the arithmetic confirms them).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from itertools import groupby
 from operator import attrgetter
@@ -429,21 +428,15 @@ def place_between_anchors(table: spec.Table, groups: list, reads: dict) -> list:
     if not anchors:
         return []
     placed = []
-    # bounds: the rows after the anchors before a group, up to the anchors after it (by bisection
-    # over the anchors' group positions: a table's rows are few, its groups may be many)
+    # the rows free for a group: after the anchors before it, up to the anchors after it — the
+    # same for every group between two anchors (the k-th gap: k anchors before it)
     at = [g for g, _ in anchors]
-    after_before = []  # after_before[k]: max(row + 1) over anchors[:k + 1]
-    m = 0
+    after_before = [0]  # after_before[k]: max(row + 1) over anchors[:k]
     for _, ri in anchors:
-        m = max(m, ri + 1)
-        after_before.append(m)
+        after_before.append(max(after_before[-1], ri + 1))
     before_after = [len(rows)] * (len(anchors) + 1)  # before_after[k]: min(row) over anchors[k:]
     for k in range(len(anchors) - 1, -1, -1):
         before_after[k] = min(before_after[k + 1], anchors[k][1])
-
-    def bounds(gi: int) -> tuple:
-        k = bisect_left(at, gi)
-        return (after_before[k - 1] if k else 0), before_after[bisect_right(at, gi)]
 
     taken_rows = [0]  # rows taken by ``take`` so far (a near label's scores are remembered until one is)
 
@@ -453,17 +446,24 @@ def place_between_anchors(table: spec.Table, groups: list, reads: dict) -> list:
         placed.append(g)
         taken_rows[0] += 1
 
-    scores: dict = {}  # (label text, lo, hi, rows taken) → the best row's index or None
-    loose = [(gi, g) for gi, g in enumerate(groups) if g.numeric and id(g) not in mine]
-    for gi, g in loose:  # near labels
+    # the numeric groups no row took, with the gap they lie in (groups and anchors both in order)
+    loose = []
+    k = 0
+    n_anchors = len(at)
+    for gi, g in enumerate(groups):
+        if g.numeric and id(g) not in mine:
+            while k < n_anchors and at[k] < gi:
+                k += 1
+            loose.append((k, g))
+    scores: dict = {}  # (label text, gap, rows taken) → the best row's index or None
+    for k, g in loose:  # near labels
         text = g.label_text
         if len(text) < 2:
             continue
-        lo, hi = bounds(gi)
-        key = (text, lo, hi, taken_rows[0])
-        if key in scores:
-            best = scores[key]
-        else:
+        key = (text, k, taken_rows[0])
+        best = scores.get(key, scores)
+        if best is scores:
+            lo, hi = after_before[k], before_after[k]
             scored = sorted((_variant_distance(text, row_core(r.label)), j) for j, r in
                             enumerate(rows[lo:hi], lo) if r.key not in reads)
             best = scores[key] = scored[0][1] if scored and scored[0][0] <= 2 and (
@@ -472,10 +472,10 @@ def place_between_anchors(table: spec.Table, groups: list, reads: dict) -> list:
             take(g, rows[best], "variant")
     segments: dict = {}
     done = {id(g) for g in placed}
-    for gi, g in loose:  # unlabelled value groups between two anchors
-        if id(g) in done or len(g.label_text) > 1:
+    for k, g in loose:  # unlabelled value groups between two anchors
+        if len(g.label_text) > 1 or id(g) in done:
             continue
-        lo, hi = bounds(gi)
+        lo, hi = after_before[k], before_after[k]
         if lo == 0 or hi == len(rows):
             continue
         segments.setdefault((lo, hi), []).append(g)
