@@ -125,18 +125,32 @@ def unsure_ocr(table: spec.Table, reads: dict, cells: dict, threshold: float, te
 
 def _unplaced_diagnostics(name: str, unplaced: list) -> list:
     """One P209 per group of values that no row took (``unplaced``: (group, the read of the row
-    just before it, if adjacent)). Made directly: a region may hold many such groups."""
-    first = unplaced[0]
-    g, before = first
-    out = [diag("P209", g.loc, before.keys if before else (), table=name,
-                label="".join([t.text for t in g.labels])[-30:], values=" ".join([v.text for v in g.values]))]
-    severity = out[0].severity
-    for g, before in unplaced[1:]:
+    just before it, if adjacent)). The first made by :func:`diag` (its message checked), the rest
+    as copies of its fields with their own location, keys and parameters: a region may hold
+    hundreds of thousands of such groups."""
+    g, before = unplaced[0]
+    first = diag("P209", g.loc, before.keys if before else (), table=name,
+                 label="".join([t.text for t in g.labels])[-30:], values=" ".join([v.text for v in g.values]))
+    out = [first]
+    add = out.append
+    make = object.__new__
+    severity = first.severity
+    for i in range(1, len(unplaced)):
+        g, before = unplaced[i]
         labels, values = g.labels, g.values
         label = labels[0].text if len(labels) == 1 else "".join([t.text for t in labels])
         value = values[0].text if len(values) == 1 else " ".join([v.text for v in values])
-        out.append(Diagnostic("P209", None, severity, (labels or values)[0].cell.loc, before.keys if before else None,
-                              None, {"table": name, "label": label[-30:], "values": value}))
+        d = make(Diagnostic)  # the fields Diagnostic.__init__ sets, each a new object of its own
+        d.code = "P209"
+        d.severity = severity
+        d.loc = (labels or values)[0].cell.loc
+        d.keys = list(before.keys) if before else []
+        d.candidates = []
+        d.params = {"table": name, "label": label[-30:], "values": value}
+        d.text = None
+        add(d)
+    if len(out) > 1 and vars(out[1]).keys() != vars(first).keys():  # Diagnostic's fields changed
+        raise AssertionError("P209 copies lack fields of Diagnostic")
     return out
 
 
