@@ -248,8 +248,10 @@ def table_to_cells(table: spec.Table, tokens: list, template: str, settings: con
     else:
         if not reads:
             return {}, [diag("P201", None, table=name)], False
-        placed = {id(g) for g in place_between_anchors(table, groups, reads)}
-        unplaced = [(g, before) for g, before in unplaced if id(g) not in placed]
+        placed = place_between_anchors(table, groups, reads)
+        if placed:
+            taken = {id(g) for g in placed}
+            unplaced = [(g, before) for g, before in unplaced if id(g) not in taken]
         reading.reads, reading.unplaced = reads, [g for g, _ in unplaced]
         suspects = []
         if unplaced:
