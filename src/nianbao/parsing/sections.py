@@ -77,15 +77,25 @@ _TITLE_WORD = re.compile("情况|概述|概况|问题|行政复议|事项")
 
 def block_headings(text: str, block: int):
     """All number/title-consistent headings in one paragraph's text."""
+    for part, s, e, title in (_text_headings(text) if len(text) <= 200 else _text_headings.__wrapped__(text)):
+        yield Heading(part, block, s, e, title)
+
+
+@lru_cache(maxsize=4096)
+def _text_headings(text: str) -> tuple:
+    """(part, start, end, title) of each heading in a paragraph's text (memoised for short texts:
+    the same heading lines recur report after report)."""
     if _TITLE_WORD.search(text) is None and "(" not in text and "（" not in text and not has_traditional(text):
-        return
+        return ()
     folded, offsets = _folded(text)
+    out = []
     for m in _HEADING.finditer(folded):
         part = next(k for k in _TITLE_RX if m.group(f"t{k}"))
         if _number(m.group("num")) != part:
             continue
         s, e = offsets[m.start()], offsets[m.end()]
-        yield Heading(part, block, s, e, text[s:e].strip())
+        out.append((part, s, e, text[s:e].strip()))
+    return tuple(out)
 
 
 # ---- weaker candidates: typos, renumbered parts, bare titles
