@@ -589,10 +589,13 @@ def trim_padding(toks: list, n: int) -> list:
     """More value tokens than columns, the extra ones blank: empty cells at the end of the row
     (padding of a copied table) or before its values (an empty sub-label cell) are layout, and
     so are lines of spaces (ghosts) when the row has its count without them."""
-    if len(toks) != n and any(t.cell.ghost for t in toks):
-        real = [t for t in toks if not t.cell.ghost]
-        if len(real) == n or (len(toks) > n and len(real) > n):
-            toks = real
+    if len(toks) != n:
+        for t in toks:
+            if t.cell.ghost:
+                real = [t for t in toks if not t.cell.ghost]
+                if len(real) == n or (len(toks) > n and len(real) > n):
+                    toks = real
+                break
     if len(toks) <= n:
         return toks
     end = len(toks)
