@@ -411,10 +411,6 @@ def _variant_distance(text: str, core: str) -> int:
     return best
 
 
-def has_number(g: Group) -> bool:
-    return g.numeric
-
-
 def place_between_anchors(table: spec.Table, groups: list, reads: dict) -> list:
     """Place the numeric groups that matched no row, using the rows matched by their labels as
     anchors: a label within an edit or two of a free row's label between the anchors around it
@@ -583,27 +579,3 @@ def _all_cells(table: spec.Table) -> tuple:
     if hit is None or hit[0] is not table:
         hit = _ALL_CELLS[id(table)] = (table, tuple(table.keys()), tuple(c for r in table.rows for c in r.columns))
     return hit[1:]
-
-
-def trim_padding(toks: list, n: int) -> list:
-    """More value tokens than columns, the extra ones blank: empty cells at the end of the row
-    (padding of a copied table) or before its values (an empty sub-label cell) are layout, and
-    so are lines of spaces (ghosts) when the row has its count without them."""
-    if len(toks) != n:
-        for t in toks:
-            if t.cell.ghost:
-                real = [t for t in toks if not t.cell.ghost]
-                if len(real) == n or (len(toks) > n and len(real) > n):
-                    toks = real
-                break
-    if len(toks) <= n:
-        return toks
-    end = len(toks)
-    while end > n and toks[end - 1].kind == "blank":
-        end -= 1
-    start = 0
-    while end - start > n and toks[start].kind == "blank":
-        start += 1
-    return toks[start:end]
-
-
