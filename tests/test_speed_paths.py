@@ -237,3 +237,46 @@ def test_statements_after_a_long_unpunctuated_text_are_those_of_the_clause():
     padded = "文" * 100000 + "。" + short
     assert text_to_statements(padded) == text_to_statements(short)
     assert text_to_statements(short)["normative_documents.repealed"] == {3}
+
+
+def _significant_by_scan(tokens, table):
+    """Layout blanks dropped as the reader did before: every token of the list scanned."""
+    from nianbao.parsing.rows import _any_row
+    blank_blocks = {t.block for t in tokens if t.kind == "blank"}
+    labels, first_label, has_num, blanks = {}, {}, set(), []
+    for i, t in enumerate(tokens):
+        if t.block not in blank_blocks:
+            continue
+        if t.kind == "label":
+            labels.setdefault(t.block, []).append(t.text)
+            first_label.setdefault(t.block, i)
+        elif t.kind == "num":
+            has_num.add(t.block)
+        elif t.kind == "blank":
+            blanks.append(i)
+    drop = set()
+    for i in blanks:
+        b = tokens[i].block
+        if b not in first_label:
+            continue
+        if i < first_label[b] or (b not in has_num and not _any_row(table, "".join(labels[b]))):
+            drop.add(i)
+    return [t for i, t in enumerate(tokens) if i not in drop]
+
+
+def test_layout_blanks_read_block_by_block_equal_a_scan_of_every_token():
+    from nianbao import spec
+    from nianbao.model import Cell, Location
+    from nianbao.parsing.rows import significant_tokens
+    from nianbao.parsing.tokens import Token
+    table = spec.table("2021", "applications")
+    rng = random.Random(3)
+    words = ["自然人", "商业企业", "合计", "信息内容", "本年新收政府信息公开申请数量", "其他"]
+    for _ in range(500):
+        tokens = []
+        for block in range(rng.randint(1, 8)):
+            for _ in range(rng.randint(1, 5)):
+                kind = rng.choice(["label", "num", "blank", "blank", "text"])
+                text = rng.choice(words) if kind == "label" else ("3" if kind == "num" else "/")
+                tokens.append(Token(kind, text, Cell(text, Location(block)), block, 3, True))
+        assert significant_tokens(tokens, table) == _significant_by_scan(tokens, table)

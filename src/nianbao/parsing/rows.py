@@ -86,41 +86,44 @@ def significant_tokens(tokens: list, table: Optional[spec.Table] = None) -> list
     block's first label (rowspan placeholders, empty header corners) and blanks of header rows
     (labels that are no template row) are layout.
     """
-    blank_blocks = {t.block for t in tokens if t.kind == "blank"}
-    if not blank_blocks:
+    blanks = [i for i, t in enumerate(tokens) if t.kind == "blank"]
+    if not blanks:
         return tokens
-    labels: dict = {}  # block → its label texts (of the blocks holding blanks)
-    first_label: dict = {}  # block → the index of its first label token
-    has_num = set()
-    blanks = []  # indices of blank tokens
-    for i, t in enumerate(tokens):
-        if t.block not in blank_blocks:
-            continue
-        kind = t.kind
-        if kind == "label":
-            got = labels.get(t.block)
-            if got is None:
-                labels[t.block] = [t.text]
-                first_label[t.block] = i
-            else:
-                got.append(t.text)
-        elif kind == "num":
-            has_num.add(t.block)
-        elif kind == "blank":
-            blanks.append(i)
+    # a block's tokens lie together (tokenised block after block): each block holding a blank is
+    # read once, from the run of its tokens around that blank
+    n = len(tokens)
     drop = []
+    seen: dict = {}  # block → [index of its first label or None, it holds a number, its label texts]
     row_block: dict = {}  # block → its labels name one of ``table``'s rows (asked only for blocks with blanks)
     for i in blanks:
         b = tokens[i].block
-        first = first_label.get(b)
+        info = seen.get(b)
+        if info is None:
+            s = i
+            while s and tokens[s - 1].block == b:
+                s -= 1
+            first, has_num, texts = None, False, []
+            for j in range(s, n):
+                t = tokens[j]
+                if t.block != b:
+                    break
+                kind = t.kind
+                if kind == "label":
+                    if first is None:
+                        first = j
+                    texts.append(t.text)
+                elif kind == "num":
+                    has_num = True
+            info = seen[b] = (first, has_num, texts)
+        first, has_num, texts = info
         if first is None:
             continue  # no label in the block
         if i < first:
             drop.append(i)  # before the block's first label
-        elif b not in has_num:
+        elif not has_num:
             named = row_block.get(b)
             if named is None:
-                named = row_block[b] = table is not None and _any_row(table, "".join(labels[b]))
+                named = row_block[b] = table is not None and _any_row(table, "".join(texts))
             if not named:
                 drop.append(i)
     if not drop:
