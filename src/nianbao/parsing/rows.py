@@ -86,9 +86,12 @@ def significant_tokens(tokens: list, table: Optional[spec.Table] = None) -> list
     block's first label (rowspan placeholders, empty header corners) and blanks of header rows
     (labels that are no template row) are layout.
     """
+    for t in tokens:
+        if t.kind == "blank":
+            break
+    else:
+        return tokens  # no blank at all
     blanks = [i for i, t in enumerate(tokens) if t.kind == "blank"]
-    if not blanks:
-        return tokens
     # a block's tokens lie together (tokenised block after block): each block holding a blank is
     # read once, from the run of its tokens around that blank
     n = len(tokens)
