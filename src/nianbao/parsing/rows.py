@@ -422,13 +422,21 @@ def place_between_anchors(table: spec.Table, groups: list, reads: dict) -> list:
     anchors: a label within an edit or two of a free row's label between the anchors around it
     takes that row (``placed="variant"``); unlabelled value groups fill the free rows between two
     anchors when their counts agree (``placed="aligned"``). Returns the groups placed."""
+    if not reads:
+        return []
+    mine = {id(rd.group) for rd in reads.values()}
+    position: dict = {}  # the reads' groups → their place among the groups
+    free = []  # (place, group) of the numeric groups no row took
+    for gi, g in enumerate(groups):
+        if id(g) in mine:
+            position[id(g)] = gi
+        elif g.numeric:
+            free.append((gi, g))
+    if not free:
+        return []  # (the common case: every group with numbers found its row)
     rows = list(table.rows)
     index = {r.key: i for i, r in enumerate(rows)}
-    mine = {id(rd.group) for rd in reads.values()}
-    position = {id(g): i for i, g in enumerate(groups) if id(g) in mine}
     anchors = sorted((position[id(rd.group)], index[k]) for k, rd in reads.items())
-    if not anchors:
-        return []
     placed = []
     # the rows free for a group: after the anchors before it, up to the anchors after it — the
     # same for every group between two anchors (the k-th gap: k anchors before it)
@@ -452,11 +460,10 @@ def place_between_anchors(table: spec.Table, groups: list, reads: dict) -> list:
     loose = []
     k = 0
     n_anchors = len(at)
-    for gi, g in enumerate(groups):
-        if g.numeric and id(g) not in mine:
-            while k < n_anchors and at[k] < gi:
-                k += 1
-            loose.append((k, g))
+    for gi, g in free:
+        while k < n_anchors and at[k] < gi:
+            k += 1
+        loose.append((k, g))
     scores: dict = {}  # (label text, gap, rows taken) → the best row's index or None
     for k, g in loose:  # near labels
         text = g.label_text

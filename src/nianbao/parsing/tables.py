@@ -123,6 +123,18 @@ def unsure_ocr(table: spec.Table, reads: dict, cells: dict, threshold: float, te
     return diags
 
 
+def _header_text(table: spec.Table, tokens: list) -> str:
+    """The labels of a region that name none of ``table``'s rows, joined and normalised."""
+    named = any_row_memo(table)  # label text → one of the table's rows (the header is the rest)
+    head = []
+    for t in tokens:
+        if t.kind == "label":
+            row = named.get(t.text)
+            if not (_any_row(table, t.text) if row is None else row):
+                head.append(t.text)
+    return normalise_label("".join(head))
+
+
 def _unplaced_diagnostics(name: str, unplaced: list) -> list:
     """One P209 per group of values that no row took (``unplaced``: (group, the read of the row
     just before it, if adjacent)). The first made by :func:`diag` (its message checked), the rest
@@ -257,18 +269,13 @@ def table_to_cells(table: spec.Table, tokens: list, template: str, settings: con
         if unplaced:
             diags.extend(_unplaced_diagnostics(name, unplaced))
             suspects = [before for _, before in unplaced if before is not None]
-        named = any_row_memo(table)  # label text → one of the table's rows (the header is the rest)
-        head = []
-        for t in tokens:
-            if t.kind == "label":
-                row = named.get(t.text)
-                if not (_any_row(table, t.text) if row is None else row):
-                    head.append(t.text)
-        header = normalise_label("".join(head))
+        header = None  # the table's header text, made when a money column first asks for it
         for key, read in reads.items():
             unit = 1
             money = _money_column(read.columns)
             if money is not None:
+                if header is None:
+                    header = _header_text(table, tokens)
                 unit, stated = money_unit(read.group, money, header)
                 read.unit_stated = stated
             read_to_candidates(read, unit, settings)
