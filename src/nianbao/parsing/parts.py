@@ -45,21 +45,23 @@ def _last_part_texts(blocks: list, start: int, last: int, texts: list) -> None:
     footer (a footer line ends the part; a footer running on in a line cuts it)."""
     add = texts.append
     first = _FOOTER_FIRST
-    for b in range(start, last + 1):
-        block = blocks[b]
+    for block in blocks[start: last + 1]:
         if block.kind != "para":
             continue
         piece = block.cells[0].text
-        lead = piece.lstrip()
-        if lead[:1] == "【":
-            lead = lead[1:].lstrip()
-        if lead[:1] in first and _FOOTER.match(piece):
+        kept = piece.strip()
+        if not kept:
+            continue  # (a blank line: no footer, nothing kept)
+        lead = kept[0]
+        if lead == "【":
+            lead = kept[1:].lstrip()[:1]
+        if lead in first and _FOOTER.match(piece):
             break
-        if "打" in piece or "关" in piece or "附" in piece:  # what _FOOTER_INLINE needs
-            piece = _cut_inline_footer(piece)
-        piece = piece.strip()
-        if piece:
-            add(piece)
+        if "打" in kept or "关" in kept or "附" in kept:  # what _FOOTER_INLINE needs
+            kept = _cut_inline_footer(piece).strip()
+            if not kept:
+                continue
+        add(kept)
 
 
 def _cut_inline_footer(piece: str) -> str:

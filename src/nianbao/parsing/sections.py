@@ -14,7 +14,9 @@ Text is folded for matching (Traditional → Simplified, pinyin glosses dropped)
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 from functools import lru_cache
 
 from .normalise import edit_distance, fold_with_offsets, has_traditional, to_simplified
@@ -216,15 +218,18 @@ _NUMBER_MARK = re.compile("[、.．）)]")
 
 def blocks_to_headings(blocks: list) -> list:
     """The part headings in order: for each part, the first heading after the previous part's."""
+    texts = [b.cells[0].text if b.kind == "para" else "" for b in blocks]  # ("": no heading in a row)
+    # the paragraphs holding a 、 . ． ） or ) (no other holds a numbered heading), found by one
+    # search over their texts joined: a paragraph's place from the running ends of the texts
+    joined = "".join(texts)
+    ends = list(accumulate(map(len, texts)))
+    search = _NUMBER_MARK.search
     found = []
-    marked = _NUMBER_MARK.search
-    for i, b in enumerate(blocks):
-        if b.kind != "para":
-            continue
-        text = b.cells[0].text
-        if marked(text) is None:  # no 、 . ． ） ): no numbered heading
-            continue
-        found.extend(block_headings(text, i))
+    m = search(joined)
+    while m is not None:
+        k = bisect_right(ends, m.start())
+        found.extend(block_headings(texts[k], k))
+        m = search(joined, ends[k])
     result = []
     last = 0
     for h in found:  # already in document order
@@ -232,27 +237,25 @@ def blocks_to_headings(blocks: list) -> list:
             result.append(h)
             last = h.part
     if len(result) < 6:
+        # heading-like lines (_weak_line), tested once per distinct text (rows copied as lines recur)
+        hits = {text: _weak_hit(text) for text in dict.fromkeys(texts)}
+        positive = {text for text, hit in hits.items() if hit is not None}
         weak = []
-        seen: dict = {}  # text → _weak_line (the same short lines recur: rows copied as lines)
-        for i, b in enumerate(blocks):  # heading-like lines (_weak_line), the long ones skipped
-            if b.kind != "para":
-                continue
-            text = b.cells[0].text
-            hit = seen.get(text, seen)
-            if hit is seen:
-                if len(text) > 40 and (len(text.strip()) > 80 or "(" not in text and "（" not in text
-                                       and len(text.strip()) > 40):
-                    hit = None
-                else:
-                    hit = _weak_line(text)
-                if len(text) <= 200:
-                    seen[text] = hit
-            if hit is not None:
-                part, style, s, e = hit
-                weak.append((part, style, Heading(part, i, s, e, text[s:e].strip())))
+        if positive:
+            for i, text in enumerate(texts):
+                if text in positive:
+                    part, style, s, e = hits[text]
+                    weak.append((part, style, Heading(part, i, s, e, text[s:e].strip())))
         if weak:
             result = _fill_gaps(result, weak)
     return result
+
+
+def _weak_hit(text: str):
+    """:func:`_weak_line` of a paragraph's text, the long ones skipped."""
+    if len(text) > 40 and (len(text.strip()) > 80 or "(" not in text and "（" not in text and len(text.strip()) > 40):
+        return None
+    return _weak_line(text)
 
 
 def _fill_gaps(result: list, weak: list) -> list:
