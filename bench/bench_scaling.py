@@ -75,13 +75,25 @@ def text_pipe_rows(size):
     return (head + sep + "\n" + row * n + "\n" + tail).encode()
 
 
+FUSED_RUN = "其他对外管理服务事项 " + "1234567890123" + "\n"
+
+
 def text_fused_digits(size):
-    """Fused table rows with long digit runs (split candidates enumerated up to the cap before)."""
+    """Fused table rows with long digit runs inside table 二 (split candidates enumerated up to
+    the cap before; every run after the first is a group of values no row takes: one P209 each)."""
     t = PAGE.read_text()
-    run = "其他对外管理服务事项 " + "1234567890123" + "\n"
-    head, sep, tail = t.partition("（五）项")
-    n = max(1, (size - len(t.encode())) // len(run.encode()))
-    return (head + sep + "\n" + run * n + tail).encode()
+    head, sep, tail = t.partition("(五)项")  # the page writes the bracket half-width
+    assert sep, "table 二's (五)项 header not found in the page"
+    n = max(1, (size - len(t.encode())) // len(FUSED_RUN.encode()))
+    return (head + sep + "\n" + FUSED_RUN * n + tail).encode()
+
+
+def text_fused_digits_after(size):
+    """The same runs after the page's last part (part 三, the table of applications: no row of
+    it takes them). Until 2026-11 this was the shape above, its insertion point not found."""
+    t = PAGE.read_text()
+    n = max(1, (size - len(t.encode())) // len(FUSED_RUN.encode()))
+    return (t + "\n" + FUSED_RUN * n).encode()
 
 
 def html_page(size):
@@ -164,6 +176,7 @@ SHAPES = {
     "text: tab cell + continuation lines": text_tab_continuations,
     "text: pipe table rows": text_pipe_rows,
     "text: fused digit runs": text_fused_digits,
+    "text: fused digit runs after the tables": text_fused_digits_after,
     "html: paragraphs": html_page,
     "html: table rows": html_table_rows,
     "html: rowspan=0 over all rows": html_rowspan_zero,

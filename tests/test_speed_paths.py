@@ -209,3 +209,74 @@ def test_rows_before_a_missing_headings_table_are_not_tokenised():
     for p in (2, 3, 4):
         assert region_tokens(tokens_by_part(sought), p, found) == region_tokens(tokens_by_part(every), p, found)
     assert region_tokens(tokens_by_part(sought), 3, found)
+
+
+def test_values_no_row_takes_each_make_a_whole_p209():
+    """Many repeated fused rows inside table 二: the first is the row's, every later one a P209 of
+    its own (made as copies of the first's fields: each with its own location and parameters)."""
+    from pathlib import Path
+    page = (Path(__file__).resolve().parents[2] / "shared" / "pages" / "page-001.txt").read_text()
+    head, sep, tail = page.partition("(五)项")
+    assert sep
+    run = "其他对外管理服务事项 1234567890123\n"
+    report = nianbao.parse((head + sep + "\n" + run * 50 + tail).encode(), filename="x.txt")
+    p209 = [d for d in report.diagnostics if d.code == "P209"]
+    assert len(p209) >= 49
+    assert len({d.loc for d in p209}) == len(p209)  # each its own place
+    first, later = p209[0], p209[-1]
+    assert vars(later).keys() == vars(first).keys()
+    assert later.params == {"table": first.params["table"], "label": "其他对外管理服务事项 ", "values": "1234567890123"}
+    assert later.message == p209[-2].message and "其他对外管理服务事项" in later.message
+    later.keys.append("x")  # lists of their own, not shared
+    assert "x" not in first.keys
+
+
+def test_statements_after_a_long_unpunctuated_text_are_those_of_the_clause():
+    from nianbao.parsing.statements import text_to_statements
+    short = "本年制发行政规范性文件69件，废止3件，现行有效665件。行政处罚结果82条。"
+    padded = "文" * 100000 + "。" + short
+    assert text_to_statements(padded) == text_to_statements(short)
+    assert text_to_statements(short)["normative_documents.repealed"] == {3}
+
+
+def _significant_by_scan(tokens, table):
+    """Layout blanks dropped as the reader did before: every token of the list scanned."""
+    from nianbao.parsing.rows import _any_row
+    blank_blocks = {t.block for t in tokens if t.kind == "blank"}
+    labels, first_label, has_num, blanks = {}, {}, set(), []
+    for i, t in enumerate(tokens):
+        if t.block not in blank_blocks:
+            continue
+        if t.kind == "label":
+            labels.setdefault(t.block, []).append(t.text)
+            first_label.setdefault(t.block, i)
+        elif t.kind == "num":
+            has_num.add(t.block)
+        elif t.kind == "blank":
+            blanks.append(i)
+    drop = set()
+    for i in blanks:
+        b = tokens[i].block
+        if b not in first_label:
+            continue
+        if i < first_label[b] or (b not in has_num and not _any_row(table, "".join(labels[b]))):
+            drop.add(i)
+    return [t for i, t in enumerate(tokens) if i not in drop]
+
+
+def test_layout_blanks_read_block_by_block_equal_a_scan_of_every_token():
+    from nianbao import spec
+    from nianbao.model import Cell, Location
+    from nianbao.parsing.rows import significant_tokens
+    from nianbao.parsing.tokens import Token
+    table = spec.table("2021", "applications")
+    rng = random.Random(3)
+    words = ["自然人", "商业企业", "合计", "信息内容", "本年新收政府信息公开申请数量", "其他"]
+    for _ in range(500):
+        tokens = []
+        for block in range(rng.randint(1, 8)):
+            for _ in range(rng.randint(1, 5)):
+                kind = rng.choice(["label", "num", "blank", "blank", "text"])
+                text = rng.choice(words) if kind == "label" else ("3" if kind == "num" else "/")
+                tokens.append(Token(kind, text, Cell(text, Location(block)), block, 3, True))
+        assert significant_tokens(tokens, table) == _significant_by_scan(tokens, table)

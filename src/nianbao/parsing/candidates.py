@@ -12,7 +12,7 @@ from typing import NamedTuple, Optional
 from .. import config, spec
 from ..model.codes import diag
 from .normalise import ValueError_, parse_number
-from .rows import Read, trim_padding
+from .rows import Read
 from .tokens import Token
 
 
@@ -330,6 +330,28 @@ def _walk_splits(read: Read, toks: list, most: list, n: int, cap: int, piece, ca
         return False
 
     walk(0, 0)
+
+
+def trim_padding(toks: list, n: int) -> list:
+    """More value tokens than columns, the extra ones blank: empty cells at the end of the row
+    (padding of a copied table) or before its values (an empty sub-label cell) are layout, and
+    so are lines of spaces (ghosts) when the row has its count without them."""
+    if len(toks) != n:
+        for t in toks:
+            if t.cell.ghost:
+                real = [t for t in toks if not t.cell.ghost]
+                if len(real) == n or (len(toks) > n and len(real) > n):
+                    toks = real
+                break
+    if len(toks) <= n:
+        return toks
+    end = len(toks)
+    while end > n and toks[end - 1].kind == "blank":
+        end -= 1
+    start = 0
+    while end - start > n and toks[start].kind == "blank":
+        start += 1
+    return toks[start:end]
 
 
 def read_to_candidates(read: Read, unit: int, settings: config.Settings = config.DEFAULT) -> None:

@@ -17,34 +17,60 @@ def blocks_to_parts(blocks: list, headings: list) -> list:
     parts = []
     for i, h in enumerate(headings):
         end = headings[i + 1] if i + 1 < len(headings) else None
-        texts = []
-        add = texts.append
         last = end.block if end else len(blocks) - 1
-        for b in range(h.block, last + 1):
-            block = blocks[b]
-            if block.kind != "para":
-                continue
-            piece = block.cells[0].text
-            if b == last and end is not None:
-                piece = piece[: end.start]
-            if b == h.block:
-                piece = piece[h.end:]
+        first = blocks[h.block]
+        head = first.cells[0].text[h.end: end.start if end is not None and last == h.block else None] \
+            if first.kind == "para" else ""
+        if end is None:
+            head = _cut_inline_footer(head)
+        texts = [head.strip()] if head and not head.isspace() else []
+        if last > h.block:
             if end is None:
-                if b != h.block:
-                    lead = piece.lstrip()
-                    if lead[:1] == "【":
-                        lead = lead[1:].lstrip()
-                    if lead[:1] in _FOOTER_FIRST and _FOOTER.match(piece):
-                        break
-                if "打" in piece or "关" in piece or "附" in piece:  # what _FOOTER_INLINE needs
-                    m = _FOOTER_INLINE.search(piece)
-                    if m:  # web copies: the footer runs on in the same line
-                        piece = piece[: m.start()]
-            piece = piece.strip()
-            if piece:
-                add(piece)
-        parts.append(Part(h.part, h.title, "\n".join(texts), blocks[h.block].cells[0].loc))
+                _last_part_texts(blocks, h.block + 1, last, texts)
+            else:
+                # the paragraphs between the headings, stripped (the end heading's block cut at it)
+                texts.extend([t for t in [b.cells[0].text.strip() for b in blocks[h.block + 1: last]
+                                          if b.kind == "para"] if t])
+                b = blocks[last]
+                if b.kind == "para":
+                    tail = b.cells[0].text[: end.start].strip()
+                    if tail:
+                        texts.append(tail)
+        parts.append(Part(h.part, h.title, "\n".join(texts), first.cells[0].loc))
     return parts
+
+
+def _last_part_texts(blocks: list, start: int, last: int, texts: list) -> None:
+    """The last part's paragraphs from block ``start`` to ``last``, stripped, up to the page's
+    footer (a footer line ends the part; a footer running on in a line cuts it)."""
+    add = texts.append
+    first = _FOOTER_FIRST
+    for block in blocks[start: last + 1]:
+        if block.kind != "para":
+            continue
+        piece = block.cells[0].text
+        kept = piece.strip()
+        if not kept:
+            continue  # (a blank line: no footer, nothing kept)
+        lead = kept[0]
+        if lead == "【":
+            lead = kept[1:].lstrip()[:1]
+        if lead in first and _FOOTER.match(piece):
+            break
+        if "打" in kept or "关" in kept or "附" in kept:  # what _FOOTER_INLINE needs
+            kept = _cut_inline_footer(piece).strip()
+            if not kept:
+                continue
+        add(kept)
+
+
+def _cut_inline_footer(piece: str) -> str:
+    """A line up to a footer that runs on in it (web copies)."""
+    if "打" in piece or "关" in piece or "附" in piece:  # what _FOOTER_INLINE needs
+        m = _FOOTER_INLINE.search(piece)
+        if m:
+            return piece[: m.start()]
+    return piece
 
 
 _FOOTER_INLINE = re.compile(r"\s(?:附件下载|【打印本页】|【关闭窗口】|打印本页|关闭窗口)")

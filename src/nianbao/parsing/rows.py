@@ -86,41 +86,47 @@ def significant_tokens(tokens: list, table: Optional[spec.Table] = None) -> list
     block's first label (rowspan placeholders, empty header corners) and blanks of header rows
     (labels that are no template row) are layout.
     """
-    blank_blocks = {t.block for t in tokens if t.kind == "blank"}
-    if not blank_blocks:
-        return tokens
-    labels: dict = {}  # block → its label texts (of the blocks holding blanks)
-    first_label: dict = {}  # block → the index of its first label token
-    has_num = set()
-    blanks = []  # indices of blank tokens
-    for i, t in enumerate(tokens):
-        if t.block not in blank_blocks:
-            continue
-        kind = t.kind
-        if kind == "label":
-            got = labels.get(t.block)
-            if got is None:
-                labels[t.block] = [t.text]
-                first_label[t.block] = i
-            else:
-                got.append(t.text)
-        elif kind == "num":
-            has_num.add(t.block)
-        elif kind == "blank":
-            blanks.append(i)
+    for t in tokens:
+        if t.kind == "blank":
+            break
+    else:
+        return tokens  # no blank at all
+    blanks = [i for i, t in enumerate(tokens) if t.kind == "blank"]
+    # a block's tokens lie together (tokenised block after block): each block holding a blank is
+    # read once, from the run of its tokens around that blank
+    n = len(tokens)
     drop = []
+    seen: dict = {}  # block → [index of its first label or None, it holds a number, its label texts]
     row_block: dict = {}  # block → its labels name one of ``table``'s rows (asked only for blocks with blanks)
     for i in blanks:
         b = tokens[i].block
-        first = first_label.get(b)
+        info = seen.get(b)
+        if info is None:
+            s = i
+            while s and tokens[s - 1].block == b:
+                s -= 1
+            first, has_num, texts = None, False, []
+            for j in range(s, n):
+                t = tokens[j]
+                if t.block != b:
+                    break
+                kind = t.kind
+                if kind == "label":
+                    if first is None:
+                        first = j
+                    texts.append(t.text)
+                elif kind == "num":
+                    has_num = True
+            info = seen[b] = (first, has_num, texts)
+        first, has_num, texts = info
         if first is None:
             continue  # no label in the block
         if i < first:
             drop.append(i)  # before the block's first label
-        elif b not in has_num:
+        elif not has_num:
             named = row_block.get(b)
             if named is None:
-                named = row_block[b] = table is not None and _any_row(table, "".join(labels[b]))
+                named = row_block[b] = table is not None and _any_row(table, "".join(texts))
             if not named:
                 drop.append(i)
     if not drop:
@@ -163,21 +169,22 @@ SIGNATURES = {
 }
 
 
-_SIGNED: dict = {}  # (part, label text) → the text holds the part's table header words
+_SIGNED: dict = {}  # part → {label text: the text holds the part's table header words}
 
 
 def _signature_at(tokens: list, part: int, start: int = 0) -> Optional[int]:
     rx = SIGNATURES[part]
-    memo = _SIGNED
+    memo = _SIGNED.get(part)
+    if memo is None or len(memo) > 100000:
+        memo = _SIGNED[part] = {}
+    get = memo.get
     for i in range(start, len(tokens)):
         t = tokens[i]
         if t.kind == "label":
-            key = (part, t.text)
-            hit = memo.get(key)
+            text = t.text
+            hit = get(text)
             if hit is None:
-                if len(memo) > 100000:
-                    memo.clear()
-                hit = memo[key] = rx.search(normalise_label(t.text)) is not None
+                hit = memo[text] = rx.search(normalise_label(text)) is not None
             if hit:
                 return i
     return None
@@ -240,17 +247,35 @@ def region_tokens(tokens, part: int, found_parts: set, memo: Optional[dict] = No
 
 
 def tokens_to_groups(tokens: list) -> list:
+    """Label runs and the values after each (:class:`Group`; made here without ``Group.__init__``,
+    the same fields set: a region may hold many groups)."""
     groups: list = []
+    add = groups.append
+    make = object.__new__
+    short = _short_label
     labels: list = []
     values: list = []
+    numeric = False
     for t in tokens:
-        if t.kind == "label":
+        kind = t.kind
+        if kind == "label":
             if values:
-                groups.append(Group(labels, values))
-                labels, values = [], []
+                g = make(Group)
+                g.labels = labels
+                g.values = values
+                g.numeric = numeric
+                if labels:
+                    text = labels[0].text if len(labels) == 1 else "".join([t.text for t in labels])
+                    g.label_text = short(text) if len(text) <= 200 else normalise_label(text)
+                else:
+                    g.label_text = ""
+                add(g)
+                labels, values, numeric = [], [], False
             labels.append(t)
         else:
             values.append(t)
+            if kind == "num":
+                numeric = True
     if labels or values:
         groups.append(Group(labels, values))
     return groups
@@ -264,40 +289,50 @@ def groups_to_reads(table: spec.Table, groups: list, template: str):
     matched together with the continuation that starts the next label run.
     """
     rows = list(table.rows)
+    n_rows = len(rows)
+    n_groups = len(groups)
     reads: dict = {}
     unplaced = []  # (group, the read of the row just before it, if adjacent)
     previous = None
     nxt = 0
     hits: dict = {}  # label text → row_hits
+    tails: dict = {}  # label text → _continuation
     for i, g in enumerate(groups):
         has_num = g.numeric
-        last = len(rows) if has_num else min(nxt + 1, len(rows))
-        texts = [g.label_text]
-        if has_num and i + 1 < len(groups):
+        last = n_rows if has_num else min(nxt + 1, n_rows)
+        text = g.label_text
+        hit = hits.get(text)
+        if hit is None:
+            hit = hits[text] = row_hits(table, text)
+        j = None  # the first row from ``nxt`` on that the text names
+        for k in hit:
+            if nxt <= k < last:
+                j = k
+                break
+        if j is None and has_num and i + 1 < n_groups:
             nxt_group = groups[i + 1]
-            cont = _continuation(nxt_group.label_text)
+            following = nxt_group.label_text
+            cont = tails.get(following)
+            if cont is None:
+                cont = tails[following] = _continuation(following)
             # the wrapped tail of this label, before the next row's own numbered label — not a
             # whole next label with numbers of its own (that is the next row)
-            if cont and (len(cont) < len(nxt_group.label_text) or not has_number(nxt_group)):
-                texts.append(texts[0] + cont)
-        j = None  # the first row from ``nxt`` on that a text names (hits looked up once per label text)
-        for text in texts:
-            hit = hits.get(text)
-            if hit is None:
-                hit = hits[text] = row_hits(table, text)
-            for k in hit:
-                if nxt <= k < last:
-                    j = k
-                    break
-            if j is not None:
-                break
+            if cont and (len(cont) < len(following) or not nxt_group.numeric):
+                joined = text + cont
+                hit = hits.get(joined)
+                if hit is None:
+                    hit = hits[joined] = row_hits(table, joined)
+                for k in hit:
+                    if nxt <= k < last:
+                        j = k
+                        break
         if j is None:
             if has_num and reads:
                 # numbers right after a row may be that row's, cut off (a number wrapped in its
                 # cell, a fragment of its label between) — not when a label of their own says
                 # what they are (a note line after the table: “…发布总数量：3”)
                 adjacent = previous is not None and groups[i - 1] is previous.group
-                own_label = len(g.label_text) > _FRAGMENT
+                own_label = len(text) > _FRAGMENT
                 unplaced.append((g, previous if adjacent and not own_label else None))
             continue
         r = rows[j]
@@ -382,48 +417,74 @@ def _variant_distance(text: str, core: str) -> int:
     return best
 
 
-def has_number(g: Group) -> bool:
-    return g.numeric
-
-
 def place_between_anchors(table: spec.Table, groups: list, reads: dict) -> list:
     """Place the numeric groups that matched no row, using the rows matched by their labels as
     anchors: a label within an edit or two of a free row's label between the anchors around it
     takes that row (``placed="variant"``); unlabelled value groups fill the free rows between two
     anchors when their counts agree (``placed="aligned"``). Returns the groups placed."""
+    if not reads:
+        return []
+    mine = {id(rd.group) for rd in reads.values()}
+    position: dict = {}  # the reads' groups → their place among the groups
+    free = []  # (place, group) of the numeric groups no row took
+    for gi, g in enumerate(groups):
+        if id(g) in mine:
+            position[id(g)] = gi
+        elif g.numeric:
+            free.append((gi, g))
+    if not free:
+        return []  # (the common case: every group with numbers found its row)
     rows = list(table.rows)
     index = {r.key: i for i, r in enumerate(rows)}
-    position = {id(g): i for i, g in enumerate(groups)}
     anchors = sorted((position[id(rd.group)], index[k]) for k, rd in reads.items())
-    if not anchors:
-        return []
     placed = []
+    # the rows free for a group: after the anchors before it, up to the anchors after it — the
+    # same for every group between two anchors (the k-th gap: k anchors before it)
+    at = [g for g, _ in anchors]
+    after_before = [0]  # after_before[k]: max(row + 1) over anchors[:k]
+    for _, ri in anchors:
+        after_before.append(max(after_before[-1], ri + 1))
+    before_after = [len(rows)] * (len(anchors) + 1)  # before_after[k]: min(row) over anchors[k:]
+    for k in range(len(anchors) - 1, -1, -1):
+        before_after[k] = min(before_after[k + 1], anchors[k][1])
 
-    def bounds(gi: int) -> tuple:
-        lo = max((ri + 1 for g, ri in anchors if g < gi), default=0)
-        hi = min((ri for g, ri in anchors if g > gi), default=len(rows))
-        return lo, hi
+    taken_rows = [0]  # rows taken by ``take`` so far (a near label's scores are remembered until one is)
 
     def take(g: Group, r: spec.Row, how: str):
         keys, columns, label = _row_parts(table, r)
         reads[r.key] = Read(keys, columns, label, g, placed=how)
         placed.append(g)
+        taken_rows[0] += 1
 
-    taken = {id(rd.group) for rd in reads.values()}
-    loose = [(gi, g) for gi, g in enumerate(groups) if has_number(g) and id(g) not in taken]
-    for gi, g in loose:  # near labels
-        if len(g.label_text) < 2:
+    # the numeric groups no row took, with the gap they lie in (groups and anchors both in order)
+    loose = []
+    k = 0
+    n_anchors = len(at)
+    for gi, g in free:
+        while k < n_anchors and at[k] < gi:
+            k += 1
+        loose.append((k, g))
+    scores: dict = {}  # (label text, gap, rows taken) → the best row's index or None
+    for k, g in loose:  # near labels
+        text = g.label_text
+        if len(text) < 2:
             continue
-        lo, hi = bounds(gi)
-        scored = sorted((_variant_distance(g.label_text, row_core(r.label)), j) for j, r in
-                        enumerate(rows[lo:hi], lo) if r.key not in reads)
-        if scored and scored[0][0] <= 2 and (len(scored) == 1 or scored[1][0] > scored[0][0]):
-            take(g, rows[scored[0][1]], "variant")
+        key = (text, k, taken_rows[0])
+        best = scores.get(key, scores)
+        if best is scores:
+            lo, hi = after_before[k], before_after[k]
+            scored = sorted((_variant_distance(text, row_core(r.label)), j) for j, r in
+                            enumerate(rows[lo:hi], lo) if r.key not in reads)
+            best = scores[key] = scored[0][1] if scored and scored[0][0] <= 2 and (
+                len(scored) == 1 or scored[1][0] > scored[0][0]) else None
+        if best is not None:
+            take(g, rows[best], "variant")
     segments: dict = {}
-    for gi, g in loose:  # unlabelled value groups between two anchors
-        if g in placed or len(g.label_text) > 1:
+    done = {id(g) for g in placed}
+    for k, g in loose:  # unlabelled value groups between two anchors
+        if len(g.label_text) > 1 or id(g) in done:
             continue
-        lo, hi = bounds(gi)
+        lo, hi = after_before[k], before_after[k]
         if lo == 0 or hi == len(rows):
             continue
         segments.setdefault((lo, hi), []).append(g)
@@ -495,11 +556,20 @@ def structure_fit(table: spec.Table, tokens: list, memo: Optional[dict] = None) 
 def read_groups(table: spec.Table, tokens: list, memo: Optional[dict] = None) -> tuple:
     """(groups, reads, unplaced) of a region for a table of several rows: ``significant_tokens`` →
     ``tokens_to_groups`` → ``groups_to_reads``, or what :func:`structure_fit` left in ``memo`` for
-    the same table and tokens (taken out: the table reader fills the reads in)."""
+    the same table and tokens (taken out: the table reader fills the reads in). Groups are never
+    changed once made: ``memo`` also keeps the last groups made, for the same significant tokens
+    read as another template's table."""
     hit = memo.pop(id(table), None) if memo is not None else None
     if hit is not None and hit[0] is table and hit[1] is tokens:
         return hit[2], hit[3], hit[4]
-    groups = tokens_to_groups(significant_tokens(tokens, table))
+    significant = significant_tokens(tokens, table)
+    shared = memo.get("groups") if memo is not None else None
+    if shared is not None and shared[0] is significant:
+        groups = shared[1]  # the same tokens (no blank dropped) for another template: the same groups
+    else:
+        groups = tokens_to_groups(significant)
+        if memo is not None:
+            memo["groups"] = (significant, groups)
     reads, unplaced = groups_to_reads(table, groups, "")
     return groups, reads, unplaced
 
@@ -522,24 +592,3 @@ def _all_cells(table: spec.Table) -> tuple:
     if hit is None or hit[0] is not table:
         hit = _ALL_CELLS[id(table)] = (table, tuple(table.keys()), tuple(c for r in table.rows for c in r.columns))
     return hit[1:]
-
-
-def trim_padding(toks: list, n: int) -> list:
-    """More value tokens than columns, the extra ones blank: empty cells at the end of the row
-    (padding of a copied table) or before its values (an empty sub-label cell) are layout, and
-    so are lines of spaces (ghosts) when the row has its count without them."""
-    if len(toks) != n and any(t.cell.ghost for t in toks):
-        real = [t for t in toks if not t.cell.ghost]
-        if len(real) == n or (len(toks) > n and len(real) > n):
-            toks = real
-    if len(toks) <= n:
-        return toks
-    end = len(toks)
-    while end > n and toks[end - 1].kind == "blank":
-        end -= 1
-    start = 0
-    while end - start > n and toks[start].kind == "blank":
-        start += 1
-    return toks[start:end]
-
-

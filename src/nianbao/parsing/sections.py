@@ -14,7 +14,9 @@ Text is folded for matching (Traditional → Simplified, pinyin glosses dropped)
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 from functools import lru_cache
 
 from .normalise import edit_distance, fold_with_offsets, has_traditional, to_simplified
@@ -77,15 +79,25 @@ _TITLE_WORD = re.compile("情况|概述|概况|问题|行政复议|事项")
 
 def block_headings(text: str, block: int):
     """All number/title-consistent headings in one paragraph's text."""
+    for part, s, e, title in (_text_headings(text) if len(text) <= 200 else _text_headings.__wrapped__(text)):
+        yield Heading(part, block, s, e, title)
+
+
+@lru_cache(maxsize=4096)
+def _text_headings(text: str) -> tuple:
+    """(part, start, end, title) of each heading in a paragraph's text (memoised for short texts:
+    the same heading lines recur report after report)."""
     if _TITLE_WORD.search(text) is None and "(" not in text and "（" not in text and not has_traditional(text):
-        return
+        return ()
     folded, offsets = _folded(text)
+    out = []
     for m in _HEADING.finditer(folded):
         part = next(k for k in _TITLE_RX if m.group(f"t{k}"))
         if _number(m.group("num")) != part:
             continue
         s, e = offsets[m.start()], offsets[m.end()]
-        yield Heading(part, block, s, e, text[s:e].strip())
+        out.append((part, s, e, text[s:e].strip()))
+    return tuple(out)
 
 
 # ---- weaker candidates: typos, renumbered parts, bare titles
@@ -201,16 +213,23 @@ def _weak_line(text: str):
     return part, style, s, e
 
 
+_NUMBER_MARK = re.compile("[、.．）)]")
+
+
 def blocks_to_headings(blocks: list) -> list:
     """The part headings in order: for each part, the first heading after the previous part's."""
+    texts = [b.cells[0].text if b.kind == "para" else "" for b in blocks]  # ("": no heading in a row)
+    # the paragraphs holding a 、 . ． ） or ) (no other holds a numbered heading), found by one
+    # search over their texts joined: a paragraph's place from the running ends of the texts
+    joined = "".join(texts)
+    ends = list(accumulate(map(len, texts)))
+    search = _NUMBER_MARK.search
     found = []
-    for i, b in enumerate(blocks):
-        if b.kind != "para":
-            continue
-        text = b.cells[0].text
-        if "、" not in text and "." not in text and "．" not in text and "）" not in text and ")" not in text:
-            continue
-        found.extend(block_headings(text, i))
+    m = search(joined)
+    while m is not None:
+        k = bisect_right(ends, m.start())
+        found.extend(block_headings(texts[k], k))
+        m = search(joined, ends[k])
     result = []
     last = 0
     for h in found:  # already in document order
@@ -218,21 +237,25 @@ def blocks_to_headings(blocks: list) -> list:
             result.append(h)
             last = h.part
     if len(result) < 6:
+        # heading-like lines (_weak_line), tested once per distinct text (rows copied as lines recur)
+        hits = {text: _weak_hit(text) for text in dict.fromkeys(texts)}
+        positive = {text for text, hit in hits.items() if hit is not None}
         weak = []
-        for i, b in enumerate(blocks):  # heading-like lines (_weak_line), the long ones skipped
-            if b.kind != "para":
-                continue
-            text = b.cells[0].text
-            if len(text) > 40 and (len(text.strip()) > 80 or "(" not in text and "（" not in text
-                                   and len(text.strip()) > 40):
-                continue
-            hit = _weak_line(text)
-            if hit is not None:
-                part, style, s, e = hit
-                weak.append((part, style, Heading(part, i, s, e, text[s:e].strip())))
+        if positive:
+            for i, text in enumerate(texts):
+                if text in positive:
+                    part, style, s, e = hits[text]
+                    weak.append((part, style, Heading(part, i, s, e, text[s:e].strip())))
         if weak:
             result = _fill_gaps(result, weak)
     return result
+
+
+def _weak_hit(text: str):
+    """:func:`_weak_line` of a paragraph's text, the long ones skipped."""
+    if len(text) > 40 and (len(text.strip()) > 80 or "(" not in text and "（" not in text and len(text.strip()) > 40):
+        return None
+    return _weak_line(text)
 
 
 def _fill_gaps(result: list, weak: list) -> list:

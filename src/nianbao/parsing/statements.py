@@ -28,8 +28,9 @@ def text_to_statements(text: str) -> dict:
     for rx in (_AFTER, _BEFORE):
         for m in rx.finditer(t):
             row = _ROWS[m.group("kw")]
-            clause_start = max(t.rfind(c, 0, m.start()) for c in "。；;，,") + 1
-            before = t[max(clause_start, m.start() - 12): m.start()] + t[m.start(): m.end()]
+            lo = max(0, m.start() - 12)  # (a clause start further back does not matter: bounded search)
+            clause_start = max(t.rfind(c, lo, m.start()) for c in "。；;，,") + 1
+            before = t[max(clause_start, lo): m.start()] + t[m.start(): m.end()]
             if row in ("licensing", "penalty", "coercion"):
                 cols = ("decisions",)
             elif _REPEALED.search(before):
@@ -44,8 +45,9 @@ def text_to_statements(text: str) -> dict:
                 out.setdefault(f"{row}.{col}", set()).add(int(m.group("n")))
     # “…规范性文件69件，废止3件，现行有效665件”: the next clauses of the sentence go on with its row
     for m in _FOLLOW.finditer(t):
-        sentence = t[max(t.rfind(c, 0, m.start()) for c in "。；;") + 1: m.start()]
-        last = [k for k in _KEYWORDS.finditer(sentence[-40:])]
+        lo = max(0, m.start() - 40)  # only the sentence's last 40 characters are read
+        sentence = t[max(max(t.rfind(c, lo, m.start()) for c in "。；;") + 1, lo): m.start()]
+        last = [k for k in _KEYWORDS.finditer(sentence)]
         if last and _ROWS[last[-1].group(0)] in ("regulations", "normative_documents"):
             col = "repealed" if _REPEALED.search(m.group("col")) else "in_force"
             out.setdefault(f"{_ROWS[last[-1].group(0)]}.{col}", set()).add(int(m.group("n")))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import config, spec
-from ..model import CellValue
+from ..model import CellValue, Diagnostic
 from ..model.codes import diag
 from .candidates import read_to_candidates, restoring_readings, solve
 from .normalise import is_blank, normalise_label
@@ -123,6 +123,49 @@ def unsure_ocr(table: spec.Table, reads: dict, cells: dict, threshold: float, te
     return diags
 
 
+def _header_text(table: spec.Table, tokens: list) -> str:
+    """The labels of a region that name none of ``table``'s rows, joined and normalised."""
+    named = any_row_memo(table)  # label text → one of the table's rows (the header is the rest)
+    head = []
+    for t in tokens:
+        if t.kind == "label":
+            row = named.get(t.text)
+            if not (_any_row(table, t.text) if row is None else row):
+                head.append(t.text)
+    return normalise_label("".join(head))
+
+
+def _unplaced_diagnostics(name: str, unplaced: list) -> list:
+    """One P209 per group of values that no row took (``unplaced``: (group, the read of the row
+    just before it, if adjacent)). The first made by :func:`diag` (its message checked), the rest
+    as copies of its fields with their own location, keys and parameters: a region may hold
+    hundreds of thousands of such groups."""
+    g, before = unplaced[0]
+    first = diag("P209", g.loc, before.keys if before else (), table=name,
+                 label="".join([t.text for t in g.labels])[-30:], values=" ".join([v.text for v in g.values]))
+    out = [first]
+    add = out.append
+    make = object.__new__
+    severity = first.severity
+    for i in range(1, len(unplaced)):
+        g, before = unplaced[i]
+        labels, values = g.labels, g.values
+        label = labels[0].text if len(labels) == 1 else "".join([t.text for t in labels])
+        value = values[0].text if len(values) == 1 else " ".join([v.text for v in values])
+        d = make(Diagnostic)  # the fields Diagnostic.__init__ sets, each a new object of its own
+        d.code = "P209"
+        d.severity = severity
+        d.loc = (labels or values)[0].cell.loc
+        d.keys = list(before.keys) if before else []
+        d.candidates = []
+        d.params = {"table": name, "label": label[-30:], "values": value}
+        d.text = None
+        add(d)
+    if len(out) > 1 and vars(out[1]).keys() != vars(first).keys():  # Diagnostic's fields changed
+        raise AssertionError("P209 copies lack fields of Diagnostic")
+    return out
+
+
 def _uncertain_cell(r: Read) -> CellValue:
     loc = r.group.values[0].cell.loc if r.group and r.group.values else (r.group.loc if r.group else None)
     return CellValue(None, r.raw, loc, False)
@@ -217,35 +260,33 @@ def table_to_cells(table: spec.Table, tokens: list, template: str, settings: con
     else:
         if not reads:
             return {}, [diag("P201", None, table=name)], False
-        placed = {id(g) for g in place_between_anchors(table, groups, reads)}
-        unplaced = [(g, before) for g, before in unplaced if id(g) not in placed]
+        placed = place_between_anchors(table, groups, reads)
+        if placed:
+            taken = {id(g) for g in placed}
+            unplaced = [(g, before) for g, before in unplaced if id(g) not in taken]
         reading.reads, reading.unplaced = reads, [g for g, _ in unplaced]
         suspects = []
-        for g, before in unplaced:
-            diags.append(diag("P209", g.loc, before.keys if before else (), table=name,
-                              label="".join(t.text for t in g.labels)[-30:],
-                              values=" ".join(v.text for v in g.values)))
-            if before is not None:
-                suspects.append(before)
-        named = any_row_memo(table)  # label text → one of the table's rows (the header is the rest)
-        head = []
-        for t in tokens:
-            if t.kind == "label":
-                row = named.get(t.text)
-                if not (_any_row(table, t.text) if row is None else row):
-                    head.append(t.text)
-        header = normalise_label("".join(head))
+        if unplaced:
+            diags.extend(_unplaced_diagnostics(name, unplaced))
+            suspects = [before for _, before in unplaced if before is not None]
+        header = None  # the table's header text, made when a money column first asks for it
         for key, read in reads.items():
             unit = 1
             money = _money_column(read.columns)
             if money is not None:
+                if header is None:
+                    header = _header_text(table, tokens)
                 unit, stated = money_unit(read.group, money, header)
                 read.unit_stated = stated
             read_to_candidates(read, unit, settings)
         expected = spec.expected_rows(table, template, reads)
-        position = {id(g): i for i, g in enumerate(groups)}
+        # (the unplaced groups are in document order: the last one is the latest)
+        mine = {id(r.group) for r in reads.values()}
+        if unplaced:
+            mine.add(id(unplaced[-1][0]))
+        position = {id(g): i for i, g in enumerate(groups) if id(g) in mine}
         last = max(position[id(r.group)] for r in reads.values())
-        if not any(position[id(g)] > last for g, _ in unplaced):
+        if not (unplaced and position[id(unplaced[-1][0])] > last):
             # nothing read after the last row found: the rows after it were cut off
             while expected and expected[-1].key not in reads:
                 cut_rows.insert(0, expected.pop())

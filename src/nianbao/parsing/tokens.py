@@ -147,7 +147,23 @@ def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False, part
                 if not hit:
                     continue
                 seeking = None
-            _block_tokens(b, i, part, tokens, grid_rows)  # a row, or a paragraph without a heading
+            if b.kind == "para":  # a paragraph without a heading (the common case: inline)
+                cell = b.cells[0]
+                if cell.ghost:  # a line of spaces between paragraphs: perhaps an empty cell
+                    add(Token("blank", "", cell, i, part, False))
+                    continue
+                text = cell.text
+                for kind, t, off, fused in (_para_tokens(text) if len(text) <= 200 else _para_tokens.__wrapped__(text)):
+                    add(Token(kind, t, cell, i, part, False, fused, off))
+                continue
+            cells = b.cells
+            if len(cells) == 1:  # one cell per line: the row's tokens are the cell's (inline)
+                cell = cells[0]
+                if not cell.ghost:
+                    for k, text, off, fused in _cell_info(cell.text)[0]:
+                        add(Token(k, text, cell, i, part, True, fused, off))
+                continue
+            _row_tokens(b, i, part, tokens, grid_rows or b.grid)  # a row of several cells
             continue
         if b.kind == "row":
             _block_tokens(b, i, part, tokens, grid_rows)
@@ -205,6 +221,18 @@ def _block_tokens(b, i: int, part: int, out: list, grid_rows: bool) -> None:
             return
         for kind, t, off in (_para_pieces(text) if len(text) <= 200 else _para_pieces.__wrapped__(text)):
             add(Token(kind, t, cell, i, part, False, kind == "num", off))
+
+
+@lru_cache(maxsize=8192)
+def _para_tokens(text: str) -> tuple:
+    """A paragraph's (kind, text, offset, fused) tokens, as :func:`_block_tokens` makes them for a
+    paragraph block without a heading (memoised for short texts)."""
+    if not text or text.isspace():
+        return ()
+    if len(text) <= 6 and cell_kind(text) == "blank":  # only “/”: a blank cell
+        return (("blank", to_halfwidth(text).strip(), 0, False),)
+    pieces = _para_pieces(text) if len(text) <= 200 else _para_pieces.__wrapped__(text)
+    return tuple((kind, t, off, kind == "num") for kind, t, off in pieces)
 
 
 @lru_cache(maxsize=8192)
