@@ -265,3 +265,31 @@ def test_two_ingests_at_once_on_a_fresh_database_end_as_one(db_url, shared, tmp_
              for d in (a, b)]
     assert [p.wait(timeout=300) for p in procs] == [0, 0]
     assert_same_state(canonical_state(db_url), before)
+
+
+def test_collector_paused_for_one_input_then_cycles_collected():
+    import gc
+    import weakref
+
+    from nianbao.isolation import collector_paused
+
+    class Node:
+        pass
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        a, b = Node(), Node()
+        a.other, b.other = b, a  # a cycle: only the collector frees it
+        ref = weakref.ref(a)
+        del a, b
+        assert ref() is not None
+    assert gc.isenabled()
+    assert ref() is None  # collected right after the input
+    gc.disable()
+    try:  # a caller that runs without the collector keeps it off
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
