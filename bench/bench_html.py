@@ -10,10 +10,10 @@ interleaved with it. Then hostile markup (open tags that make the HTML5 tree bui
 superlinear, ``rowspan=0``): the time to a record or to the refusal (``too-deep``); the goal is
 under 1 s each.
 
-The C allocator is pinned first (glibc: no heap trimming, no mmap for large blocks): a process
-that only imported selectolax returns Lexbor's memory to the system after every parse and faults
-it in again (the bare parse then costs ~1.7× as much), a process that imported the rest of the
-library (numpy …) mostly does not — the floor would otherwise depend on what ran before it.
+The collector and the C allocator are set first as in the workers (``bench_floor.pin_allocator``:
+``nianbao.isolation.tune_gc``): with glibc's adaptive defaults a process that only imported
+selectolax returns Lexbor's memory to the system after every parse and faults it in again (the
+bare parse then costs ~1.7× as much) — the floor would otherwise depend on what ran before it.
 """
 from __future__ import annotations
 
@@ -30,25 +30,13 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from selectolax.lexbor import LexborHTMLParser  # noqa: E402
 
-from bench_floor import html_pages  # noqa: E402
+from bench_floor import html_pages, pin_allocator  # noqa: E402
 from nianbao import InputError, parse  # noqa: E402
 from nianbao.config import DEFAULT  # noqa: E402
 from nianbao.ingest import bytes_to_document  # noqa: E402
 from nianbao.ingest.html import decode_html, html_to_document  # noqa: E402
 from nianbao.ingest.html.guard import check_nesting  # noqa: E402
 from nianbao.ingest.html.walk import Walker  # noqa: E402
-
-
-def pin_allocator() -> None:
-    """glibc: keep freed memory in the heap (no trimming) and large blocks out of mmap, so that
-    the floor and the stages are measured in the same allocator state (see the module docstring)."""
-    import ctypes
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(-1, 256 << 20)  # M_TRIM_THRESHOLD
-        libc.mallopt(-3, 256 << 20)  # M_MMAP_THRESHOLD
-    except (OSError, AttributeError):  # not glibc: nothing to pin
-        pass
 
 
 def cpu(fn) -> float:

@@ -263,15 +263,37 @@ tokens, locations) and the default first-generation threshold (700) makes the co
 young survivors so often that a large input costs more per KB than a small one."""
 
 
+MALLOC_TRIM_THRESHOLD = 16 << 20
+MALLOC_MMAP_THRESHOLD = 4 << 20
+"""glibc's allocator in a worker: keep up to 16 MB of freed memory in the heap and serve blocks
+under 4 MB from it. With glibc's adaptive defaults the parsers' large blocks (Lexbor's, lxml's)
+are handed back to the system after each document and faulted in again by the next: a DOCX
+parse costs ~25 % more, a bare Lexbor parse up to ~2× (``bench/bench_floor.py`` runs the same way)."""
+
+
+def tune_malloc() -> None:
+    """Set :data:`MALLOC_TRIM_THRESHOLD` and :data:`MALLOC_MMAP_THRESHOLD` (glibc ``mallopt``);
+    nothing on another C library."""
+    import ctypes
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-1, MALLOC_TRIM_THRESHOLD)  # M_TRIM_THRESHOLD
+        libc.mallopt(-3, MALLOC_MMAP_THRESHOLD)  # M_MMAP_THRESHOLD
+    except (OSError, AttributeError):
+        pass
+
+
 def tune_gc() -> None:
     """For a process that only parses (a worker, a batch CLI run; not a long-running server that
     keeps state): move what the imports allocated out of the collector's sight (``gc.freeze``) and
     collect the young generation less often (:data:`GC_THRESHOLD`). Reference counting still
-    frees everything at once; only cycles wait a little longer."""
+    frees everything at once; only cycles wait a little longer. The allocator is tuned too
+    (:func:`tune_malloc`)."""
     import gc
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLD)
+    tune_malloc()
 
 
 @contextmanager
