@@ -3,7 +3,8 @@
 A worker turns its report into plain tuples (cells, parts, findings) and JSON text, so the
 writing process only adds ids and inserts them: no full record to unpickle, no per-cell dicts.
 The rows are the compact schema's (migration 5): a cell is its key, its exact value, its raw text
-only where that differs from the value's digits, flags (certain; raw is NULL) and its location.
+only where that differs from the value's digits, flags (certain; raw is NULL) and its location; a
+report's cells travel as one JSON text (:func:`cell_set`), the row SQLite keeps (migration 12).
 Reading back (:func:`cell_from_row`) gives the parser's ``CellValue`` again, equal to ``parse``'s.
 """
 from __future__ import annotations
@@ -75,18 +76,51 @@ def cell_from_row(value_exact, raw, flags, line, table, row, col, page, bbox, ch
     return CellValue(value, raw, loc, bool(flags & CERTAIN))
 
 
-OPTIONAL = (False, False, True, False, True, True, True, True, True, True, True)
-"""Of :func:`cell_row`'s columns, those that are often NULL in every cell of a report."""
-
-
-def cell_columns(cells: dict) -> tuple:
-    """A report's cells as columns (key, value_exact, raw, flags, line, table, row, col, page, bbox,
-    char — each a tuple, one element per cell), a column NULL in every cell as one None; () when
-    there are no cells. Columns travel and are written more cheaply than a tuple per cell."""
+def cell_set(cells: dict) -> tuple:
+    """A report's cells as ``(keys, cells)``: the keys in order, and the cells as one JSON array
+    text, a cell ``[value, flags, line, table, row, col, raw, page, bbox, char]`` without its
+    trailing nulls (an integer value as a JSON number, a fraction as its exact digits, as text;
+    raw as in :func:`cell_row`); () when there are no cells. SQLite keeps the text as it is
+    (``cell_sets``, migration 12), under the id of the list of keys: one row per report, and one
+    ``json.dumps`` on the worker."""
     if not cells:
         return ()
-    cols = zip(*(cell_row(k, c) for k, c in cells.items()))
+    rows = []
+    for cell in cells.values():
+        v, raw = cell.value, cell.raw
+        flags = (CERTAIN if cell.certain else 0) | (RAW_NULL if raw is None else 0)
+        if type(v) is int:
+            if raw is not None and raw == str(v):
+                raw = None  # the digits as written: the value says it
+        elif v is not None:
+            v = exact(v)
+        loc = cell.loc
+        if loc is None:
+            rows.append([v, flags] if raw is None else [v, flags, None, None, None, None, raw])
+            continue
+        bbox = loc.bbox
+        row = [v, flags, loc.line, loc.table, loc.row, loc.col, raw, loc.page,
+               None if bbox is None else ",".join(str(x) for x in bbox), loc.char]
+        while row[-1] is None:
+            row.pop()
+        rows.append(row)
+    return tuple(cells), json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+
+
+def set_columns(keys: tuple, text: str) -> tuple:
+    """The cells of :func:`cell_set` as columns (key, value_exact, raw, flags, line, table, row, col,
+    page, bbox, char — each a tuple, one element per cell; a column NULL in every cell as one None):
+    the rows PostgreSQL's ``cell_sets`` arrays are made from."""
+    pad = (None,) * 10
+    cells = [(*c, *pad[len(c):]) for c in json.loads(text)]
+    value, flags, line, table, row, col, raw, page, bbox, char = zip(*cells)
+    value = tuple(v if v is None or type(v) is str else str(v) for v in value)
+    cols = (keys, value, raw, flags, line, table, row, col, page, bbox, char)
     return tuple(None if optional and col.count(None) == len(col) else col for optional, col in zip(OPTIONAL, cols))
+
+
+OPTIONAL = (False, False, True, False, True, True, True, True, True, True, True)
+"""Of :func:`cell_row`'s columns, those that are often NULL in every cell of a report."""
 
 
 def digest(text: str) -> str:
@@ -110,7 +144,7 @@ def encode_report(report, findings) -> dict:
         "meta": (report.agency, report.year, report.template, report.title),
         "record": j(rec),  # the record without cells, parts and labels (they have their tables)
         "labels": (digest(labels), labels),
-        "cells": cell_columns(report.cells),
+        "cells": cell_set(report.cells),
         "parts": [(p.number, p.title, p.text, j(p.loc.to_dict()) if p.loc is not None else None)
                   for p in report.parts],
         "findings": rows,

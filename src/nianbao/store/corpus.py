@@ -16,8 +16,8 @@ from ..rules import check
 from . import ocr_pages
 from .codec import cell_from_row, exact, from_exact, j  # noqa: F401  (exact, from_exact: public here too)
 from .db import Database
-from .migrations import migrate
-from .rows import Interned, StoredCells, key_columns
+from .migrations import CELL_SETS, migrate
+from .rows import Interned, KeySets, StoredCells, key_columns
 from .current import settle
 from .work import run_local
 from .write import _WRITE_LOCK, Writing
@@ -66,6 +66,7 @@ class Corpus(Writing):
         self.db = db
         self._keys = Interned(self.db, "cell_keys", "key", key_columns)
         self._labels = Interned(self.db, "labels", "digest", None)
+        self._key_sets = KeySets(self.db, self._keys)  # SQLite: the lists of keys of reports' cells
         self._rule_keys: set = set()  # cells the cross-year rules looked at (read ahead for the next reports)
 
     @classmethod
@@ -408,6 +409,10 @@ class Corpus(Writing):
         out: dict = {rid: {} for rid in report_ids}
         if not report_ids or key_ids == []:
             return out
+        if CELL_SETS[self.db.dialect] == "json":  # SQLite: a report's row, read here (not through the view)
+            return self._key_sets.read(self.db.query(
+                f"SELECT report_id, key_set, cells FROM cell_sets WHERE report_id IN ({', '.join('?' for _ in report_ids)})",
+                list(report_ids)), out, key_ids)
         keys = self._keys.names()
         sql = ("SELECT report_id, key_id, value_exact, raw, flags, loc_line, loc_table, loc_row, loc_col, loc_page, "
                f"loc_bbox, loc_char FROM cell_values WHERE report_id IN ({', '.join('?' for _ in report_ids)})")
