@@ -85,26 +85,34 @@ def cell_set(cells: dict) -> tuple:
     ``json.dumps`` on the worker."""
     if not cells:
         return ()
-    rows = []
+    rows: list = []
+    add = rows.append
     for cell in cells.values():
-        v, raw = cell.value, cell.raw
+        v, raw, loc = cell.value, cell.raw, cell.loc
         flags = (CERTAIN if cell.certain else 0) | (RAW_NULL if raw is None else 0)
         if type(v) is int:
             if raw is not None and raw == str(v):
                 raw = None  # the digits as written: the value says it
         elif v is not None:
             v = exact(v)
-        loc = cell.loc
         if loc is None:
-            rows.append([v, flags] if raw is None else [v, flags, None, None, None, None, raw])
+            add((v, flags) if raw is None else (v, flags, None, None, None, None, raw))
             continue
-        bbox = loc.bbox
-        row = [v, flags, loc.line, loc.table, loc.row, loc.col, raw, loc.page,
-               None if bbox is None else ",".join(str(x) for x in bbox), loc.char]
-        while row[-1] is None:
-            row.pop()
-        rows.append(row)
-    return tuple(cells), json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+        page, bbox, char = loc.page, loc.bbox, loc.char
+        if raw is None and page is None and bbox is None and char is None:  # the usual shapes, made at once
+            table, row, col = loc.table, loc.row, loc.col
+            add((v, flags, loc.line) if table is None and row is None and col is None
+                else (v, flags, loc.line, table, row, col))
+            continue
+        cell_list = [v, flags, loc.line, loc.table, loc.row, loc.col, raw, page,
+                     None if bbox is None else ",".join(str(x) for x in bbox), char]
+        while cell_list[-1] is None:
+            cell_list.pop()
+        add(cell_list)
+    return tuple(cells), _dumps(rows)
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def set_columns(keys: tuple, text: str) -> tuple:
