@@ -92,3 +92,27 @@ def test_cell_set_text_and_columns_are_the_cell_rows(shared):
     assert all(all(x is None for x in w) for g, w in zip(got, want) if g is None)
     assert json.loads(text)[0] == [3, 1, 4]  # trailing nulls left out, an integer a JSON number
     assert cell_set({}) == ()
+
+
+def test_cells_sent_in_either_shape_are_stored_alike(db_url, shared):
+    """A worker sends the cells as the store keeps them (columns for PostgreSQL's arrays, one JSON
+    text for SQLite); sent in the other shape they are stored the same."""
+    import nianbao
+    from nianbao.store.codec import cell_columns, columns_cells
+    from nianbao.store.work import parse_and_check
+    path = next(p for p in sorted(CORPUS.rglob("*.txt")))
+    data = path.read_bytes()
+    report = nianbao.parse(data, filename=path.name)
+    assert columns_cells(cell_columns(report.cells)) == report.cells
+    got = {}
+    for shape in ("json", "arrays"):
+        res = parse_and_check(path.name, (data, None, None, shape))
+        assert isinstance(res["cells"][1], str) == (shape == "json")
+        with Corpus(db_url) as c:
+            c.store_results([res], replace=True)
+            rid = c.reports()[0]["id"]
+            got[shape] = c.reports_by_id([rid])[rid].cells
+            rows = c.db.query("SELECT * FROM cells ORDER BY key")
+            got[shape + " rows"] = [tuple(r[1:]) for r in rows]
+    assert got["json"] == got["arrays"] == report.cells
+    assert got["json rows"] == got["arrays rows"] and len(got["json rows"]) == len(report.cells)

@@ -131,12 +131,31 @@ OPTIONAL = (False, False, True, False, True, True, True, True, True, True, True)
 """Of :func:`cell_row`'s columns, those that are often NULL in every cell of a report."""
 
 
+def cell_columns(cells: dict) -> tuple:
+    """A report's cells as columns (key, value_exact, raw, flags, line, table, row, col, page, bbox,
+    char — each a tuple, one element per cell), a column NULL in every cell as one None; () when
+    there are no cells: the rows PostgreSQL's ``cell_sets`` arrays are made from, made on the worker."""
+    if not cells:
+        return ()
+    cols = zip(*(cell_row(k, c) for k, c in cells.items()))
+    return tuple(None if optional and col.count(None) == len(col) else col for optional, col in zip(OPTIONAL, cols))
+
+
+def columns_cells(cols: tuple) -> dict:
+    """{key: CellValue} of :func:`cell_columns`' columns (their inverse)."""
+    n = len(cols[0])
+    return {key: cell_from_row(*row)
+            for key, *row in zip(*(col if col is not None else (None,) * n for col in cols))}
+
+
 def digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def encode_report(report, findings) -> dict:
-    """The compact result of one parsed and audited report (the worker's part of the writing)."""
+def encode_report(report, findings, cells: str | None = None) -> dict:
+    """The compact result of one parsed and audited report (the worker's part of the writing).
+    ``cells``: the shape the store keeps them in (``migrations.CELL_SETS``): ``"arrays"``
+    (PostgreSQL: :func:`cell_columns`), else one JSON text (:func:`cell_set`)."""
     rec = report.to_dict(full=False)
     rec.pop("cells")
     labels = j(dict(report.labels))
@@ -152,7 +171,7 @@ def encode_report(report, findings) -> dict:
         "meta": (report.agency, report.year, report.template, report.title),
         "record": j(rec),  # the record without cells, parts and labels (they have their tables)
         "labels": (digest(labels), labels),
-        "cells": cell_set(report.cells),
+        "cells": cell_columns(report.cells) if cells == "arrays" else cell_set(report.cells),
         "parts": [(p.number, p.title, p.text, j(p.loc.to_dict()) if p.loc is not None else None)
                   for p in report.parts],
         "findings": rows,

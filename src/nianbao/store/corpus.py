@@ -147,6 +147,7 @@ class Corpus(Writing):
         """
         settings = settings or DEFAULT
         summary = IngestSummary()
+        shape = CELL_SETS[self.db.dialect]  # the workers send the cells as the store keeps them
 
         def todo(probe):  # on a connection of its own: the writer thread has self.db
             for name, blob, sha, (why, doc_id, unrecorded) in self._looked_up(
@@ -162,7 +163,7 @@ class Corpus(Writing):
                             progress(1)
                         continue
                 # OCR pages are kept only for a stored document (their foreign key): a new one has none
-                yield name, blob, sha, ocr_pages.stored(probe, sha) if doc_id is not None else {}
+                yield name, blob, sha, ocr_pages.stored(probe, sha) if doc_id is not None else {}, shape
 
         self._write_all(todo, workers, engine, scheduler, settings, summary, progress)
         if cross_year:
@@ -224,6 +225,7 @@ class Corpus(Writing):
         summary = IngestSummary()
         rows = self._reprocess_rows(which)
         summary.missing_bytes = sum(1 for r in rows if not r[3])
+        shape = CELL_SETS[self.db.dialect]
 
         def todo(probe):
             for _, name, sha, kept in rows:
@@ -232,7 +234,7 @@ class Corpus(Writing):
                         progress(1)
                     continue
                 data = probe.one("SELECT data FROM blobs WHERE sha256 = ?", (sha,))[0]
-                yield name, bytes(data), sha, ocr_pages.stored(probe, sha)
+                yield name, bytes(data), sha, ocr_pages.stored(probe, sha), shape
 
         self._write_all(todo, workers, engine, scheduler, settings, summary, progress, replace=True)
         summary.cross_year_pairs = self.run_cross_year(workers=_local_workers(workers, engine))

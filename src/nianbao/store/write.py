@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..parsing.meta import norm_agency
 from . import ocr_pages
-from .codec import j, set_columns
+from .codec import cell_set, columns_cells, j, set_columns
 from .current import settle
 from .db import Database
 from .migrations import CELL_SETS
@@ -203,12 +203,14 @@ class Writing:
         ids = self._keys.known
         for doc_id, res in reports:
             report_id = report_ids[doc_id]
-            cells = res["cells"]  # (keys, JSON text): codec.cell_set
+            cells = res["cells"]  # (keys, JSON text): codec.cell_set; PostgreSQL: columns (codec.cell_columns)
             if cells and shape == "json":  # SQLite: one row, the text as the worker made it
+                if not isinstance(cells[1], str):  # sent as columns (for PostgreSQL): made into the text here
+                    cells = cell_set(columns_cells(cells))
                 rows["cell_values"].setdefault(("report_id", "key_set", "cells"), []).append(
                     (report_id, self._key_sets.id(cells[0]), cells[1]))
-            elif cells:  # PostgreSQL: one row of arrays
-                cols = set_columns(*cells)
+            elif cells:  # PostgreSQL: one row of arrays (columns from the worker; from the text if sent so)
+                cols = set_columns(*cells) if isinstance(cells[1], str) else cells
                 try:
                     key_ids = [ids[k] for k in cols[0]]
                 except KeyError:  # a key not stored yet
