@@ -116,3 +116,24 @@ def test_cells_sent_in_either_shape_are_stored_alike(db_url, shared):
             got[shape + " rows"] = [tuple(r[1:]) for r in rows]
     assert got["json"] == got["arrays"] == report.cells
     assert got["json rows"] == got["arrays rows"] and len(got["json rows"]) == len(report.cells)
+
+
+def test_sums_read_from_the_json_rows_equal_the_sums_over_the_view(tmp_path, monkeypatch):
+    """``aggregates.cell_sums`` on SQLite reads each cell at its key set's position; the same sums
+    (and ``unless``) over the view ``cell_values``, a row per cell, as PostgreSQL sums them."""
+    from nianbao.store import aggregates
+    write_corpus(tmp_path / "in", 30, seed=11)
+    with Corpus(f"sqlite:///{tmp_path / 'c.db'}") as c:
+        c.ingest([tmp_path / "in"], workers=1)
+        keys = [k for (k,) in c.db.query("SELECT key FROM cell_keys ORDER BY id")] + ["no.such.key"]
+        other = "applications.other.total"
+        unless = {k: other for k in keys if k.startswith("applications.other.") and k != other}
+        assert unless and len(keys) > 100
+        for filters in ({}, {"year": 2021}):
+            where, params = aggregates.report_set(c.db, **filters)
+            got = [aggregates.cell_sums(c.db, keys, where, params, unless=u) for u in (None, unless)]
+            monkeypatch.setitem(migrations.CELL_SETS, "sqlite", "view")  # the generic SQL, through the view
+            want = [aggregates.cell_sums(c.db, keys, where, params, unless=u) for u in (None, unless)]
+            monkeypatch.undo()
+            assert got == want and got[0]
+            assert got[0] != got[1] or filters  # over every year, some sub-rows are left out
