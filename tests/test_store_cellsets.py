@@ -77,7 +77,8 @@ def test_an_old_store_upgraded_keeps_every_cell_and_the_views_give_the_same_rows
 def test_cell_set_text_and_columns_are_the_cell_rows(shared):
     from nianbao.model.document import Location
     from nianbao.model.report import CellValue
-    cells = {"a.b.c": CellValue(3, "3", Location(line=4), True), "a.b.d": CellValue(3, "３件", Location(table=1, row=2, col=3), False),
+    cells = {"a.b.c": CellValue(3, "3", Location(line=4), True),
+             "a.b.d": CellValue(3, "３件", Location(table=1, row=2, col=3), False),
              "a.b.e": CellValue(None, "", None, False), "a.b.f": CellValue(None, None, None, True),
              "a.b.g": CellValue(7, None, None, True),
              "a.b.h": CellValue(1522100, "152.21万元", Location(page=2, bbox=(1.5, 2.0, 30.25, 40.0), char=3), True),
