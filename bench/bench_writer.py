@@ -6,7 +6,9 @@ process's share of ``nianbao ingest``, without receiving results or reading inpu
 ``n`` synthetic documents are parsed and checked once (as a worker would, bytes kept), then stored
 into a fresh store ``repeats`` times, 100 a transaction; prints the median CPU ms per document.
 ``--against``: also time the writer of another ``store/write.py`` (e.g. a former version), side by
-side in this process, as a ratio.
+side in this process, as a ratio — of the same schema and result shape only; across a change of
+either (e.g. migration 12, SQLite's cells as one row per report), run this script from each tree,
+alternately, and compare the medians.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ import uuid
 from pathlib import Path
 
 
-def _results(n: int) -> list:
+def _results(n: int, shape: str) -> list:
     import random
 
     from nianbao.store.work import parse_and_check
@@ -30,7 +32,7 @@ def _results(n: int) -> list:
         r = random.Random()
         r.setstate(rng.getstate())
         data, _ = render_entry(entry, r)
-        res = parse_and_check(entry["name"], data)
+        res = parse_and_check(entry["name"], (data, None, None, shape))  # cells as this store keeps them
         res["data"] = data
         out.append(res)
     return out
@@ -83,7 +85,8 @@ def main(argv=None) -> None:
     ap.add_argument("--pg", default=None, help="a PostgreSQL URL (a throwaway database is made on its server)")
     ap.add_argument("--against", default=None, help="another store/write.py to time beside this one")
     args = ap.parse_args(argv)
-    results = _results(args.n)
+    from nianbao.store.migrations import CELL_SETS
+    results = _results(args.n, CELL_SETS["postgresql" if args.pg else "sqlite"])
     kinds = {"this": _corpus_class(None)}
     if args.against:
         kinds["other"] = _corpus_class(args.against)

@@ -104,8 +104,10 @@ def _older(c, which="WHERE 1=1"):
     if c.db.dialect == "postgresql":  # a report's cells are one row of arrays there
         c.db.execute(f"UPDATE cell_sets SET values_exact[array_position(key_ids, CAST({key} AS SMALLINT))] = 424242 "
                      f"WHERE report_id IN ({reports})")
-    else:
-        c.db.execute(f"UPDATE cell_values SET value_exact = '424242' WHERE key_id = {key} AND report_id IN ({reports})")
+    else:  # SQLite: one JSON array, the key's cell at its position in the report's key set
+        c.db.execute(f"UPDATE cell_sets SET cells = json_set(cells, '$[' || (SELECT pos FROM cell_key_set_items k "
+                     f"WHERE k.set_id = cell_sets.key_set AND k.key_id = {key}) || '][0]', 424242) "
+                     f"WHERE report_id IN ({reports})")
     c.db.execute(f"UPDATE documents SET parser_version = '0.0.1' {which.replace('d.name', 'name')}")
 
 

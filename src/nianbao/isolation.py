@@ -33,6 +33,7 @@ from .errors import InputError
 POLL = 0.05  # seconds between two looks at a busy worker's memory
 STARTUP = 60.0  # seconds a worker may take to start (its imports), on top of its first input's limit
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+_SCAN_MAGIC = (b"%PDF-", b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")  # what ingest.ocr.scan_pages counts
 
 
 def resident_bytes(pid: int) -> int:
@@ -71,6 +72,7 @@ class _Worker:
         self.started = 0.0
         self.limit = 0.0  # seconds this job may take
         self.ready = False  # started up (its imports done): until then it may take STARTUP seconds more
+        self.measured = 0.0  # when its resident memory was last looked at
 
     @property
     def pid(self) -> int:
@@ -176,9 +178,11 @@ class WorkerPool:
 
     def _ocr_allowance(self, payload) -> float:
         """Extra seconds for a scan (setting ``ocr_seconds_per_page`` per page OCR may read)."""
-        from .ingest.ocr import scan_pages
         if isinstance(payload, tuple):  # (bytes, sha256, stored OCR pages): nianbao.store.work
             payload = payload[0]
+        if not isinstance(payload, (bytes, bytearray)) or not payload.startswith(_SCAN_MAGIC):
+            return 0.0  # not a PDF or an image: no OCR (and no import of the PDF reader in this process)
+        from .ingest.ocr import scan_pages
         return self.settings.ocr_seconds_per_page * scan_pages(payload)
 
     def _collect(self, done: dict) -> None:
@@ -214,8 +218,10 @@ class WorkerPool:
                 continue
             if now - w.started > w.limit + (0 if w.ready else STARTUP):
                 self._fail(w, done, InputError("timeout", limit=_num(w.limit)))
-            elif resident_bytes(w.pid) > mem_cap:
-                self._fail(w, done, InputError("memory-limit", limit_mb=self.settings.memory_limit))
+            elif now - w.measured >= POLL:  # a look at its memory every POLL seconds, not at every result
+                w.measured = now
+                if resident_bytes(w.pid) > mem_cap:
+                    self._fail(w, done, InputError("memory-limit", limit_mb=self.settings.memory_limit))
 
     def _fail(self, w: _Worker, done: dict, error: InputError) -> None:
         index, name, _ = w.job

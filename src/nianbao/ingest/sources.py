@@ -131,7 +131,7 @@ def iter_inputs(paths, skipped=None, settings: Settings | None = None, *, read: 
         except OSError:
             is_dir = False
         if is_dir:
-            for f in sorted(p.rglob("*")):
+            for f in sorted(p.rglob("*"), key=lambda f: f.parts):  # as paths compare, without their slow __lt__
                 try:
                     if f.is_dir():
                         continue

@@ -3,6 +3,8 @@ by body, by rule, and by the roster's parent body. Each returns a list of dicts 
 for ``nianbao stats --by …`` and, later, the dashboards."""
 from __future__ import annotations
 
+from .migrations import CELL_SETS
+
 BY = ("year", "agency", "rule", "parent")
 
 # ``r`` (a row of ``reports``) is its body and year's current report (the resolved document, else
@@ -221,6 +223,8 @@ def cell_sums(db, keys, where: str, params: list, *, unless: dict | None = None)
     if not ids:
         return {}
     names = {i: k for k, i in ids.items()}
+    if CELL_SETS[db.dialect] == "json":
+        return _cell_sums_json(db, ids, names, where, params, unless or {})
     skip, skip_params = "", []
     for k, other in (unless or {}).items():
         if k in ids and other in ids:
@@ -232,6 +236,50 @@ def cell_sums(db, keys, where: str, params: list, *, unless: dict | None = None)
         f"JOIN cell_values v ON v.report_id = r.id WHERE {where} AND v.key_id IN ({', '.join('?' for _ in ids)})"
         f"{skip} GROUP BY r.year, v.key_id", params + list(ids.values()) + skip_params)
     return {(y, names[i]): (_num(s), n) for y, i, s, n in rows}
+
+
+def _cell_sums_json(db, ids: dict, names: dict, where: str, params: list, unless: dict) -> dict:
+    """:func:`cell_sums` on SQLite, whose report's cells are one JSON array (``cell_sets``, migration
+    12): each cell read where its key set puts it (``json_extract`` with a constant path: the
+    report's array parsed once for all of them), not a row per cell through the view."""
+    others = {ids[o] for k, o in unless.items() if k in ids and o in ids}
+    wanted = list(ids.values()) + sorted(others - set(ids.values()))
+    at: dict = {}  # key id → {key set: position}
+    for set_id, key_id, pos in db.query(
+            "SELECT set_id, key_id, pos FROM cell_key_set_items WHERE key_id IN "
+            f"({', '.join('?' for _ in wanted)})", wanted):
+        at.setdefault(key_id, {})[set_id] = pos
+
+    def pick(key_id: int, what: str) -> str:
+        """The key's value in a report (or 1 where the report has the key), NULL where it has not."""
+        whens = " ".join(f"WHEN {int(set_id)} THEN {what.format(int(pos))}" for set_id, pos in at[key_id].items())
+        return f"CASE s.key_set {whens} END"
+
+    cols, keys = [], []
+    for k, i in ids.items():
+        if i not in at:
+            continue
+        value, present = pick(i, _VALUE_AT), pick(i, "1")
+        other = ids.get(unless.get(k))
+        if other is not None and other in at:  # left out where the report gives the other cell
+            given = f"({pick(other, _VALUE_AT)}) IS NOT NULL"
+            value, present = (f"CASE WHEN {given} THEN NULL ELSE {value} END",
+                              f"CASE WHEN {given} THEN NULL ELSE {present} END")
+        cols.append(f"SUM({value}), COUNT({value}), COUNT({present})")
+        keys.append(k)
+    if not cols:
+        return {}
+    out = {}
+    for y, *sums in db.query(f"SELECT r.year, {', '.join(cols)} FROM reports r JOIN cell_sets s ON s.report_id = r.id "
+                             f"WHERE {where} GROUP BY r.year", params):
+        for n, k in enumerate(keys):
+            total, count, present = sums[3 * n: 3 * n + 3]
+            if present:
+                out[(y, k)] = (_num(total), count)
+    return out
+
+
+_VALUE_AT = "json_extract(s.cells, '$[{}][0]')"  # the value of the cell at a position of a report's array
 
 
 def cells_by_body(db, keys, where: str, params: list, limit: int = 2000) -> list:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 from dataclasses import dataclass, field
@@ -16,11 +17,14 @@ from ..rules import check
 from . import ocr_pages
 from .codec import cell_from_row, exact, from_exact, j  # noqa: F401  (exact, from_exact: public here too)
 from .db import Database
-from .migrations import migrate
-from .rows import Interned, StoredCells, key_columns
+from .migrations import CELL_SETS, migrate
+from .rows import Interned, KeySets, StoredCells, key_columns
 from .current import settle
 from .work import run_local
 from .write import _WRITE_LOCK, Writing
+
+LOOKUP = 64  # inputs hashed and looked up in the store at once, before they go to the workers
+LOOKUP_BYTES = 16 << 20  # … or fewer, once their bytes reach this
 
 
 @dataclass
@@ -66,6 +70,7 @@ class Corpus(Writing):
         self.db = db
         self._keys = Interned(self.db, "cell_keys", "key", key_columns)
         self._labels = Interned(self.db, "labels", "digest", None)
+        self._key_sets = KeySets(self.db, self._keys)  # SQLite: the lists of keys of reports' cells
         self._rule_keys: set = set()  # cells the cross-year rules looked at (read ahead for the next reports)
 
     @classmethod
@@ -90,23 +95,42 @@ class Corpus(Writing):
     def known(self, sha256: str) -> bool:
         return self.db.one("SELECT 1 FROM documents WHERE sha256 = ?", (sha256,)) is not None
 
-    def _skip(self, sha256: str, path: str, retry_failed: bool, db=None):
-        """Why these bytes need no work: ``"parsed"``, ``"failed"`` (same parser version), or None;
-        the stored document's id (None when it is not stored); and whether this path or the bytes
-        are still to be recorded for it."""
-        row = (db or self.db).one(
-            "SELECT d.id, d.status, d.parser_version, "
-            "(SELECT COUNT(*) FROM document_paths p WHERE p.document_id = d.id AND p.path = ?), "
-            "(SELECT COUNT(*) FROM blobs b WHERE b.sha256 = d.sha256) FROM documents d WHERE d.sha256 = ?",
-            (path, sha256))
-        if row is None:
-            return None, None, True
-        unrecorded = not (row[3] and row[4])
-        if row[1] == "parsed":
-            return "parsed", row[0], unrecorded
-        if row[2] == PARSER_VERSION and not retry_failed:
-            return "failed", row[0], unrecorded
-        return None, row[0], unrecorded
+    def _skips(self, items: list, retry_failed: bool, db=None) -> list:
+        """For each ``(sha256, path)`` of ``items``: why these bytes need no work (``"parsed"``,
+        ``"failed"`` with the same parser version, or None); the stored document's id (None when it
+        is not stored); and whether this path or the bytes are still to be recorded for it. One
+        lookup of the hashes (and one of the found documents' paths) for all of them."""
+        db = db or self.db
+        shas = list(dict.fromkeys(sha for sha, _ in items))
+        found: dict = {}
+        for i in range(0, len(shas), 500):
+            chunk = shas[i:i + 500]
+            found.update((r[0], r[1:]) for r in db.query(
+                "SELECT d.sha256, d.id, d.status, d.parser_version, "
+                "(SELECT COUNT(*) FROM blobs b WHERE b.sha256 = d.sha256) FROM documents d "
+                f"WHERE d.sha256 IN ({', '.join('?' for _ in chunk)})", chunk))
+        seen: set = set()
+        ids = list({f[0] for f in found.values()})
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            seen.update((d, p) for d, p in db.query(
+                f"SELECT document_id, path FROM document_paths WHERE document_id IN ({', '.join('?' for _ in chunk)})",
+                chunk))
+        out = []
+        for sha, path in items:
+            row = found.get(sha)
+            if row is None:
+                out.append((None, None, True))
+                continue
+            doc_id, status, version, blobs = row
+            unrecorded = not ((doc_id, path) in seen and blobs)
+            if status == "parsed":
+                out.append(("parsed", doc_id, unrecorded))
+            elif version == PARSER_VERSION and not retry_failed:
+                out.append(("failed", doc_id, unrecorded))
+            else:
+                out.append((None, doc_id, unrecorded))
+        return out
 
     def ingest(self, paths, *, workers: int | None = None, engine: str = "local", scheduler: str | None = None,
                progress=None, cross_year: bool = True, settings: Settings | None = None,
@@ -123,13 +147,12 @@ class Corpus(Writing):
         """
         settings = settings or DEFAULT
         summary = IngestSummary()
+        shape = CELL_SETS[self.db.dialect]  # the workers send the cells as the store keeps them
 
         def todo(probe):  # on a connection of its own: the writer thread has self.db
-            for name, blob in iter_inputs(paths, settings=settings):
-                sha = doc_id = None
-                if not isinstance(blob, Exception):
-                    sha = hashlib.sha256(blob).hexdigest()  # the one hash of these bytes in this process
-                    why, doc_id, unrecorded = self._skip(sha, name, retry_failed, probe)
+            for name, blob, sha, (why, doc_id, unrecorded) in self._looked_up(
+                    iter_inputs(paths, settings=settings), retry_failed, probe):
+                if sha is not None:
                     if why is not None:
                         if unrecorded:  # found at a new path, or stored before bytes were kept
                             with probe.transaction():
@@ -140,7 +163,7 @@ class Corpus(Writing):
                             progress(1)
                         continue
                 # OCR pages are kept only for a stored document (their foreign key): a new one has none
-                yield name, blob, sha, ocr_pages.stored(probe, sha) if doc_id is not None else {}
+                yield name, blob, sha, ocr_pages.stored(probe, sha) if doc_id is not None else {}, shape
 
         self._write_all(todo, workers, engine, scheduler, settings, summary, progress)
         if cross_year:
@@ -148,6 +171,25 @@ class Corpus(Writing):
             summary.with_errors = self._with_errors(summary.new_reports)
         summary.conflicts = len(self.conflicts())
         return summary
+
+    def _looked_up(self, inputs, retry_failed: bool, probe):
+        """``(name, bytes or error, sha256 or None, what :meth:`_skips` says)`` for each input, the
+        bytes hashed once (here) and looked up in the store a few dozen at a time (at most
+        :data:`LOOKUP` inputs or :data:`LOOKUP_BYTES` bytes held at once)."""
+        chunk: list = []
+        size = 0
+        for name, blob in itertools.chain(inputs, [(None, None)]):
+            if name is not None:
+                ok = not isinstance(blob, Exception)
+                chunk.append((name, blob, hashlib.sha256(blob).hexdigest() if ok else None))
+                size += len(blob) if ok else 0
+                if len(chunk) < LOOKUP and size < LOOKUP_BYTES:
+                    continue
+            hashed = [(sha, name) for name, _, sha in chunk if sha is not None]
+            skips = iter(self._skips(hashed, retry_failed, probe) if hashed else [])
+            for name, blob, sha in chunk:
+                yield name, blob, sha, (next(skips) if sha is not None else (None, None, True))
+            chunk, size = [], 0
 
     def _with_errors(self, report_ids: list) -> int:
         """How many of these reports have an error-level finding now — the cross-year rules'
@@ -183,6 +225,7 @@ class Corpus(Writing):
         summary = IngestSummary()
         rows = self._reprocess_rows(which)
         summary.missing_bytes = sum(1 for r in rows if not r[3])
+        shape = CELL_SETS[self.db.dialect]
 
         def todo(probe):
             for _, name, sha, kept in rows:
@@ -191,7 +234,7 @@ class Corpus(Writing):
                         progress(1)
                     continue
                 data = probe.one("SELECT data FROM blobs WHERE sha256 = ?", (sha,))[0]
-                yield name, bytes(data), sha, ocr_pages.stored(probe, sha)
+                yield name, bytes(data), sha, ocr_pages.stored(probe, sha), shape
 
         self._write_all(todo, workers, engine, scheduler, settings, summary, progress, replace=True)
         summary.cross_year_pairs = self.run_cross_year(workers=_local_workers(workers, engine))
@@ -408,6 +451,10 @@ class Corpus(Writing):
         out: dict = {rid: {} for rid in report_ids}
         if not report_ids or key_ids == []:
             return out
+        if CELL_SETS[self.db.dialect] == "json":  # SQLite: a report's row, read here (not through the view)
+            return self._key_sets.read(self.db.query(
+                f"SELECT report_id, key_set, cells FROM cell_sets WHERE report_id IN ({', '.join('?' for _ in report_ids)})",
+                list(report_ids)), out, key_ids)
         keys = self._keys.names()
         sql = ("SELECT report_id, key_id, value_exact, raw, flags, loc_line, loc_table, loc_row, loc_col, loc_page, "
                f"loc_bbox, loc_char FROM cell_values WHERE report_id IN ({', '.join('?' for _ in report_ids)})")

@@ -347,11 +347,69 @@ CREATE TABLE ocr_pages (
     PRIMARY KEY (sha256, cache_key, page)
 )
 """),
+    (12, "SQLite: a report's cells in one row (cell_sets: a JSON array, a cell [value, flags, line, table, row, "
+         "col, raw, page, bbox, char] without trailing nulls — an integer value as a JSON number, a fraction as its "
+         "digits — in the order of the report's key set, cell_key_sets, kept once per distinct list of key ids and "
+         "as rows in cell_key_set_items), written as one row per report instead of ~200; the view cell_values gives "
+         "the rows as before, and the view cells the readable columns", {"postgresql": "", "sqlite": """
+CREATE TABLE cell_key_sets (
+    id INTEGER PRIMARY KEY,
+    key_ids TEXT NOT NULL UNIQUE  -- JSON array of cell_keys ids, in the order of a report's cells
+);
+CREATE TABLE cell_key_set_items (
+    set_id INTEGER NOT NULL REFERENCES cell_key_sets (id),
+    pos INTEGER NOT NULL,
+    key_id INTEGER NOT NULL,
+    PRIMARY KEY (set_id, pos)
+) WITHOUT ROWID;
+CREATE TABLE cell_sets (
+    report_id INTEGER PRIMARY KEY REFERENCES reports (id) ON DELETE CASCADE,
+    key_set INTEGER NOT NULL REFERENCES cell_key_sets (id),
+    cells TEXT NOT NULL  -- JSON array: the cell of the key set's key at the same position
+);
+CREATE TABLE cell_sets_fill AS
+    SELECT report_id, json_group_array(key_id) AS key_ids, json_group_array(json(cell)) AS cells FROM (
+        SELECT report_id, key_id,
+            CASE WHEN loc_char IS NOT NULL THEN json_array(v, flags, loc_line, loc_table, loc_row, loc_col, raw, loc_page, loc_bbox, loc_char)
+                 WHEN loc_bbox IS NOT NULL THEN json_array(v, flags, loc_line, loc_table, loc_row, loc_col, raw, loc_page, loc_bbox)
+                 WHEN loc_page IS NOT NULL THEN json_array(v, flags, loc_line, loc_table, loc_row, loc_col, raw, loc_page)
+                 WHEN raw IS NOT NULL THEN json_array(v, flags, loc_line, loc_table, loc_row, loc_col, raw)
+                 WHEN loc_col IS NOT NULL THEN json_array(v, flags, loc_line, loc_table, loc_row, loc_col)
+                 WHEN loc_row IS NOT NULL THEN json_array(v, flags, loc_line, loc_table, loc_row)
+                 WHEN loc_table IS NOT NULL THEN json_array(v, flags, loc_line, loc_table)
+                 WHEN loc_line IS NOT NULL THEN json_array(v, flags, loc_line)
+                 ELSE json_array(v, flags) END AS cell
+        FROM (SELECT *, CASE WHEN CAST(CAST(value_exact AS INTEGER) AS TEXT) = value_exact THEN CAST(value_exact AS INTEGER) ELSE value_exact END
+                  AS v FROM cell_values)
+        ORDER BY report_id, key_id)
+    GROUP BY report_id;
+INSERT INTO cell_key_sets (key_ids) SELECT DISTINCT key_ids FROM cell_sets_fill ORDER BY key_ids;
+INSERT INTO cell_key_set_items (set_id, pos, key_id)
+    SELECT s.id, e.key, e.value FROM cell_key_sets s, json_each(s.key_ids) e;
+INSERT INTO cell_sets (report_id, key_set, cells)
+    SELECT f.report_id, k.id, f.cells FROM cell_sets_fill f JOIN cell_key_sets k ON k.key_ids = f.key_ids;
+DROP TABLE cell_sets_fill;
+DROP VIEW cells;
+DROP TABLE cell_values;
+CREATE VIEW cell_values AS
+    SELECT s.report_id, k.key_id, CAST(e.value ->> 0 AS TEXT) AS value_exact, e.value ->> 6 AS raw,
+           e.value ->> 1 AS flags, e.value ->> 2 AS loc_line, e.value ->> 3 AS loc_table, e.value ->> 4 AS loc_row,
+           e.value ->> 5 AS loc_col, e.value ->> 7 AS loc_page, e.value ->> 8 AS loc_bbox, e.value ->> 9 AS loc_char
+    FROM cell_sets s CROSS JOIN json_each(s.cells) e CROSS JOIN cell_key_set_items k  -- in this order: a
+    WHERE k.set_id = s.key_set AND k.pos = e.key;  -- report's cells walked once, each one's key id looked up
+CREATE VIEW cells AS
+    SELECT v.report_id, k.key, k.tbl, k.row_key, k.col_key, CAST(v.value_exact AS REAL) AS value,
+           CASE WHEN v.raw IS NOT NULL THEN v.raw WHEN (v.flags & 2) = 2 OR v.value_exact IS NULL THEN NULL
+                ELSE CAST(CAST(v.value_exact AS INTEGER) AS TEXT) END AS raw,
+           v.flags & 1 AS certain, v.loc_line, v.loc_table, v.loc_row, v.loc_col, v.loc_page, v.loc_bbox, v.loc_char,
+           v.value_exact
+    FROM cell_values v JOIN cell_keys k ON k.id = v.key_id
+"""}),
 ]
 
-CELL_SETS = {"postgresql": True, "sqlite": False}
-"""Whether a dialect keeps a report's cells in one row of arrays (``cell_sets``) instead of a row
-per cell (``cell_values``, a view there)."""
+CELL_SETS = {"postgresql": "arrays", "sqlite": "json"}
+"""How a dialect keeps a report's cells in one row (``cell_sets``; ``cell_values`` is a view): parallel
+arrays (PostgreSQL, migration 9) or a JSON array in the order of a key set (SQLite, migration 12)."""
 
 _NUMERIC = {"sqlite": "TEXT",  # SQLite's NUMERIC affinity would turn 12.345 into a REAL: keep the digits
             "postgresql": "NUMERIC(30, 6)"}

@@ -2,6 +2,7 @@
 into ``CellValue``s only when a rule asks for them."""
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 
 from .codec import cell_from_row
@@ -61,6 +62,76 @@ class Interned:
 
     def rollback(self):
         self.pending.clear()
+
+
+class KeySets:
+    """Ids of the lists of cell keys reports have (SQLite's ``cell_sets``, migration 12): a list is
+    stored once (``cell_key_sets``, and its ids by position in ``cell_key_set_items``), cached
+    here by the keys themselves, so a report's row is written without a lookup. As with
+    :class:`Interned`, an id made inside a transaction is cached for good once it commits."""
+
+    def __init__(self, db, keys: Interned):
+        self.db, self.keys = db, keys
+        self.known: dict = {}
+        self.pending: dict = {}
+        self.orders: dict = {}  # key set id → its keys by key id (for reading)
+
+    def id(self, keys: tuple) -> int:
+        i = self.known.get(keys)
+        if i is None:
+            i = self.pending.get(keys)
+        if i is None:
+            text = json.dumps([self.keys.id(k) for k in keys], separators=(",", ":"))
+            row = self.db.one("SELECT id FROM cell_key_sets WHERE key_ids = ?", (text,))
+            if row is None:  # new: the writer holds the store's write lock (SQLite: BEGIN IMMEDIATE)
+                i = self.db.query("INSERT INTO cell_key_sets (key_ids) VALUES (?) RETURNING id", (text,))[0][0]
+                self.db.insert_rows("cell_key_set_items", ("set_id", "pos", "key_id"),
+                                    [(i, pos, k) for pos, k in enumerate(json.loads(text))])
+            else:
+                i = row[0]
+            self.pending[keys] = i
+        return i
+
+    def read(self, rows, out: dict, key_ids=None) -> dict:
+        """Fill ``out`` ({report id: {key: stored row}}, the rows :class:`StoredCells` and
+        :func:`~nianbao.store.codec.cell_from_row` take) from ``(report id, key set, cells)`` rows of
+        ``cell_sets``; ``key_ids``: only these cells. A report's cells come in the order of their key
+        ids, as the rows of a table keyed by (report, key id) came before migration 12."""
+        wanted = None if key_ids is None else set(key_ids)
+        for rid, key_set, text in rows:
+            cells = json.loads(text)
+            row = out.setdefault(rid, {})
+            for pos, kid, key in self._order(key_set):
+                if wanted is None or kid in wanted:
+                    c = cells[pos]
+                    v = c[0]
+                    c = (*c, *_PAD[len(c):])
+                    row[key] = (v if v is None or type(v) is str else str(v), c[6], c[1], c[2], c[3], c[4], c[5],
+                                c[7], c[8], c[9])
+        return out
+
+    def _order(self, key_set: int) -> list:
+        """[(position, key id, key)] of a key set, by key id (read once per process)."""
+        order = self.orders.get(key_set)
+        if order is None:
+            ids = json.loads(self.db.one("SELECT key_ids FROM cell_key_sets WHERE id = ?", (key_set,))[0])
+            names = self.keys.names()
+            if any(i not in names for i in ids):  # made by another process since this one read them
+                self.keys.loaded = False
+                names = self.keys.names()
+            order = self.orders[key_set] = sorted(((pos, i, names[i]) for pos, i in enumerate(ids)),
+                                                  key=lambda x: x[1])
+        return order
+
+    def commit(self):
+        self.known.update(self.pending)
+        self.pending.clear()
+
+    def rollback(self):
+        self.pending.clear()
+
+
+_PAD = (None,) * 10
 
 
 class StoredCells(Mapping):

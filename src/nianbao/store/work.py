@@ -26,19 +26,22 @@ def parse_and_check(name: str, data, settings: Settings | None = None) -> dict:
     """Parse and audit one document. Returns a plain dict (safe to send between processes): the
     rows the store writes (:func:`nianbao.store.codec.encode_report`), made here on the worker.
 
-    ``data``: the bytes, or ``(bytes, sha256, stored OCR pages)`` (:func:`run_local`): OCR starts
-    from the pages the store holds for the document (:mod:`nianbao.store.ocr_pages`); the result
-    carries the pages it added (``"ocr_pages"``) and how many the engine read (``"ocr_recognised"``)."""
+    ``data``: the bytes, or ``(bytes, sha256, stored OCR pages[, cell shape])`` (:func:`run_local`):
+    OCR starts from the pages the store holds for the document (:mod:`nianbao.store.ocr_pages`); the
+    result carries the pages it added (``"ocr_pages"``) and how many the engine read
+    (``"ocr_recognised"``); its cells are in the shape the store keeps them in
+    (:func:`nianbao.store.codec.encode_report`)."""
     if isinstance(data, InputError):
         return failure(name, None, data)
     from ..ingest.ocr_cache import Seed, seeded
     from .ocr_pages import encode
-    sha, pages = None, None
+    sha, pages, shape = None, None, None
     if isinstance(data, tuple):
-        data, sha, pages = data
+        data, sha, pages, *more = data
+        shape = more[0] if more else None
     seed = Seed(sha, pages)
     with seeded(seed):
-        out = _parse_and_check(name, data, settings)
+        out = _parse_and_check(name, data, settings, shape)
     fresh = encode(seed)
     if fresh:
         out["ocr_pages"] = fresh  # kept even for a failure: the OCR work is done
@@ -47,7 +50,7 @@ def parse_and_check(name: str, data, settings: Settings | None = None) -> dict:
     return out
 
 
-def _parse_and_check(name: str, data, settings: Settings | None) -> dict:
+def _parse_and_check(name: str, data, settings: Settings | None, shape: str | None = None) -> dict:
     from ..parsing import parse
     from ..rules import check
     from .codec import encode_report
@@ -64,12 +67,12 @@ def _parse_and_check(name: str, data, settings: Settings | None) -> dict:
         out["error"] = [err.code, err.zh, err.en]
         return out
     out["sha256"] = report.sha256  # hashed once, by parse
-    out.update(encode_report(report, findings))
+    out.update(encode_report(report, findings, shape))
     return out
 
 
 def run_local(todo, workers: int | None = None, settings: Settings | None = None, keep_data: bool = True):
-    """Yield a result dict for each (name, bytes | InputError[, sha256[, stored OCR pages]]) of
+    """Yield a result dict for each (name, bytes | InputError[, sha256[, stored OCR pages[, cell shape]]]) of
     ``todo``, each parsed in an isolated worker process (``workers`` at once). ``keep_data``: the
     input's bytes come back in the result (``"data"``), for the writer to keep; they never travel to
     the worker and back. The bytes are hashed once, here (or by the caller, who passes the digest
@@ -83,7 +86,7 @@ def run_local(todo, workers: int | None = None, settings: Settings | None = None
             ok = isinstance(data, (bytes, bytearray))
             sha = (rest[0] if rest and rest[0] else hashlib.sha256(data).hexdigest()) if ok else None
             blobs.append((data, sha))
-            yield name, ((data, sha, rest[1] if len(rest) > 1 else None) if ok else data)
+            yield name, ((data, sha, rest[1] if len(rest) > 1 else None, *rest[2:3]) if ok else data)
 
     for name, res in run_isolated(TASK, feed(), workers, settings or DEFAULT):
         data, sha = blobs.popleft()

@@ -1,9 +1,7 @@
 """Writing worker results into the store: in batches, on a thread of its own (``Corpus`` mixes this in)."""
 from __future__ import annotations
 
-import functools
 import hashlib
-import itertools
 import queue
 import threading
 import time
@@ -12,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..parsing.meta import norm_agency
 from . import ocr_pages
-from .codec import j
+from .codec import cell_set, columns_cells, j, set_columns
 from .current import settle
 from .db import Database
 from .migrations import CELL_SETS
@@ -24,8 +22,6 @@ BATCH = 100  # documents written per transaction (each one still all or nothing:
 BATCH_BYTES = 64 << 20  # … or fewer, once their kept bytes reach this
 BATCH_SECONDS = 2.0  # … or fewer, once the oldest has waited this long
 _WRITE_LOCK = 0x6E696133  # PostgreSQL: one batch written at a time (SQLite: BEGIN IMMEDIATE)
-CELL_VALUE_COLUMNS = ("report_id", "key_id", "value_exact", "raw", "flags", "loc_line", "loc_table", "loc_row",
-                      "loc_col", "loc_page", "loc_bbox", "loc_char")
 CELL_SET_COLUMNS = ("report_id", "key_ids", "values_exact", "raws", "flags", "loc_lines", "loc_tables", "loc_rows",
                     "loc_cols", "loc_pages", "loc_bboxes", "loc_chars")
 FINDING_COLUMNS = ("report_id", "code", "name", "severity", "message", "keys", "loc", "expected", "actual",
@@ -120,16 +116,18 @@ class Writing:
                     self._store_run(run, counted, rows, replace)
                 settle(self.db, rows["groups"])  # which report of each (body, year) written to is current
                 for columns, cells in rows["cell_values"].items():
-                    self.db.insert_rows("cell_sets" if CELL_SETS[self.db.dialect] else "cell_values", columns, cells)
+                    self.db.insert_rows("cell_sets", columns, cells)
                 self.db.insert_rows("parts", ("report_id", "number", "title", "text", "loc"), rows["parts"])
                 self.db.insert_rows("findings", FINDING_COLUMNS, rows["findings"])
                 ocr_pages.keep(self.db, results, counted)  # after the documents' rows they refer to
             except BaseException:
                 self._keys.rollback()
                 self._labels.rollback()
+                self._key_sets.rollback()
                 raise
         self._keys.commit()
         self._labels.commit()
+        self._key_sets.commit()
         _add(summary, counted)
 
     def _store_run(self, run: list, summary: IngestSummary, rows: dict, replace: bool) -> None:
@@ -201,25 +199,25 @@ class Writing:
                 "infos, record, parser_version, labels_id) VALUES "
                 + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk)) + " RETURNING document_id, id",
                 [x for row in chunk for x in row]))
-        cell_sets = CELL_SETS[db.dialect]
+        shape = CELL_SETS[db.dialect]
         ids = self._keys.known
         for doc_id, res in reports:
             report_id = report_ids[doc_id]
-            cols = res["cells"]  # columns (codec.cell_columns)
-            if cols:
+            cells = res["cells"]  # (keys, JSON text): codec.cell_set; PostgreSQL: columns (codec.cell_columns)
+            if cells and shape == "json":  # SQLite: one row, the text as the worker made it
+                if not isinstance(cells[1], str):  # sent as columns (for PostgreSQL): made into the text here
+                    cells = cell_set(columns_cells(cells))
+                rows["cell_values"].setdefault(("report_id", "key_set", "cells"), []).append(
+                    (report_id, self._key_sets.id(cells[0]), cells[1]))
+            elif cells:  # PostgreSQL: one row of arrays (columns from the worker; from the text if sent so)
+                cols = set_columns(*cells) if isinstance(cells[1], str) else cells
                 try:
                     key_ids = [ids[k] for k in cols[0]]
                 except KeyError:  # a key not stored yet
                     key_ids = [self._keys.id(k) for k in cols[0]]
-                if cell_sets:  # one row of arrays
-                    rows["cell_values"].setdefault(CELL_SET_COLUMNS, []).append(
-                        (report_id, _array(key_ids, False),
-                         *(None if col is None else _array(col, quote) for quote, col in zip(_QUOTED[1:], cols[1:]))))
-                else:  # a row per cell; the columns NULL in every cell of this report are left out of the insert
-                    used = tuple(col is not None for col in cols[1:])
-                    rows["cell_values"].setdefault(_columns(used), []).extend(
-                        zip(itertools.repeat(report_id, len(key_ids)), key_ids,
-                            *(col for col in cols[1:] if col is not None)))
+                rows["cell_values"].setdefault(CELL_SET_COLUMNS, []).append(
+                    (report_id, _array(key_ids, False),
+                     *(None if col is None else _array(col, quote) for quote, col in zip(_QUOTED[1:], cols[1:]))))
             rows["parts"] += [(report_id, *p) for p in res["parts"]]
             rows["findings"] += [(report_id, *f, 0) for f in res["findings"]]
             summary.parsed += 1
@@ -290,12 +288,6 @@ def _array(col, quote: bool) -> str:
         return "{" + ",".join("NULL" if x is None else '"' + x.replace("\\", "\\\\").replace('"', '\\"') + '"'
                               for x in col) + "}"
     return "{" + ",".join("NULL" if x is None else str(x) for x in col) + "}"
-
-
-@functools.lru_cache(maxsize=None)
-def _columns(used: tuple) -> tuple:
-    """The columns of cell_values written for cells whose columns after the key are ``used``."""
-    return ("report_id", "key_id", *(c for c, u in zip(CELL_VALUE_COLUMNS[2:], used) if u))
 
 
 def _add(summary, counted) -> None:
