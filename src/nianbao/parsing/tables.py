@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import config, spec
-from ..model import CellValue, Diagnostic
+from ..model import CellValue
 from ..model.codes import diag
 from .candidates import read_to_candidates, restoring_readings, solve
 from .normalise import is_blank, normalise_label
@@ -135,34 +135,27 @@ def _header_text(table: spec.Table, tokens: list) -> str:
     return normalise_label("".join(head))
 
 
+# P209s given per table: a region may hold thousands of value groups no row takes (a copy's
+# rows repeated, a table pasted into another); the groups after these are counted in one P216
+# (no real report of the shared corpus or pages has more than five in a table)
+UNPLACED_SHOWN = 20
+
+
 def _unplaced_diagnostics(name: str, unplaced: list) -> list:
     """One P209 per group of values that no row took (``unplaced``: (group, the read of the row
-    just before it, if adjacent)). The first made by :func:`diag` (its message checked), the rest
-    as copies of its fields with their own location, keys and parameters: a region may hold
-    hundreds of thousands of such groups."""
-    g, before = unplaced[0]
-    first = diag("P209", g.loc, before.keys if before else (), table=name,
-                 label="".join([t.text for t in g.labels])[-30:], values=" ".join([v.text for v in g.values]))
-    out = [first]
-    add = out.append
-    make = object.__new__
-    severity = first.severity
-    for i in range(1, len(unplaced)):
-        g, before = unplaced[i]
+    just before it, if adjacent)), for the first :data:`UNPLACED_SHOWN` groups; the groups after
+    them in one P216 that says how many there are and from where to where they lie."""
+    out = []
+    for g, before in unplaced[:UNPLACED_SHOWN]:
         labels, values = g.labels, g.values
-        label = labels[0].text if len(labels) == 1 else "".join([t.text for t in labels])
-        value = values[0].text if len(values) == 1 else " ".join([v.text for v in values])
-        d = make(Diagnostic)  # the fields Diagnostic.__init__ sets, each a new object of its own
-        d.code = "P209"
-        d.severity = severity
-        d.loc = (labels or values)[0].cell.loc
-        d.keys = list(before.keys) if before else []
-        d.candidates = []
-        d.params = {"table": name, "label": label[-30:], "values": value}
-        d.text = None
-        add(d)
-    if len(out) > 1 and vars(out[1]).keys() != vars(first).keys():  # Diagnostic's fields changed
-        raise AssertionError("P209 copies lack fields of Diagnostic")
+        out.append(diag("P209", g.loc, before.keys if before else (), table=name,
+                        label="".join([t.text for t in labels])[-30:], values=" ".join([v.text for v in values])))
+    rest = len(unplaced) - UNPLACED_SHOWN
+    if rest > 0:
+        first, last = unplaced[UNPLACED_SHOWN][0], unplaced[-1][0]
+        end = (last.values or last.labels)[-1].cell.loc
+        out.append(diag("P216", first.loc, (), table=name, n=rest, shown=UNPLACED_SHOWN,
+                        first=first.loc.describe(), last=end.describe()))
     return out
 
 
