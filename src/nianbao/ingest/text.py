@@ -244,6 +244,8 @@ def lines_to_blocks(lines: list, first: int = 1) -> list:
             blocks.append(Block("row", row))
             row = []
 
+    append = blocks.append
+    shared, new = _shared_line, _tuple_new
     for n, line in enumerate(lines, start=first):
         if "#" in line or "**" in line:
             line = unmark(line)
@@ -281,6 +283,7 @@ def lines_to_blocks(lines: list, first: int = 1) -> list:
             continue
         if row:
             flush()
-        blocks.append(Block("para", [Cell(line, _line(n))]))
+        # (``_line(n)``, inline: a paragraph per line of a long text)
+        append(Block("para", [Cell(line, shared(n) if n < 50000 else new(Location, (n, None, None, None, None, None, None)))]))
     flush()
     return blocks

@@ -273,13 +273,18 @@ def table_to_cells(table: spec.Table, tokens: list, template: str, settings: con
                 read.unit_stated = stated
             read_to_candidates(read, unit, settings)
         expected = spec.expected_rows(table, template, reads)
-        # (the unplaced groups are in document order: the last one is the latest)
+        # (the unplaced groups are in document order: the last one is the latest; whichever of
+        # it and the rows' groups comes last, looking from the end)
         mine = {id(r.group) for r in reads.values()}
-        if unplaced:
-            mine.add(id(unplaced[-1][0]))
-        position = {id(g): i for i, g in enumerate(groups) if id(g) in mine}
-        last = max(position[id(r.group)] for r in reads.values())
-        if not (unplaced and position[id(unplaced[-1][0])] > last):
+        latest = id(unplaced[-1][0]) if unplaced else None
+        unplaced_last = False
+        for g in reversed(groups):
+            if id(g) == latest:
+                unplaced_last = True
+                break
+            if id(g) in mine:
+                break
+        if not unplaced_last:
             # nothing read after the last row found: the rows after it were cut off
             while expected and expected[-1].key not in reads:
                 cut_rows.insert(0, expected.pop())
