@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
-from ..model.document import Cell
+from ..model.document import Cell, Line
 from .normalise import BLANK_MARKS, normalise_label, to_halfwidth
 
 _NUMRUN = re.compile(r"(?=[-+\d])(?<![\d.])[-+]?\d[\d ,.]*(?:亿元|万元|元|项|件|个)?")  # (lookahead: a quick first test)
@@ -148,7 +148,7 @@ def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False, part
                     continue
                 seeking = None
             if b.kind == "para":  # a paragraph without a heading (the common case: inline)
-                cell = b.cells[0]
+                cell = b if type(b) is Line else b.cells[0]  # (a text line: its own cell)
                 if cell.ghost:  # a line of spaces between paragraphs: perhaps an empty cell
                     add(Token("blank", "", cell, i, part, False))
                     continue
