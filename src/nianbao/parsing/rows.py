@@ -270,7 +270,8 @@ def tokens_to_groups(tokens: list) -> list:
                 else:
                     g.label_text = ""
                 add(g)
-                labels, values, numeric = [], [], False
+                labels, values, numeric = [t], [], False  # (a list of one: no room made for more)
+                continue
             labels.append(t)
         else:
             values.append(t)

@@ -7,6 +7,7 @@ Pipeline: :mod:`.rows` (``tokens_to_groups`` → ``groups_to_reads`` → ``place
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from .. import config, spec
 from ..model import CellValue
@@ -141,6 +142,9 @@ def _header_text(table: spec.Table, tokens: list) -> str:
 UNPLACED_SHOWN = 20
 
 
+_GROUP, _BEFORE = itemgetter(0), itemgetter(1)  # of an unplaced pair (group, the read before it or None)
+
+
 def _unplaced_diagnostics(name: str, unplaced: list) -> list:
     """One P209 per group of values that no row took (``unplaced``: (group, the read of the row
     just before it, if adjacent)), for the first :data:`UNPLACED_SHOWN` groups; the groups after
@@ -257,11 +261,11 @@ def table_to_cells(table: spec.Table, tokens: list, template: str, settings: con
         if placed:
             taken = {id(g) for g in placed}
             unplaced = [(g, before) for g, before in unplaced if id(g) not in taken]
-        reading.reads, reading.unplaced = reads, [g for g, _ in unplaced]
+        reading.reads, reading.unplaced = reads, list(map(_GROUP, unplaced))
         suspects = []
         if unplaced:
             diags.extend(_unplaced_diagnostics(name, unplaced))
-            suspects = [before for _, before in unplaced if before is not None]
+            suspects = list(filter(None, map(_BEFORE, unplaced)))  # (a Read is never false)
         header = None  # the table's header text, made when a money column first asks for it
         for key, read in reads.items():
             unit = 1
