@@ -311,3 +311,25 @@ def test_layout_blanks_read_block_by_block_equal_a_scan_of_every_token():
                 text = rng.choice(words) if kind == "label" else ("3" if kind == "num" else "/")
                 tokens.append(Token(kind, text, Cell(text, Location(block)), block, 3, True))
         assert significant_tokens(tokens, table) == _significant_by_scan(tokens, table)
+
+
+def test_a_text_line_is_one_block_that_reads_as_a_paragraph_of_one_cell():
+    """A text file's paragraph line is a ``Line``: the same block as a paragraph of one cell at
+    that line (equal, the same source key and text), its ``Cell`` made when asked for; the
+    tokeniser's tokens hold the line itself as their cell (its text, location, no ghost, no OCR
+    confidence)."""
+    from nianbao.ingest.text import text_to_document
+    from nianbao.model.document import Block, Cell, Line, Location
+    from nianbao.parsing.tokens import blocks_to_tokens
+    lines = ["标题"] * 3 + ["规章 5"] * 60000
+    doc = text_to_document("\n".join(lines))
+    last = doc.blocks[-1]
+    assert type(last) is Line and last.line == 60003 and last.kind == "para"
+    plain = Block("para", [Cell("规章 5", Location(60003))])
+    assert last.source_key() == plain.source_key() and last.text == plain.text
+    tokens = blocks_to_tokens(doc.blocks[-2:], [])
+    assert [(t.kind, t.text) for t in tokens] == [("label", "规章 "), ("num", "5")] * 2
+    cell = tokens[-1].cell
+    assert cell is last and (cell.loc, cell.ghost, cell.confidence) == (Location(60003), False, None)
+    assert last == plain and plain == last and last != doc.blocks[-2]
+    assert last.cells == plain.cells and last.cells is last.cells  # made once, when asked for
