@@ -430,8 +430,9 @@ def place_between_anchors(table: spec.Table, groups: list, reads: dict) -> list:
         mine[id(rd.group)] = mine.get(id(rd.group), 0) + 1
     position: dict = {}  # the reads' groups → their place among the groups
     # the numeric groups no row took, with the gap they lie in: k, the anchors before them
-    loose = []
-    add = loose.append
+    loose = []  # (and their gaps in ``gaps``: two lists, no pair per group)
+    gaps = []
+    add, add_gap = loose.append, gaps.append
     k = 0
     for gi, g in enumerate(groups):
         n = mine.get(id(g))
@@ -439,7 +440,8 @@ def place_between_anchors(table: spec.Table, groups: list, reads: dict) -> list:
             position[id(g)] = gi
             k += n
         elif g.numeric:
-            add((k, g))
+            add(g)
+            add_gap(k)
     if not loose:
         return []  # (the common case: every group with numbers found its row)
     rows = list(table.rows)
@@ -465,7 +467,7 @@ def place_between_anchors(table: spec.Table, groups: list, reads: dict) -> list:
 
     scores: dict = {}  # (label text, gap, rows taken) → the best row's index or None
     missed = None  # the last key that named no row (runs of the same label in one gap)
-    for k, g in loose:  # near labels
+    for k, g in zip(gaps, loose):  # near labels
         text = g.label_text
         if len(text) < 2:
             continue
@@ -485,7 +487,7 @@ def place_between_anchors(table: spec.Table, groups: list, reads: dict) -> list:
             missed = key
     segments: dict = {}
     done = {id(g) for g in placed}
-    for k, g in loose:  # unlabelled value groups between two anchors
+    for k, g in zip(gaps, loose):  # unlabelled value groups between two anchors
         if len(g.label_text) > 1 or id(g) in done:
             continue
         lo, hi = after_before[k], before_after[k]
