@@ -80,7 +80,8 @@ FUSED_RUN = "其他对外管理服务事项 " + "1234567890123" + "\n"
 
 def text_fused_digits(size):
     """Fused table rows with long digit runs inside table 二 (split candidates enumerated up to
-    the cap before; every run after the first is a group of values no row takes: one P209 each)."""
+    the cap before; every run after the first is a group of values no row takes: the first 20 of
+    the table a P209 each, the rest counted in one P216 — one P209 each until 2026-11)."""
     t = PAGE.read_text()
     head, sep, tail = t.partition("(五)项")  # the page writes the bracket half-width
     assert sep, "table 二's (五)项 header not found in the page"

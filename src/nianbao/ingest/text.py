@@ -19,12 +19,19 @@ Markdown headings (``# 标题``) and emphasis (``**粗体**``) are reduced to th
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from charset_normalizer import from_bytes
 
 from ..errors import InputError
-from ..model.document import Block, Cell, Document, LazyRow, Location
+from ..model.document import (
+    Block,
+    Cell,
+    Document,
+    LazyRow,
+    Line,
+    Location,
+    line_location,
+)
 
 
 def decode_text(data: bytes) -> str:
@@ -211,17 +218,7 @@ _PAGE_FURNITURE = re.compile(r"^[\s\f]*(?:[-–—－]+\s*\d{1,4}\s*[-–—－]
 _FURNITURE_FIRST = frozenset("-–—－第")  # how a page number line starts, when not with a digit
 
 
-@lru_cache(maxsize=None)
-def _shared_line(n: int) -> Location:
-    return Location(n)
-
-
-def _line(n: int) -> Location:
-    """``Location(n)``: shared by every document for the first lines (line numbers recur), else
-    made without the keyword handling of its generated ``__new__``."""
-    if n < 50000:
-        return _shared_line(n)
-    return _tuple_new(Location, (n, None, None, None, None, None, None))
+_line = line_location  # ``Location(n)``, shared for the first lines
 
 
 def lines_to_blocks(lines: list, first: int = 1) -> list:
@@ -244,6 +241,7 @@ def lines_to_blocks(lines: list, first: int = 1) -> list:
             blocks.append(Block("row", row))
             row = []
 
+    append = blocks.append
     for n, line in enumerate(lines, start=first):
         if "#" in line or "**" in line:
             line = unmark(line)
@@ -281,6 +279,6 @@ def lines_to_blocks(lines: list, first: int = 1) -> list:
             continue
         if row:
             flush()
-        blocks.append(Block("para", [Cell(line, _line(n))]))
+        append(Line(line, n))  # (one object per paragraph line: its cell and location made when asked for)
     flush()
     return blocks

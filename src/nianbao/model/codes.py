@@ -131,6 +131,10 @@ _ENTRIES = [
     _p("P209", "values-without-row", "warning", "表格“{table}”中有数值无法对应到任何行：“{label}” {values}",
        "numbers in table {table} belong to no row: {label} {values}",
        "Numbers in a table region follow a label that is not a row of the template. Example: numbers after a label “合计” that is no row of table 三."),
+    _p("P216", "more-values-without-row", "warning",
+       "表格“{table}”中另有 {n} 组数值无法对应到任何行（{first}至{last}），只逐一列出了前 {shown} 组",
+       "{n} more groups of numbers in table {table} belong to no row ({first} to {last}); only the first {shown} are listed one by one",
+       "A table region holds more groups of numbers that no row takes than are listed one by one (P209, the first 20 of a table): the rest are counted in this one diagnostic, with the lines (or rows) where they begin and end, so that none goes unmentioned. Example: a table row copied thousands of times into table 二."),
     # ------------------------------------------------------------------ input errors
     _i("empty", "文件为空", "file is empty",
        "The file has no bytes, or only white space."),

@@ -7,6 +7,7 @@ kind ``"row"`` with one cell per source cell, in reading order.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import NamedTuple, Optional
 
 
@@ -177,6 +178,64 @@ class TableRow(Block):
         if _CELLS.__get__(self) is not None:
             return Block.source_key(self)
         return ("row", False, tuple([(t, False) for t in self.texts]))
+
+
+@cache
+def _shared_location(n: int) -> Location:
+    return Location(n)
+
+
+def line_location(n: int) -> Location:
+    """``Location(n)``: shared by every document for the first lines (line numbers recur), else
+    made without the keyword handling of its generated ``__new__``."""
+    if n < 50000:
+        return _shared_location(n)
+    return tuple.__new__(Location, (n, None, None, None, None, None, None))
+
+
+class Line(Block):
+    """A paragraph of one line of a text file: ``text`` at line ``line``. One object per line,
+    its own cell as far as the parsing stage reads a cell (``text``, ``loc``, ``ghost`` False,
+    ``confidence`` None: the tokeniser's tokens hold it as their cell); its :class:`Cell`, in
+    ``cells``, and its location are made when asked for. ``kind`` is ``"para"``, ``table`` None,
+    ``grid`` False (class constants: a line is never changed)."""
+
+    __slots__ = ("text", "line")
+    kind = "para"
+    table = None
+    grid = False
+    ghost = False
+    confidence = None
+
+    def __init__(self, text: str, line: int):
+        self.text = text
+        self.line = line
+
+    @property
+    def loc(self) -> Location:
+        return line_location(self.line)
+
+    @property
+    def cells(self) -> list:
+        try:
+            return _CELLS.__get__(self)
+        except AttributeError:
+            cells = [Cell(self.text, line_location(self.line))]
+            _CELLS.__set__(self, cells)
+            return cells
+
+    def source_key(self) -> tuple:
+        return ("para", False, ((self.text, False),))
+
+    def __eq__(self, other):
+        if isinstance(other, Block) and other.__class__ in (Block, Line):
+            return (other.kind, other.cells, other.table, other.grid) == ("para", self.cells, None, False)
+        return NotImplemented
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"Line(text={self.text!r}, line={self.line!r})"
 
 
 EAGER_ROWS = 200  # the rows of a table up to this one are made with their cells (every report table)

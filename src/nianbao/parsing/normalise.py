@@ -110,14 +110,23 @@ def fold_with_offsets(text: str):
     return to_simplified("".join(parts)), offsets
 
 
-_LABEL_DROP = re.compile(r"[\s\"'“”‘’「」『』]+|\[bookmark:[^\]]*\]")
+_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+_QUOTES = "\"'“”‘’「」『』"
 
 
 @lru_cache(maxsize=8192)
 def normalise_label(text: str) -> str:
     """Label text for matching: half-width, no whitespace, no quotes, unified brackets."""
     t = to_halfwidth(fold(text))
-    t = _LABEL_DROP.sub("", t)
+    # bookmarks, then every white-space character (``str.split``'s are those of ``\s``) and quote
+    # (the bookmarks first: none begins with a white space or quote, and a bookmark's spaces and
+    # quotes go with it; a label of the region of a long table runs to megabytes)
+    if "[bookmark:" in t:
+        t = _BOOKMARK.sub("", t)
+    t = "".join(t.split())
+    for q in _QUOTES:
+        if q in t:
+            t = t.replace(q, "")
     t = t.replace("规范性档案", "规范性文件")  # mirror sites' Taiwan wording of 文件
     return t.replace("【", "(").replace("】", ")").replace("〔", "(").replace("〕", ")")
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from ..model.document import Line
 from ..model.report import Part
 
 # the page around the article: print/close links, site footer, attachments
@@ -29,8 +30,8 @@ def blocks_to_parts(blocks: list, headings: list) -> list:
                 _last_part_texts(blocks, h.block + 1, last, texts)
             else:
                 # the paragraphs between the headings, stripped (the end heading's block cut at it)
-                texts.extend([t for t in [b.cells[0].text.strip() for b in blocks[h.block + 1: last]
-                                          if b.kind == "para"] if t])
+                texts.extend([t for t in [(b.text if type(b) is Line else b.cells[0].text).strip()
+                                          for b in blocks[h.block + 1: last] if b.kind == "para"] if t])
                 b = blocks[last]
                 if b.kind == "para":
                     tail = b.cells[0].text[: end.start].strip()
@@ -48,7 +49,7 @@ def _last_part_texts(blocks: list, start: int, last: int, texts: list) -> None:
     for block in blocks[start: last + 1]:
         if block.kind != "para":
             continue
-        piece = block.cells[0].text
+        piece = block.text if type(block) is Line else block.cells[0].text
         kept = piece.strip()
         if not kept:
             continue  # (a blank line: no footer, nothing kept)

@@ -270,7 +270,8 @@ def tokens_to_groups(tokens: list) -> list:
                 else:
                     g.label_text = ""
                 add(g)
-                labels, values, numeric = [], [], False
+                labels, values, numeric = [t], [], False  # (a list of one: no room made for more)
+                continue
             labels.append(t)
         else:
             values.append(t)
@@ -424,15 +425,24 @@ def place_between_anchors(table: spec.Table, groups: list, reads: dict) -> list:
     anchors when their counts agree (``placed="aligned"``). Returns the groups placed."""
     if not reads:
         return []
-    mine = {id(rd.group) for rd in reads.values()}
+    mine: dict = {}  # the reads' groups → how many reads hold each
+    for rd in reads.values():
+        mine[id(rd.group)] = mine.get(id(rd.group), 0) + 1
     position: dict = {}  # the reads' groups → their place among the groups
-    free = []  # (place, group) of the numeric groups no row took
+    # the numeric groups no row took, with the gap they lie in: k, the anchors before them
+    loose = []  # (and their gaps in ``gaps``: two lists, no pair per group)
+    gaps = []
+    add, add_gap = loose.append, gaps.append
+    k = 0
     for gi, g in enumerate(groups):
-        if id(g) in mine:
+        n = mine.get(id(g))
+        if n is not None:
             position[id(g)] = gi
+            k += n
         elif g.numeric:
-            free.append((gi, g))
-    if not free:
+            add(g)
+            add_gap(k)
+    if not loose:
         return []  # (the common case: every group with numbers found its row)
     rows = list(table.rows)
     index = {r.key: i for i, r in enumerate(rows)}
@@ -440,7 +450,6 @@ def place_between_anchors(table: spec.Table, groups: list, reads: dict) -> list:
     placed = []
     # the rows free for a group: after the anchors before it, up to the anchors after it — the
     # same for every group between two anchors (the k-th gap: k anchors before it)
-    at = [g for g, _ in anchors]
     after_before = [0]  # after_before[k]: max(row + 1) over anchors[:k]
     for _, ri in anchors:
         after_before.append(max(after_before[-1], ri + 1))
@@ -456,18 +465,13 @@ def place_between_anchors(table: spec.Table, groups: list, reads: dict) -> list:
         placed.append(g)
         taken_rows[0] += 1
 
-    # the numeric groups no row took, with the gap they lie in (groups and anchors both in order)
-    loose = []
-    k = 0
-    n_anchors = len(at)
-    for gi, g in free:
-        while k < n_anchors and at[k] < gi:
-            k += 1
-        loose.append((k, g))
     scores: dict = {}  # (label text, gap, rows taken) → the best row's index or None
-    for k, g in loose:  # near labels
+    missed = None  # the last key that named no row (runs of the same label in one gap)
+    for k, g in zip(gaps, loose):  # near labels
         text = g.label_text
         if len(text) < 2:
+            continue
+        if missed is not None and missed[0] == text and missed[1] == k and missed[2] == taken_rows[0]:
             continue
         key = (text, k, taken_rows[0])
         best = scores.get(key, scores)
@@ -479,9 +483,11 @@ def place_between_anchors(table: spec.Table, groups: list, reads: dict) -> list:
                 len(scored) == 1 or scored[1][0] > scored[0][0]) else None
         if best is not None:
             take(g, rows[best], "variant")
+        else:
+            missed = key
     segments: dict = {}
     done = {id(g) for g in placed}
-    for k, g in loose:  # unlabelled value groups between two anchors
+    for k, g in zip(gaps, loose):  # unlabelled value groups between two anchors
         if len(g.label_text) > 1 or id(g) in done:
             continue
         lo, hi = after_before[k], before_after[k]

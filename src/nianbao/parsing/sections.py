@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from functools import lru_cache
 
+from ..model.document import Line
 from .normalise import edit_distance, fold_with_offsets, has_traditional, to_simplified
 
 PART_TITLES = {
@@ -218,7 +219,8 @@ _NUMBER_MARK = re.compile("[、.．）)]")
 
 def blocks_to_headings(blocks: list) -> list:
     """The part headings in order: for each part, the first heading after the previous part's."""
-    texts = [b.cells[0].text if b.kind == "para" else "" for b in blocks]  # ("": no heading in a row)
+    # ("": no heading in a row; a text file's line is its own cell: :class:`~nianbao.model.document.Line`)
+    texts = [(b.text if type(b) is Line else b.cells[0].text) if b.kind == "para" else "" for b in blocks]
     # the paragraphs holding a 、 . ． ） or ) (no other holds a numbered heading), found by one
     # search over their texts joined: a paragraph's place from the running ends of the texts
     joined = "".join(texts)

@@ -7,9 +7,10 @@ Pipeline: :mod:`.rows` (``tokens_to_groups`` → ``groups_to_reads`` → ``place
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from .. import config, spec
-from ..model import CellValue, Diagnostic
+from ..model import CellValue
 from ..model.codes import diag
 from .candidates import read_to_candidates, restoring_readings, solve
 from .normalise import is_blank, normalise_label
@@ -135,34 +136,30 @@ def _header_text(table: spec.Table, tokens: list) -> str:
     return normalise_label("".join(head))
 
 
+# P209s given per table: a region may hold thousands of value groups no row takes (a copy's
+# rows repeated, a table pasted into another); the groups after these are counted in one P216
+# (no real report of the shared corpus or pages has more than five in a table)
+UNPLACED_SHOWN = 20
+
+
+_GROUP, _BEFORE = itemgetter(0), itemgetter(1)  # of an unplaced pair (group, the read before it or None)
+
+
 def _unplaced_diagnostics(name: str, unplaced: list) -> list:
     """One P209 per group of values that no row took (``unplaced``: (group, the read of the row
-    just before it, if adjacent)). The first made by :func:`diag` (its message checked), the rest
-    as copies of its fields with their own location, keys and parameters: a region may hold
-    hundreds of thousands of such groups."""
-    g, before = unplaced[0]
-    first = diag("P209", g.loc, before.keys if before else (), table=name,
-                 label="".join([t.text for t in g.labels])[-30:], values=" ".join([v.text for v in g.values]))
-    out = [first]
-    add = out.append
-    make = object.__new__
-    severity = first.severity
-    for i in range(1, len(unplaced)):
-        g, before = unplaced[i]
+    just before it, if adjacent)), for the first :data:`UNPLACED_SHOWN` groups; the groups after
+    them in one P216 that says how many there are and from where to where they lie."""
+    out = []
+    for g, before in unplaced[:UNPLACED_SHOWN]:
         labels, values = g.labels, g.values
-        label = labels[0].text if len(labels) == 1 else "".join([t.text for t in labels])
-        value = values[0].text if len(values) == 1 else " ".join([v.text for v in values])
-        d = make(Diagnostic)  # the fields Diagnostic.__init__ sets, each a new object of its own
-        d.code = "P209"
-        d.severity = severity
-        d.loc = (labels or values)[0].cell.loc
-        d.keys = list(before.keys) if before else []
-        d.candidates = []
-        d.params = {"table": name, "label": label[-30:], "values": value}
-        d.text = None
-        add(d)
-    if len(out) > 1 and vars(out[1]).keys() != vars(first).keys():  # Diagnostic's fields changed
-        raise AssertionError("P209 copies lack fields of Diagnostic")
+        out.append(diag("P209", g.loc, before.keys if before else (), table=name,
+                        label="".join([t.text for t in labels])[-30:], values=" ".join([v.text for v in values])))
+    rest = len(unplaced) - UNPLACED_SHOWN
+    if rest > 0:
+        first, last = unplaced[UNPLACED_SHOWN][0], unplaced[-1][0]
+        end = (last.values or last.labels)[-1].cell.loc
+        out.append(diag("P216", first.loc, (), table=name, n=rest, shown=UNPLACED_SHOWN,
+                        first=first.loc.describe(), last=end.describe()))
     return out
 
 
@@ -264,11 +261,11 @@ def table_to_cells(table: spec.Table, tokens: list, template: str, settings: con
         if placed:
             taken = {id(g) for g in placed}
             unplaced = [(g, before) for g, before in unplaced if id(g) not in taken]
-        reading.reads, reading.unplaced = reads, [g for g, _ in unplaced]
+        reading.reads, reading.unplaced = reads, list(map(_GROUP, unplaced))
         suspects = []
         if unplaced:
             diags.extend(_unplaced_diagnostics(name, unplaced))
-            suspects = [before for _, before in unplaced if before is not None]
+            suspects = list(filter(None, map(_BEFORE, unplaced)))  # (a Read is never false)
         header = None  # the table's header text, made when a money column first asks for it
         for key, read in reads.items():
             unit = 1
@@ -280,13 +277,18 @@ def table_to_cells(table: spec.Table, tokens: list, template: str, settings: con
                 read.unit_stated = stated
             read_to_candidates(read, unit, settings)
         expected = spec.expected_rows(table, template, reads)
-        # (the unplaced groups are in document order: the last one is the latest)
+        # (the unplaced groups are in document order: the last one is the latest; whichever of
+        # it and the rows' groups comes last, looking from the end)
         mine = {id(r.group) for r in reads.values()}
-        if unplaced:
-            mine.add(id(unplaced[-1][0]))
-        position = {id(g): i for i, g in enumerate(groups) if id(g) in mine}
-        last = max(position[id(r.group)] for r in reads.values())
-        if not (unplaced and position[id(unplaced[-1][0])] > last):
+        latest = id(unplaced[-1][0]) if unplaced else None
+        unplaced_last = False
+        for g in reversed(groups):
+            if id(g) == latest:
+                unplaced_last = True
+                break
+            if id(g) in mine:
+                break
+        if not unplaced_last:
             # nothing read after the last row found: the rows after it were cut off
             while expected and expected[-1].key not in reads:
                 cut_rows.insert(0, expected.pop())

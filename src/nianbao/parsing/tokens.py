@@ -9,11 +9,10 @@ the label.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
+from typing import NamedTuple, Optional
 
-from ..model.document import Cell
+from ..model.document import Cell, Line
 from .normalise import BLANK_MARKS, normalise_label, to_halfwidth
 
 _NUMRUN = re.compile(r"(?=[-+\d])(?<![\d.])[-+]?\d[\d ,.]*(?:亿元|万元|元|项|件|个)?")  # (lookahead: a quick first test)
@@ -28,8 +27,11 @@ _CHANGE_PREFIX = re.compile(r"(?:^|\s)\s*净?(?:增加|减少|增|减)\s*$")
 _NOT_A_LABEL = re.compile(r"[\s|,，.。;；:：、]*")
 
 
-@dataclass(slots=True)
-class Token:
+class Token(NamedTuple):
+    """One token (never changed once made: a tuple, made in the hot loops without the keyword
+    handling of its generated ``__new__``). ``cell``: the cell it was cut from (a text file's
+    paragraph line is its own cell: :class:`~nianbao.model.document.Line`)."""
+
     kind: str  # "label" | "num" | "blank" | "text" (a value cell that is not a number)
     text: str  # as written (half-width for num)
     cell: Cell
@@ -38,6 +40,9 @@ class Token:
     in_row: bool  # comes from a table row block (not a paragraph)
     fused: bool = False  # a digit run that may hold several cells
     offset: int = 0  # char offset in the cell text
+
+
+_new = tuple.__new__
 
 
 def cell_kind(text: str) -> Optional[str]:
@@ -125,6 +130,7 @@ def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False, part
         by_block.setdefault(h.block, []).append(h)
     tokens: list = []
     add = tokens.append
+    new = tuple.__new__  # a Token (NamedTuple) without its generated __new__'s keyword handling
     part = 0
     wanted = True if parts is None else part in parts
     seeking = seek.get(part) if seek else None
@@ -148,20 +154,20 @@ def blocks_to_tokens(blocks: list, headings: list, grid_rows: bool = False, part
                     continue
                 seeking = None
             if b.kind == "para":  # a paragraph without a heading (the common case: inline)
-                cell = b.cells[0]
+                cell = b if type(b) is Line else b.cells[0]  # (a text line: its own cell)
                 if cell.ghost:  # a line of spaces between paragraphs: perhaps an empty cell
                     add(Token("blank", "", cell, i, part, False))
                     continue
                 text = cell.text
                 for kind, t, off, fused in (_para_tokens(text) if len(text) <= 200 else _para_tokens.__wrapped__(text)):
-                    add(Token(kind, t, cell, i, part, False, fused, off))
+                    add(new(Token, (kind, t, cell, i, part, False, fused, off)))
                 continue
             cells = b.cells
             if len(cells) == 1:  # one cell per line: the row's tokens are the cell's (inline)
                 cell = cells[0]
                 if not cell.ghost:
                     for k, text, off, fused in _cell_info(cell.text)[0]:
-                        add(Token(k, text, cell, i, part, True, fused, off))
+                        add(new(Token, (k, text, cell, i, part, True, fused, off)))
                 continue
             _row_tokens(b, i, part, tokens, grid_rows or b.grid)  # a row of several cells
             continue
@@ -258,7 +264,7 @@ def _row_tokens(block, i: int, part: int, out: list, grid_rows: bool) -> None:
             add(Token("text", to_halfwidth(cell.text).strip(), cell, i, part, True))
             continue
         for k, text, off, fused in pieces:
-            add(Token(k, text, cell, i, part, True, fused, off))
+            add(_new(Token, (k, text, cell, i, part, True, fused, off)))
         if has_num:
             seen_num = True
 
