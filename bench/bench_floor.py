@@ -15,6 +15,12 @@ parse and its floor interleaved run by run so that machine load hits both alike.
 The ratio per format is the sum of the per-document medians of ``parse`` over the sum of the
 floor's (``worst`` is the worst single document). Exit status 1 when a goal is missed.
 
+``by min``: the same ratio from the per-document minimums. On this machine (a virtual machine on a
+shared host) a process is now and then charged ~4 ms of CPU time it did not use, in streaks of
+several runs (a plain Python loop shows it too); that noise only adds, so the minimum is the
+closer estimate of the cost, and a median can land in the charged mode for the longer of the two
+operations. The goal is judged on the medians, as the issue asks.
+
 The collector and the C allocator are set first as in the workers (:func:`pin_allocator`:
 ``nianbao.isolation.tune_gc``, with glibc's trim and mmap thresholds fixed): with glibc's adaptive
 defaults a process returns Lexbor's and lxml's large blocks to the system after every parse and
@@ -146,8 +152,9 @@ def cpu(fn, *args) -> float:
 
 
 def measure(docs: list, floor, repeats: int) -> tuple:
-    """(sum of parse medians, sum of floor medians, worst per-document ratio, per-doc medians)."""
-    ours_total = floor_total = 0.0
+    """(sum of parse medians, sum of floor medians, worst per-document ratio of medians, ratio of
+    the sums of per-document minimums)."""
+    ours_total = floor_total = ours_min = floor_min = 0.0
     worst = 0.0
     for name, data in docs:
         parse(data, filename=name)  # warm-up (caches, imports)
@@ -159,8 +166,10 @@ def measure(docs: list, floor, repeats: int) -> tuple:
         o, b = statistics.median(ours), statistics.median(base)
         ours_total += o
         floor_total += b
+        ours_min += min(ours)
+        floor_min += min(base)
         worst = max(worst, o / b if b > 0 else 0.0)
-    return ours_total, floor_total, worst
+    return ours_total, floor_total, worst, (ours_min / floor_min if floor_min > 0 else float("inf"))
 
 
 def pin_allocator() -> None:
@@ -179,7 +188,7 @@ def main(argv=None) -> int:
     pin_allocator()
     gc.collect()
     ok = True
-    print(f"{'what':<26} {'docs':>4} {'ms/report':>10} {'reports/s':>10} {'floor ms':>9} {'ratio':>7} {'worst':>7}  goal")
+    print(f"{'what':<26} {'docs':>4} {'ms/report':>10} {'reports/s':>10} {'floor ms':>9} {'ratio':>7} {'worst':>7} {'by min':>7}  goal")
     rows = []
     if "text" in only:
         for shape, docs in text_shapes().items():
@@ -191,7 +200,7 @@ def main(argv=None) -> int:
     if "pdf" in only:
         rows.append(("pdf (text layer)", "pdf", pdf_files(), floor_pdf))
     for label, fmt, docs, floor in rows:
-        ours, base, worst = measure(docs, floor, a.repeats)
+        ours, base, worst, by_min = measure(docs, floor, a.repeats)
         n = len(docs)
         per = ours / n
         ratio = ours / base if base > 0 else float("inf")
@@ -201,7 +210,8 @@ def main(argv=None) -> int:
         goal_s = f"≥ {goal:.0f}/s" if kind == "reports/s" else f"≤ {goal:.1f}×"
         ratio_s = f"{ratio:7.1f}" if kind == "reports/s" else f"{ratio:7.2f}"
         worst_s = "" if kind == "reports/s" else f"{worst:7.2f}"
-        print(f"{label:<26} {n:>4} {1000 * per:>10.2f} {n / ours:>10.0f} {1000 * base / n:>9.3f} {ratio_s} {worst_s:>7}  "
+        min_s = "" if kind == "reports/s" else f"{by_min:7.2f}"
+        print(f"{label:<26} {n:>4} {1000 * per:>10.2f} {n / ours:>10.0f} {1000 * base / n:>9.3f} {ratio_s} {worst_s:>7} {min_s:>7}  "
               f"{goal_s} {'met' if met else 'MISSED'}", flush=True)
     return 0 if ok else 1
 
