@@ -70,9 +70,10 @@ def time_runs(fns: list, data: bytes, n: int) -> list:
     return [statistics.median(t) for t in runs]
 
 
-def _boxes_only(data: bytes) -> None:
+def _boxes_only(data: bytes, chars: bool = True) -> None:
     """Only what the reader adds to the floor's pdfium work for the characters: a loose box call
-    per ink character (the text pages are loaded outside the timing by the caller's difference)."""
+    per ink character (the text pages are loaded outside the timing by the caller's difference);
+    ``chars=False``: the floor's bare page and text-page loads (:func:`_pages_only`)."""
     from nianbao.ingest.pdf import extract
     pdf = extract.open_pdf(data)
     try:
@@ -80,7 +81,8 @@ def _boxes_only(data: bytes) -> None:
         for i in range(len(pdf)):
             page = extract._load_page(doc, i)
             tp = extract._load_textpage(page)
-            extract.page_chars(tp)
+            if chars:
+                extract.page_chars(tp)
             extract._close_textpage(tp)
             extract._close_page(page)
     finally:
@@ -89,17 +91,7 @@ def _boxes_only(data: bytes) -> None:
 
 def _pages_only(data: bytes) -> None:
     """:func:`_boxes_only` without the characters: the floor's page and text-page loads."""
-    from nianbao.ingest.pdf import extract
-    pdf = extract.open_pdf(data)
-    try:
-        doc = extract._address(pdf.raw)
-        for i in range(len(pdf)):
-            page = extract._load_page(doc, i)
-            tp = extract._load_textpage(page)
-            extract._close_textpage(tp)
-            extract._close_page(page)
-    finally:
-        pdf.close()
+    _boxes_only(data, chars=False)
 
 
 def parts(files: list, n: int) -> None:
@@ -178,6 +170,9 @@ def parts(files: list, n: int) -> None:
 
 def main() -> int:
     args = sys.argv[1:]
+    if "-h" in args or "--help" in args:
+        print("usage: python bench/bench_pdf.py [RUNS] [--parts] [--gc-as-workers] [FILE.pdf ...]")
+        return 0
     n = int(args.pop(0)) if args and args[0].isdigit() else 21
     show_parts = "--parts" in args
     if "--gc-as-workers" in args:
