@@ -392,9 +392,12 @@ DROP TABLE cell_sets_fill;
 DROP VIEW cells;
 DROP TABLE cell_values;
 CREATE VIEW cell_values AS
-    SELECT s.report_id, k.key_id, CAST(e.value ->> 0 AS TEXT) AS value_exact, e.value ->> 6 AS raw,
-           e.value ->> 1 AS flags, e.value ->> 2 AS loc_line, e.value ->> 3 AS loc_table, e.value ->> 4 AS loc_row,
-           e.value ->> 5 AS loc_col, e.value ->> 7 AS loc_page, e.value ->> 8 AS loc_bbox, e.value ->> 9 AS loc_char
+    SELECT s.report_id, k.key_id, CAST(json_extract(e.value, '$[0]') AS TEXT) AS value_exact,
+           json_extract(e.value, '$[6]') AS raw, json_extract(e.value, '$[1]') AS flags,
+           json_extract(e.value, '$[2]') AS loc_line, json_extract(e.value, '$[3]') AS loc_table,
+           json_extract(e.value, '$[4]') AS loc_row, json_extract(e.value, '$[5]') AS loc_col,
+           json_extract(e.value, '$[7]') AS loc_page, json_extract(e.value, '$[8]') AS loc_bbox,
+           json_extract(e.value, '$[9]') AS loc_char  -- json_extract, not ->> (SQLite 3.38): older SQLites read it
     FROM cell_sets s CROSS JOIN json_each(s.cells) e CROSS JOIN cell_key_set_items k  -- in this order: a
     WHERE k.set_id = s.key_set AND k.pos = e.key;  -- report's cells walked once, each one's key id looked up
 CREATE VIEW cells AS
