@@ -250,35 +250,52 @@ def _cell_sums_json(db, ids: dict, names: dict, where: str, params: list, unless
             f"({', '.join('?' for _ in wanted)})", wanted):
         at.setdefault(key_id, {})[set_id] = pos
 
-    def pick(key_id: int, what: str) -> str:
-        """The key's value in a report (or 1 where the report has the key), NULL where it has not."""
-        whens = " ".join(f"WHEN {int(set_id)} THEN {what.format(int(pos))}" for set_id, pos in at[key_id].items())
-        return f"CASE s.key_set {whens} END"
+    # key sets that put every wanted key at the same position read alike: one branch for them all;
+    # at most CHUNK such groups a statement (each report walks its statement's branches)
+    sets = sorted({set_id for where_at in at.values() for set_id in where_at})
+    groups: dict = {}
+    for set_id in sets:
+        groups.setdefault(tuple(at.get(i, {}).get(set_id) for i in wanted), []).append(set_id)
+    position = {i: n for n, i in enumerate(wanted)}
+    acc: dict = {}
+    items = list(groups.items())
+    for start in range(0, len(items), _CHUNK):
+        chunk = items[start:start + _CHUNK]
 
-    cols, keys = [], []
-    for k, i in ids.items():
-        if i not in at:
-            continue
-        value, present = pick(i, _VALUE_AT), pick(i, "1")
-        other = ids.get(unless.get(k))
-        if other is not None and other in at:  # left out where the report gives the other cell
-            given = f"({pick(other, _VALUE_AT)}) IS NOT NULL"
-            value, present = (f"CASE WHEN {given} THEN NULL ELSE {value} END",
-                              f"CASE WHEN {given} THEN NULL ELSE {present} END")
-        cols.append(f"SUM({value}), COUNT({value}), COUNT({present})")
-        keys.append(k)
-    if not cols:
-        return {}
-    out = {}
-    for y, *sums in db.query(f"SELECT r.year, {', '.join(cols)} FROM reports r JOIN cell_sets s ON s.report_id = r.id "
-                             f"WHERE {where} GROUP BY r.year", params):
-        for n, k in enumerate(keys):
-            total, count, present = sums[3 * n: 3 * n + 3]
-            if present:
-                out[(y, k)] = (_num(total), count)
-    return out
+        def pick(key_id: int, what: str) -> str:
+            """The key's value in a report (or 1 where the report has the key), NULL where it has not."""
+            n = position[key_id]
+            whens = " ".join(f"WHEN s.key_set IN ({', '.join(map(str, ids_))}) THEN {what.format(int(sig[n]))}"
+                             for sig, ids_ in chunk if sig[n] is not None)
+            return f"CASE {whens} END" if whens else "NULL"
+
+        cols, keys = [], []
+        for k, i in ids.items():
+            if i not in at:
+                continue
+            value, present = pick(i, _VALUE_AT), pick(i, "1")
+            other = ids.get(unless.get(k))
+            if other is not None and other in at:  # left out where the report gives the other cell
+                given = f"({pick(other, _VALUE_AT)}) IS NOT NULL"
+                value, present = (f"CASE WHEN {given} THEN NULL ELSE {value} END",
+                                  f"CASE WHEN {given} THEN NULL ELSE {present} END")
+            cols.append(f"SUM({value}), COUNT({value}), COUNT({present})")
+            keys.append(k)
+        if not cols:
+            return {}
+        only = ("" if len(items) <= _CHUNK else  # else this statement's key sets only
+                f" AND s.key_set IN ({', '.join(str(set_id) for _, ids_ in chunk for set_id in ids_)})")
+        for y, *sums in db.query(f"SELECT r.year, {', '.join(cols)} FROM reports r JOIN cell_sets s ON s.report_id = r.id "
+                                 f"WHERE {where}{only} GROUP BY r.year", params):
+            for n, k in enumerate(keys):
+                total, count, present = sums[3 * n: 3 * n + 3]
+                if present:
+                    t, c = acc.get((y, k), (None, 0))
+                    acc[(y, k)] = (total if t is None else t if total is None else t + total, c + count)
+    return {key: (_num(total), count) for key, (total, count) in acc.items()}
 
 
+_CHUNK = 64
 _VALUE_AT = "json_extract(s.cells, '$[{}][0]')"  # the value of the cell at a position of a report's array
 
 

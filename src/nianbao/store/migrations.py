@@ -367,6 +367,7 @@ CREATE TABLE cell_sets (
     key_set INTEGER NOT NULL REFERENCES cell_key_sets (id),
     cells TEXT NOT NULL  -- JSON array: the cell of the key set's key at the same position
 );
+CREATE INDEX cell_sets_key_set ON cell_sets (key_set);
 CREATE TABLE cell_sets_fill AS
     SELECT report_id, json_group_array(key_id) AS key_ids, json_group_array(json(cell)) AS cells FROM (
         SELECT report_id, key_id,
