@@ -333,3 +333,27 @@ def test_a_text_line_is_one_block_that_reads_as_a_paragraph_of_one_cell():
     assert cell is last and (cell.loc, cell.ghost, cell.confidence) == (Location(60003), False, None)
     assert last == plain and plain == last and last != doc.blocks[-2]
     assert last.cells == plain.cells and last.cells is last.cells  # made once, when asked for
+
+
+def test_documents_with_lazy_blocks_pickle_and_compare_as_plain_blocks():
+    """A document of ``Line``, ``LazyRow`` and ``TableRow`` blocks pickles (and copies) as the
+    plain blocks they stand for, compares equal to them either way round, and parses to the same
+    record."""
+    import copy
+    import pickle
+
+    from nianbao.ingest import bytes_to_document
+    from nianbao.model.document import Block, LazyRow, Line, TableRow
+    from nianbao.parsing import document_to_report
+    from conftest import CORPUS
+    text = (CORPUS / "seeds" / "000_287ae363a5fda47a.txt").read_bytes()
+    doc = bytes_to_document(text, "a.txt")
+    assert any(type(b) is Line for b in doc.blocks)
+    doc.blocks += [LazyRow(900, 0, ["a", " 1", " 2"]), TableRow(1, 201, ["规章", "3"], [1, 2])]
+    back = pickle.loads(pickle.dumps(doc))
+    assert back == doc and copy.deepcopy(doc) == doc
+    assert {type(b) for b in back.blocks} == {Block}
+    for lazy, plain in zip(doc.blocks, back.blocks):
+        assert lazy == plain and plain == lazy
+    doc.blocks, back.blocks = doc.blocks[:-2], back.blocks[:-2]
+    assert document_to_report(back).to_dict() == document_to_report(doc).to_dict()

@@ -90,7 +90,25 @@ class Block:
 _CELLS = Block.__dict__["cells"]  # the slot under LazyRow's property
 
 
-class LazyRow(Block):
+class _Lazy:
+    """What the blocks whose cells are made when asked for (:class:`LazyRow`, :class:`TableRow`,
+    :class:`Line`) share: equal to any block of the same kind, cells, table and grid flag, and
+    pickled (or copied) as that plain :class:`Block`."""
+
+    __slots__ = ()
+
+    def __eq__(self, other):
+        if isinstance(other, Block):
+            return (other.kind, other.cells, other.table, other.grid) == (self.kind, self.cells, self.table, self.grid)
+        return NotImplemented
+
+    __hash__ = None
+
+    def __reduce__(self):
+        return Block, (self.kind, self.cells, self.table, self.grid)
+
+
+class LazyRow(_Lazy, Block):
     """A row of a delimited line (a pipe table's ``a | b | c``) whose :class:`Cell` objects are
     made when first asked for: a long table region makes one object per row, not a cell and a
     location per field, and the rows no reader looks at never make theirs.
@@ -137,7 +155,7 @@ class LazyRow(Block):
         return ("lazy", self.grid, self.first, tuple(self.fields))
 
 
-class TableRow(Block):
+class TableRow(_Lazy, Block):
     """A row of an HTML or DOCX table whose :class:`Cell` objects are made when first asked for
     (a long table makes one object per row, and the rows no reader looks at never make their
     cells). ``texts``: the cells' texts; ``cols``: their 1-based grid columns; ``row``: the row's
@@ -193,7 +211,7 @@ def line_location(n: int) -> Location:
     return tuple.__new__(Location, (n, None, None, None, None, None, None))
 
 
-class Line(Block):
+class Line(_Lazy, Block):
     """A paragraph of one line of a text file: ``text`` at line ``line``. One object per line,
     its own cell as far as the parsing stage reads a cell (``text``, ``loc``, ``ghost`` False,
     ``confidence`` None: the tokeniser's tokens hold it as their cell); its :class:`Cell`, in
@@ -226,13 +244,6 @@ class Line(Block):
 
     def source_key(self) -> tuple:
         return ("para", False, ((self.text, False),))
-
-    def __eq__(self, other):
-        if isinstance(other, Block) and other.__class__ in (Block, Line):
-            return (other.kind, other.cells, other.table, other.grid) == ("para", self.cells, None, False)
-        return NotImplemented
-
-    __hash__ = None
 
     def __repr__(self) -> str:
         return f"Line(text={self.text!r}, line={self.line!r})"
