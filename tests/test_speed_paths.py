@@ -357,3 +357,22 @@ def test_documents_with_lazy_blocks_pickle_and_compare_as_plain_blocks():
         assert lazy == plain and plain == lazy
     doc.blocks, back.blocks = doc.blocks[:-2], back.blocks[:-2]
     assert document_to_report(back).to_dict() == document_to_report(doc).to_dict()
+
+
+def test_long_texts_are_not_kept_by_the_memos():
+    """``short_text_cache``: texts up to ``SHORT_TEXT`` characters are memoised, of longer ones only
+    the last (a worker reading many documents keeps no megabyte labels); results are the same."""
+    from nianbao.parsing.normalise import SHORT_TEXT, normalise_label, short_text_cache
+    calls = []
+
+    @short_text_cache(4)
+    def f(text):
+        calls.append(text)
+        return text.upper()
+
+    short, long1, long2 = "ab", "x" * (SHORT_TEXT + 1), "y" * (SHORT_TEXT + 1)
+    assert [f(short), f(short), f(long1), f(long1), f(long2), f(long1)] == [
+        "AB", "AB", long1.upper(), long1.upper(), long2.upper(), long1.upper()]
+    assert calls == [short, long1, long2, long1]
+    text = "（一） 收到“申请”数 " * 40
+    assert len(text) > SHORT_TEXT and normalise_label(text) == normalise_label.__wrapped__(text)

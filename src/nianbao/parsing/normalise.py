@@ -110,11 +110,38 @@ def fold_with_offsets(text: str):
     return to_simplified("".join(parts)), offsets
 
 
+SHORT_TEXT = 200
+"""Texts up to this length are memoised (labels, cells and heading lines recur report after report);
+a longer one (a long table region's joined labels run to megabytes) is computed each time, so a
+memo of a few thousand entries stays a few MB in a worker that reads many documents."""
+
+
+def short_text_cache(maxsize: int):
+    """``lru_cache(maxsize)`` for a function of one text, used for texts of at most
+    :data:`SHORT_TEXT` characters; of the longer ones only the last is remembered (a long region's
+    labels are asked for again by the next step); ``__wrapped__`` is the function itself."""
+    def decorate(fn):
+        cached = lru_cache(maxsize=maxsize)(fn)
+        last = [None, None]  # the last long text and its result
+
+        def call(text: str):
+            if len(text) <= SHORT_TEXT:
+                return cached(text)
+            if text is not last[0] and text != last[0]:
+                last[:] = None, fn(text)  # (no text kept while it is computed: it may raise)
+                last[0] = text
+            return last[1]
+        call.__wrapped__ = fn
+        call.__doc__, call.__name__, call.__qualname__ = fn.__doc__, fn.__name__, fn.__qualname__
+        return call
+    return decorate
+
+
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _QUOTES = "\"'“”‘’「」『』"
 
 
-@lru_cache(maxsize=8192)
+@short_text_cache(8192)
 def normalise_label(text: str) -> str:
     """Label text for matching: half-width, no whitespace, no quotes, unified brackets."""
     t = to_halfwidth(fold(text))

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import NamedTuple, Optional
 
 from ..model.document import Cell, Line
-from .normalise import BLANK_MARKS, normalise_label, to_halfwidth
+from .normalise import BLANK_MARKS, normalise_label, short_text_cache, to_halfwidth
 
 _NUMRUN = re.compile(r"(?=[-+\d])(?<![\d.])[-+]?\d[\d ,.]*(?:亿元|万元|元|项|件|个)?")  # (lookahead: a quick first test)
 _CELL_NUMBER = re.compile(r"(?:净?(?:增加|减少|增|减))?[-+]?\s*[\d][\d\s,，.]*\s*(?:亿元|万元|元|项|件|个|条|次|宗|份)?")
@@ -269,7 +269,7 @@ def _row_tokens(block, i: int, part: int, out: list, grid_rows: bool) -> None:
             seen_num = True
 
 
-@lru_cache(maxsize=16384)
+@short_text_cache(16384)
 def cell_pieces(text: str) -> tuple:
     """A table cell's tokens as (kind, text, offset, fused): one value, or labels and digit runs."""
     kind = cell_kind(text)
@@ -278,7 +278,7 @@ def cell_pieces(text: str) -> tuple:
     return tuple((k, t, off, k == "num") for k, t, off in split_mixed(text) if k != "label" or t.strip())
 
 
-@lru_cache(maxsize=16384)
+@short_text_cache(16384)
 def _cell_info(text: str) -> tuple:
     """(:func:`cell_pieces`, whether one is a label, whether one is a number)."""
     pieces = cell_pieces(text)
