@@ -28,12 +28,12 @@ def _init() -> None:
 
 def _work(args) -> dict:
     from ...store.work import parse_and_check
-    entry, state, keep_bytes = args
+    entry, state, keep_bytes, shape = args
     import random
     rng = random.Random()
     rng.setstate(state)
     data, _ = render_entry(entry, rng)
-    out = parse_and_check(entry["name"], data)
+    out = parse_and_check(entry["name"], (data, None, None, shape))  # cells as the store keeps them
     if keep_bytes:
         out["data"] = data
     return out
@@ -47,7 +47,9 @@ def fill_store(corpus, n: int, *, seed: int = 0, formats=("text", "html"), defec
     keep each document's bytes as ingest does (False: a smaller store, documents not viewable).
     ``progress(k)``: called as documents are written."""
     summary = corpus.summary_type()
-    jobs = ((entry, rng.getstate(), keep_bytes)
+    from ...store.migrations import CELL_SETS
+    shape = CELL_SETS[corpus.db.dialect]
+    jobs = ((entry, rng.getstate(), keep_bytes, shape)
             for _, entry, rng in corpus_documents(n, seed=seed, formats=formats, defect_rate=defect_rate))
     ctx = multiprocessing.get_context("fork")  # the caller needs no __main__ guard; children never use its connections
     with ctx.Pool(max(1, workers or os.cpu_count() or 1), initializer=_init) as pool:
