@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 
-from ..model.document import Block, Cell, Location, table_row
+from ..model.document import Block, Cell, line_location, table_row
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -129,10 +129,6 @@ def para_segments(p, in_cell: bool) -> list:
     segs.append("".join(cur))
     return segs
 
-
-def _line(n: int) -> Location:
-    """``Location(line=n)`` without the keyword call."""
-    return tuple.__new__(Location, (n, None, None, None, None, None, None))
 
 # The chain of open tables, rows and cells (lists, for speed):
 #   table [w:tbl, _TBL, number, sink (the blocks, or the holding row's `after`), rows so far]
@@ -275,7 +271,7 @@ def read_body(body, max_span: int) -> list:
                     for seg in segs:
                         seg = seg.strip()
                         if seg:
-                            blocks.append(Block("para", [Cell(seg, _line(npara))]))
+                            blocks.append(Block("para", [Cell(seg, line_location(npara))]))
             else:
                 text = (buf[0] if len(buf) == 1 else "".join(buf)) if buf else ""
                 if target is not None:
@@ -283,7 +279,7 @@ def read_body(body, max_span: int) -> list:
                 else:
                     text = text.strip()
                     if text:
-                        blocks.append(Block("para", [Cell(text, _line(npara))]))
+                        blocks.append(Block("para", [Cell(text, line_location(npara))]))
             para = None
         if len(chain) > depth:
             pop_to(depth)
