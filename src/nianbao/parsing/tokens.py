@@ -217,22 +217,20 @@ def _block_tokens(b, i: int, part: int, out: list, grid_rows: bool) -> None:
             return
         _row_tokens(b, i, part, out, grid_rows or b.grid)
         return
-    cell = b.cells[0]
-    text = cell.text
+    cell = b if type(b) is Line else b.cells[0]  # (a text line: its own cell)
     if cell.ghost:  # a line of spaces between paragraphs: perhaps an empty cell
         add(Token("blank", "", cell, i, part, False))
-    elif text and not text.isspace():
-        if len(text) <= 6 and cell_kind(text) == "blank":  # only “/”: a blank cell
-            add(Token("blank", to_halfwidth(text).strip(), cell, i, part, False))
-            return
-        for kind, t, off in (_para_pieces(text) if len(text) <= 200 else _para_pieces.__wrapped__(text)):
-            add(Token(kind, t, cell, i, part, False, kind == "num", off))
+        return
+    text = cell.text
+    for kind, t, off, fused in (_para_tokens(text) if len(text) <= 200 else _para_tokens.__wrapped__(text)):
+        add(Token(kind, t, cell, i, part, False, fused, off))
 
 
 @lru_cache(maxsize=8192)
 def _para_tokens(text: str) -> tuple:
-    """A paragraph's (kind, text, offset, fused) tokens, as :func:`_block_tokens` makes them for a
-    paragraph block without a heading (memoised for short texts)."""
+    """A paragraph's (kind, text, offset, fused) tokens, for a paragraph block without a heading
+    (:func:`_block_tokens` and the inline path of :func:`blocks_to_tokens`; memoised for short
+    texts)."""
     if not text or text.isspace():
         return ()
     if len(text) <= 6 and cell_kind(text) == "blank":  # only “/”: a blank cell
