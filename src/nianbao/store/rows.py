@@ -26,7 +26,8 @@ class Interned:
     def names(self) -> dict:
         """{id: name} of every committed one (cell keys)."""
         self.load()
-        return {i: k for k, i in self.known.items()}
+        # a copy first (one C call, under the GIL): another thread of a server may be loading more
+        return {i: k for k, i in list(self.known.items())}
 
     def load(self) -> None:
         if not self.loaded:
