@@ -29,11 +29,11 @@ from pathlib import Path
 
 from .config import DEFAULT, Settings
 from .errors import InputError
+from .ingest import IMAGE_SIGNATURES, PDF_SIGNATURE
 
 POLL = 0.05  # seconds between two looks at a busy worker's memory
 STARTUP = 60.0  # seconds a worker may take to start (its imports), on top of its first input's limit
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
-_SCAN_MAGIC = (b"%PDF-", b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")  # what ingest.ocr.scan_pages counts
 
 
 def resident_bytes(pid: int) -> int:
@@ -180,7 +180,7 @@ class WorkerPool:
         """Extra seconds for a scan (setting ``ocr_seconds_per_page`` per page OCR may read)."""
         if isinstance(payload, tuple):  # (bytes, sha256, stored OCR pages): nianbao.store.work
             payload = payload[0]
-        if not isinstance(payload, (bytes, bytearray)) or not payload.startswith(_SCAN_MAGIC):
+        if not isinstance(payload, (bytes, bytearray)) or not payload.startswith((PDF_SIGNATURE, *IMAGE_SIGNATURES)):
             return 0.0  # not a PDF or an image: no OCR (and no import of the PDF reader in this process)
         from .ingest.ocr import scan_pages
         return self.settings.ocr_seconds_per_page * scan_pages(payload)

@@ -6,12 +6,20 @@ from ..errors import InputError
 from ..model.document import Document
 
 
+PDF_SIGNATURE = b"%PDF-"
+PNG_SIGNATURE, JPEG_SIGNATURE = b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"
+TIFF_SIGNATURES = (b"II*\x00", b"MM\x00*")
+IMAGE_SIGNATURES = (PNG_SIGNATURE, JPEG_SIGNATURE, *TIFF_SIGNATURES)
+"""How a file of each format read by its content begins (one statement of each, for the sniffing
+here, the image reader and the pool's guess of OCR work in :mod:`nianbao.isolation`)."""
+
+
 def sniff_format(data: bytes, filename: str | None = None) -> str:
     """Decide the format from the content (the file name only breaks ties)."""
     head = data[:2048].lstrip()
-    if data[:5] == b"%PDF-":
+    if data.startswith(PDF_SIGNATURE):
         return "pdf"
-    if data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
+    if data.startswith(IMAGE_SIGNATURES):
         return "image"  # a scan: PNG, JPEG, TIFF (read by OCR)
     if data[:4] == b"PK\x03\x04":
         if b"OFD.xml" in data[:65536] or b"OFD.xml" in data[-65536:]:

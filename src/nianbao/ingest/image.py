@@ -14,9 +14,8 @@ from ..config import DEFAULT, Settings
 from ..errors import InputError
 from ..model.codes import diag
 from ..model.document import Document
+from . import IMAGE_SIGNATURES as SIGNATURES
 from .pdf.layout import pages_to_blocks
-
-SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 
 
 def is_image(data: bytes) -> bool:

@@ -71,11 +71,12 @@ def scan_pages(data) -> int:
     import re
     if not isinstance(data, (bytes, bytearray)):
         return 0
-    if data.startswith((b"\x89PNG", b"\xff\xd8\xff")):
+    from . import JPEG_SIGNATURE, PDF_SIGNATURE, PNG_SIGNATURE, TIFF_SIGNATURES
+    if data.startswith((PNG_SIGNATURE, JPEG_SIGNATURE)):
         return 1
-    if data.startswith((b"II*\x00", b"MM\x00*")):
+    if data.startswith(TIFF_SIGNATURES):
         return max(1, min(data.count(b"\x00\x01\x11\x01"), 500))  # rough: strip offsets tags
-    if data[:5] == b"%PDF-" and b"/Font" not in data:
+    if data.startswith(PDF_SIGNATURE) and b"/Font" not in data:
         return max(1, len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data)))
     return 0
 
